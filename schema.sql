@@ -1,0 +1,161 @@
+-- Roundtable's whole database schema. Applied idempotently at start-up and by
+-- `roundtable migrate`; the last statement records the version it brings.
+
+CREATE TABLE IF NOT EXISTS schema_version (
+    version    integer PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS users (
+    id            bigserial PRIMARY KEY,
+    email         text NOT NULL,
+    password_hash text NOT NULL,
+    display_name  text NOT NULL,
+    handle        text NOT NULL,
+    affiliation   text,
+    language      text NOT NULL DEFAULT 'en',
+    is_admin      boolean NOT NULL DEFAULT false,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+-- Emails compare case-insensitively; handles (for @mentions) likewise.
+CREATE UNIQUE INDEX IF NOT EXISTS users_email_key ON users (lower(email));
+CREATE UNIQUE INDEX IF NOT EXISTS users_handle_key ON users (lower(handle));
+
+-- Server-side sessions: browser cookies and bearer tokens alike. Only a hash
+-- of the token is stored, so a database leak does not leak live sessions.
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash bytea PRIMARY KEY,
+    user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user_idx ON sessions (user_id);
+
+-- Failed logins, counted per account and per address inside a window.
+CREATE TABLE IF NOT EXISTS login_failures (
+    key text NOT NULL,
+    at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS login_failures_key_at_idx ON login_failures (key, at);
+
+CREATE TABLE IF NOT EXISTS spaces (
+    id                          bigserial PRIMARY KEY,
+    slug                        text NOT NULL UNIQUE,
+    title                       text NOT NULL,
+    intro                       text NOT NULL DEFAULT '',
+    intro_html                  text NOT NULL DEFAULT '',
+    languages                   text[] NOT NULL DEFAULT ARRAY['en', 'fr', 'es'],
+    status                      text NOT NULL DEFAULT 'draft'
+                                CHECK (status IN ('draft', 'open', 'closed', 'archived')),
+    contact                     text NOT NULL DEFAULT '',
+    disclaimer                  text NOT NULL DEFAULT '',
+    posting                     text NOT NULL DEFAULT 'registered'
+                                CHECK (posting IN ('registered', 'invited')),
+    moderation                  text NOT NULL DEFAULT 'post'
+                                CHECK (moderation IN ('post', 'pre')),
+    allow_participant_questions boolean NOT NULL DEFAULT false,
+    opens_at                    timestamptz,
+    closes_at                   timestamptz,
+    created_at                  timestamptz NOT NULL DEFAULT now(),
+    -- The events counter: every change in the space takes the next value
+    -- inside its own transaction, so writers serialise on this row and seq
+    -- order is commit order with no gaps.
+    event_seq                   bigint NOT NULL DEFAULT 0,
+    -- Changes whenever the events log is rebuilt, so an old seq is never
+    -- mistaken for a new one.
+    epoch                       text NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text)
+);
+
+CREATE TABLE IF NOT EXISTS space_moderators (
+    space_id bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    user_id  bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    added_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (space_id, user_id)
+);
+
+-- Who may post in a space whose posting is 'invited'.
+CREATE TABLE IF NOT EXISTS space_participants (
+    space_id bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    user_id  bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    added_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (space_id, user_id)
+);
+
+CREATE TABLE IF NOT EXISTS questions (
+    id         bigserial PRIMARY KEY,
+    space_id   bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    -- 'discussion': the moderators' numbered questions; 'participant': a
+    -- question or topic posed by a participant, listed apart and unnumbered.
+    kind       text NOT NULL CHECK (kind IN ('discussion', 'participant')),
+    position   integer,
+    title      text NOT NULL,
+    body       text NOT NULL DEFAULT '',
+    body_html  text NOT NULL DEFAULT '',
+    status     text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    author_id  bigint NOT NULL REFERENCES users (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz,
+    CHECK ((kind = 'discussion') = (position IS NOT NULL))
+);
+CREATE INDEX IF NOT EXISTS questions_space_idx ON questions (space_id, kind, position, id);
+
+CREATE TABLE IF NOT EXISTS comments (
+    id            bigserial PRIMARY KEY,
+    space_id      bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    question_id   bigint NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    parent_id     bigint REFERENCES comments (id),
+    -- Ids from the thread's root down to this comment: ordering by path walks
+    -- a thread depth-first, replies after their parent, siblings oldest first.
+    path          bigint[] NOT NULL,
+    author_id     bigint NOT NULL REFERENCES users (id),
+    lang          text NOT NULL,
+    body          text NOT NULL,
+    body_html     text NOT NULL,
+    status        text NOT NULL DEFAULT 'published'
+                  CHECK (status IN ('published', 'pending', 'hidden', 'rejected', 'deleted')),
+    support_count integer NOT NULL DEFAULT 0,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    edited_at     timestamptz,
+    deleted_at    timestamptz
+);
+CREATE INDEX IF NOT EXISTS comments_thread_idx ON comments (question_id, path);
+CREATE INDEX IF NOT EXISTS comments_newest_idx ON comments (question_id, (path[1]) DESC, path);
+
+-- Earlier versions of a comment, kept on every edit.
+CREATE TABLE IF NOT EXISTS comment_revisions (
+    id         bigserial PRIMARY KEY,
+    comment_id bigint NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    body       text NOT NULL,
+    lang       text NOT NULL,
+    written_at timestamptz NOT NULL,
+    replaced_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS comment_revisions_comment_idx ON comment_revisions (comment_id, id);
+
+CREATE TABLE IF NOT EXISTS comment_mentions (
+    comment_id bigint NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (comment_id, user_id)
+);
+
+CREATE TABLE IF NOT EXISTS supports (
+    comment_id bigint NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (comment_id, user_id)
+);
+
+-- The events log: one row per change, numbered per space by spaces.event_seq.
+-- `public` is what anyone may see (NULL: the public must not see the event at
+-- all); `moderators` is what the space's moderators see.
+CREATE TABLE IF NOT EXISTS events (
+    space_id   bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    seq        bigint NOT NULL,
+    type       text NOT NULL,
+    at         timestamptz NOT NULL DEFAULT now(),
+    public     jsonb,
+    moderators jsonb NOT NULL,
+    PRIMARY KEY (space_id, seq)
+);
+
+INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -1,0 +1,1 @@
+"""Roundtable: a real-time discussion server for online consultations."""

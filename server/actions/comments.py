@@ -1,0 +1,197 @@
+"""Posting, editing and deleting comments, and supporting them."""
+
+from server import access, errors, views
+from server.auth import Viewer
+from server.events import Event, payload, record_event
+from server.models import CommentCreate, CommentPatch
+from server.queries import Executor
+from server.queries import comments as comment_queries
+from server.queries import questions as question_queries
+from server.queries import spaces as space_queries
+from server.queries import users as user_queries
+from server.queries.comments import CommentRow
+from server.queries.spaces import SpaceRow
+from server.render import find_mentions, render_comment
+from server.services import Services
+
+
+async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]]:
+    handles = sorted(find_mentions(body))
+    users = await user_queries.list_users_by_handles(db, handles) if handles else []
+    html = render_comment(body, {u.handle.lower(): u.handle for u in users})
+    return html, [u.id for u in users]
+
+
+async def _comment_event(
+    db: Executor, space: SpaceRow, comment_id: int, type_: str
+) -> tuple[CommentRow, Event]:
+    row = await comment_queries.get_comment(db, comment_id, None)
+    assert row is not None
+    data = payload(comment=views.comment(row, personal=False))
+    # Pending comments (pre-moderation) and anything in a draft space stay
+    # with the moderators.
+    public = None if row.status == "pending" or space.status == "draft" else data
+    return row, await record_event(db, space.id, type_, public=public, moderators=data)
+
+
+async def post_comment(
+    services: Services, viewer: Viewer, question_id: int, body: CommentCreate
+) -> tuple[CommentRow, Event]:
+    async with services.pool.acquire() as conn, conn.transaction():
+        question = await question_queries.get_question(conn, question_id)
+        if question is None:
+            raise errors.QuestionNotFound()
+        space, role = await access.visible_space_by_id(conn, viewer, question.space_id)
+        author_id = await access.check_may_post(conn, viewer, space, role)
+        assert viewer.user is not None
+        space = await space_queries.lock_space(conn, space.id)
+        access.check_accepting_input(space)
+        if question.status != "open":
+            raise errors.QuestionClosed()
+        lang = body.lang or viewer.user.language
+        if lang not in space.languages:
+            raise errors.UnsupportedLanguage(details={"accepted": space.languages})
+        parent_path = None
+        if body.parent_id is not None:
+            parent = await comment_queries.get_comment(conn, body.parent_id, author_id)
+            if parent is None or (
+                parent.status == "pending" and parent.author_id != author_id and not access.is_steward(role)
+            ):
+                raise errors.ParentNotFound()
+            if parent.question_id != question.id:
+                raise errors.ParentInOtherQuestion()
+            if parent.status not in ("published", "pending"):
+                raise errors.ParentNotReplyable()
+            parent_path = parent.path
+        html, mentioned = await _render_with_mentions(conn, body.body)
+        held = space.moderation == "pre" and not access.is_steward(role)
+        comment_id = await comment_queries.insert_comment(
+            conn,
+            space_id=space.id,
+            question_id=question.id,
+            parent_path=parent_path,
+            author_id=author_id,
+            lang=lang,
+            body=body.body,
+            body_html=html,
+            status="pending" if held else "published",
+        )
+        await comment_queries.replace_mentions(conn, comment_id, mentioned)
+        row, event = await _comment_event(conn, space, comment_id, "comment.created")
+    await services.publish(event)
+    return row, event
+
+
+async def _own_comment(db: Executor, viewer: Viewer, comment_id: int) -> tuple[CommentRow, SpaceRow]:
+    """The viewer's own comment, locked for change, with its (locked) space."""
+    user_id = access.require_user(viewer)
+    comment = await comment_queries.get_comment(db, comment_id, user_id)
+    if comment is None:
+        raise errors.CommentNotFound()
+    space, _ = await access.visible_space_by_id(db, viewer, comment.space_id)
+    if comment.author_id != user_id:
+        raise errors.NotAuthor("Only the author may change this comment.")
+    space = await space_queries.lock_space(db, space.id)
+    await comment_queries.lock_comment(db, comment_id)
+    comment = await comment_queries.get_comment(db, comment_id, user_id)
+    assert comment is not None
+    if comment.status == "deleted":
+        raise errors.CommentDeleted()
+    return comment, space
+
+
+async def edit_comment(
+    services: Services, viewer: Viewer, comment_id: int, body: CommentPatch
+) -> tuple[CommentRow, Event | None]:
+    """The author edits; the previous version is kept as a revision."""
+    for field in body.model_fields_set:
+        if getattr(body, field) is None:
+            raise errors.InvalidBody(f"{field} cannot be null.", details=[{"loc": [field]}])
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment, space = await _own_comment(conn, viewer, comment_id)
+        access.check_accepting_input(space)
+        if comment.status in ("hidden", "rejected"):
+            raise errors.Forbidden("A comment removed by a moderator cannot be edited.")
+        question = await question_queries.get_question(conn, comment.question_id)
+        assert question is not None
+        if question.status != "open":
+            raise errors.QuestionClosed()
+        lang = body.lang or comment.lang
+        if lang not in space.languages:
+            raise errors.UnsupportedLanguage(details={"accepted": space.languages})
+        text = body.body if body.body is not None else comment.body
+        if (text, lang) == (comment.body, comment.lang):
+            return comment, None
+        await comment_queries.insert_revision(
+            conn, comment.id, comment.body, comment.lang, comment.edited_at or comment.created_at
+        )
+        html, mentioned = await _render_with_mentions(conn, text)
+        await comment_queries.update_comment_body(conn, comment.id, lang, text, html)
+        await comment_queries.replace_mentions(conn, comment.id, mentioned)
+        row, event = await _comment_event(conn, space, comment.id, "comment.edited")
+    await services.publish(event)
+    return await _as_seen_by(services, viewer, row), event
+
+
+async def delete_comment(services: Services, viewer: Viewer, comment_id: int) -> tuple[CommentRow, Event]:
+    """The author deletes: a tombstone keeps the thread's shape and its replies.
+
+    The text and its earlier versions are erased, as the author asked.
+    """
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment, space = await _own_comment(conn, viewer, comment_id)
+        await comment_queries.mark_comment_deleted(conn, comment.id)
+        await comment_queries.delete_revisions(conn, comment.id)
+        await comment_queries.replace_mentions(conn, comment.id, [])
+        row, event = await _comment_event(conn, space, comment.id, "comment.deleted")
+    await services.publish(event)
+    return await _as_seen_by(services, viewer, row), event
+
+
+async def _as_seen_by(services: Services, viewer: Viewer, row: CommentRow) -> CommentRow:
+    seen = await comment_queries.get_comment(services.pool, row.id, viewer.user_id)
+    assert seen is not None
+    return seen
+
+
+async def set_support(services: Services, viewer: Viewer, comment_id: int, *, support: bool) -> CommentRow:
+    """Add or take back the viewer's +1.
+
+    Support counts are ephemeral signals (see DESIGN.md): they change too often
+    to be sequenced events; the count lives on the comment row.
+    """
+    user_id = access.require_user(viewer)
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment = await comment_queries.get_comment(conn, comment_id, user_id)
+        if comment is None:
+            raise errors.CommentNotFound()
+        space, role = await access.visible_space_by_id(conn, viewer, comment.space_id)
+        if comment.status == "pending" and not access.is_steward(role) and comment.author_id != user_id:
+            raise errors.CommentNotFound()
+        await access.check_may_post(conn, viewer, space, role)
+        if comment.status == "deleted":
+            raise errors.CommentDeleted()
+        if comment.status != "published":
+            raise errors.Forbidden("Only published comments can be supported.")
+        if support and comment.author_id == user_id:
+            raise errors.OwnComment()
+        changed = await (
+            comment_queries.insert_support(conn, comment.id, user_id)
+            if support
+            else comment_queries.delete_support(conn, comment.id, user_id)
+        )
+        if changed is None:
+            raise errors.AlreadySupported() if support else errors.NotSupported()
+        row = await comment_queries.get_comment(conn, comment.id, user_id)
+        assert row is not None
+    return row
+
+
+async def visible_comment(services: Services, viewer: Viewer, comment_id: int) -> CommentRow:
+    comment = await comment_queries.get_comment(services.pool, comment_id, viewer.user_id)
+    if comment is None:
+        raise errors.CommentNotFound()
+    _, role = await access.visible_space_by_id(services.pool, viewer, comment.space_id)
+    if comment.status == "pending" and not access.is_steward(role) and comment.author_id != viewer.user_id:
+        raise errors.CommentNotFound()
+    return comment

@@ -1,0 +1,143 @@
+"""Creating and changing spaces, and naming their moderators and participants."""
+
+from typing import Any
+
+from server import access, errors, views
+from server.auth import Viewer
+from server.events import Event, payload, record_event
+from server.models import Space, SpaceCreate, SpacePatch
+from server.queries import Executor
+from server.queries import spaces as space_queries
+from server.queries import users as user_queries
+from server.queries.spaces import SpaceRow
+from server.queries.users import UserRow
+from server.render import render_document
+from server.services import Services
+
+
+async def public_space(db: Executor, row: SpaceRow) -> Space:
+    """The space as the public sees it (for event payloads)."""
+    moderators = (await space_queries.list_moderators(db, [row.id]))[row.id]
+    return views.space(row, moderators, "anonymous", access.accepting_input(row))
+
+
+async def _space_event(db: Executor, row: SpaceRow, type_: str, **extra: Any) -> Event:
+    data = payload(space=await public_space(db, row)) | extra
+    # A draft space is invisible to the public, and so are its events.
+    return await record_event(
+        db, row.id, type_, public=None if row.status == "draft" else data, moderators=data
+    )
+
+
+def _columns(fields: dict[str, Any]) -> dict[str, Any]:
+    if "intro" in fields:
+        fields["intro_html"] = render_document(fields["intro"])
+    return fields
+
+
+async def create_space(services: Services, viewer: Viewer, body: SpaceCreate) -> tuple[SpaceRow, Event]:
+    access.require_admin(viewer)
+    fields = _columns(body.model_dump(exclude={"slug"}))
+    async with services.pool.acquire() as conn, conn.transaction():
+        row = await space_queries.insert_space(conn, body.slug, fields)
+        if row is None:
+            raise errors.SlugTaken()
+        event = await _space_event(conn, row, "space.created")
+    await services.publish(event)
+    return row, event
+
+
+async def update_space(
+    services: Services, viewer: Viewer, slug: str, body: SpacePatch
+) -> tuple[SpaceRow, Event | None]:
+    fields = _columns(body.model_dump(include=body.model_fields_set))
+    for required in (
+        "title",
+        "intro",
+        "languages",
+        "status",
+        "contact",
+        "disclaimer",
+        "posting",
+        "moderation",
+        "allow_participant_questions",
+    ):
+        if required in fields and fields[required] is None:
+            raise errors.InvalidBody(f"{required} cannot be null.", details=[{"loc": [required]}])
+    async with services.pool.acquire() as conn, conn.transaction():
+        space, role = await access.visible_space(conn, viewer, slug)
+        access.require_steward(role)
+        space = await space_queries.lock_space(conn, space.id)
+        opens_at = fields.get("opens_at", space.opens_at)
+        closes_at = fields.get("closes_at", space.closes_at)
+        if opens_at and closes_at and closes_at <= opens_at:
+            raise errors.InvalidBody("closes_at must be after opens_at.")
+        if not fields:
+            return space, None
+        was_draft = space.status == "draft"
+        row = await space_queries.update_space(conn, space.id, fields)
+        # Publishing a draft is the moment the public first sees the space.
+        type_ = "space.opened" if was_draft and row.status != "draft" else "space.updated"
+        event = await _space_event(conn, row, type_)
+    await services.publish(event)
+    return row, event
+
+
+async def _member_change(
+    services: Services, viewer: Viewer, slug: str, user_id: int, *, moderators: bool, add: bool
+) -> tuple[UserRow, Event | None]:
+    async with services.pool.acquire() as conn, conn.transaction():
+        space, role = await access.visible_space(conn, viewer, slug)
+        if moderators:
+            access.require_admin(viewer)
+        else:
+            access.require_steward(role)
+        user = await user_queries.get_user(conn, user_id)
+        if user is None:
+            raise errors.UserNotFound()
+        space = await space_queries.lock_space(conn, space.id)
+        if not moderators:
+            if add:
+                await space_queries.insert_participant(conn, space.id, user.id)
+            else:
+                await space_queries.delete_participant(conn, space.id, user.id)
+            return user, None
+        changed = await (
+            space_queries.insert_moderator(conn, space.id, user.id)
+            if add
+            else space_queries.delete_moderator(conn, space.id, user.id)
+        )
+        if not changed:
+            return user, None
+        event = await _space_event(
+            conn,
+            space,
+            "space.moderator_added" if add else "space.moderator_removed",
+            user=views.user_summary(user).model_dump(mode="json"),
+        )
+    await services.publish(event)
+    return user, event
+
+
+async def add_moderator(
+    services: Services, viewer: Viewer, slug: str, user_id: int
+) -> tuple[UserRow, Event | None]:
+    return await _member_change(services, viewer, slug, user_id, moderators=True, add=True)
+
+
+async def remove_moderator(
+    services: Services, viewer: Viewer, slug: str, user_id: int
+) -> tuple[UserRow, Event | None]:
+    return await _member_change(services, viewer, slug, user_id, moderators=True, add=False)
+
+
+async def invite_participant(
+    services: Services, viewer: Viewer, slug: str, user_id: int
+) -> tuple[UserRow, Event | None]:
+    return await _member_change(services, viewer, slug, user_id, moderators=False, add=True)
+
+
+async def remove_participant(
+    services: Services, viewer: Viewer, slug: str, user_id: int
+) -> tuple[UserRow, Event | None]:
+    return await _member_change(services, viewer, slug, user_id, moderators=False, add=False)

@@ -1,0 +1,1 @@
+"""HTTP endpoints by resource: parse, call an action or a query, answer JSON."""

@@ -1,0 +1,167 @@
+"""Accounts: register, log in and out, the current user, finding users."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import access, errors, views
+from server.actions import accounts
+from server.api.routing import Api, json_response, parse_query, services, viewer
+from server.auth import SESSION_COOKIE
+from server.models import (
+    AuthResult,
+    LoggedOut,
+    LoginBody,
+    Me,
+    ProfilePatch,
+    RegisterBody,
+    UserList,
+    UserSearchQuery,
+    UserSummary,
+)
+from server.queries import users as user_queries
+
+# Enough to pick a moderator from a search; not a way to list everyone.
+USER_SEARCH_LIMIT = 20
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "POST",
+        "/auth/register",
+        summary="Create an account and log in",
+        tag="accounts",
+        body=RegisterBody,
+        response=AuthResult,
+        status=201,
+        raises=(errors.EmailTaken,),
+    )(register)
+    api.route(
+        "POST",
+        "/auth/login",
+        summary="Log in: sets the session cookie, returns a bearer token",
+        tag="accounts",
+        body=LoginBody,
+        response=AuthResult,
+        raises=(errors.InvalidCredentials, errors.TooManyLoginAttempts),
+    )(login)
+    api.route(
+        "POST",
+        "/auth/logout",
+        summary="End the current session",
+        tag="accounts",
+        response=LoggedOut,
+        auth="user",
+    )(logout)
+    api.route(
+        "GET",
+        "/me",
+        summary="The current user",
+        tag="accounts",
+        response=Me,
+        auth="user",
+        raises=(errors.NotAuthenticated,),
+    )(get_me)
+    api.route(
+        "PATCH",
+        "/me",
+        summary="Edit the current user's profile",
+        tag="accounts",
+        body=ProfilePatch,
+        response=Me,
+        auth="user",
+    )(patch_me)
+    api.route(
+        "GET",
+        "/users",
+        summary="Find users by email, name or handle (moderators, admins)",
+        tag="accounts",
+        query=UserSearchQuery,
+        response=UserList,
+        auth="moderator",
+    )(search_users)
+    api.route(
+        "GET",
+        "/users/{handle}",
+        summary="A user's public profile",
+        tag="accounts",
+        response=UserSummary,
+        raises=(errors.UserNotFound,),
+    )(get_user)
+
+
+async def _me(request: Request, user: user_queries.UserRow) -> Me:
+    return views.me(user, await user_queries.list_moderated_slugs(services(request).pool, user.id))
+
+
+def _with_cookie(request: Request, result: AuthResult, token: str, status: int) -> Response:
+    response = json_response(result, status)
+    settings = services(request).settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_ttl_secs,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    return response
+
+
+async def register(request: Request, body: RegisterBody) -> Response:
+    svc = services(request)
+    await accounts.register(svc, body)
+    token, user = await accounts.login(
+        svc, LoginBody(email=body.email, password=body.password), _address(request)
+    )
+    return _with_cookie(request, AuthResult(token=token, user=await _me(request, user)), token, 201)
+
+
+async def login(request: Request, body: LoginBody) -> Response:
+    token, user = await accounts.login(services(request), body, _address(request))
+    return _with_cookie(request, AuthResult(token=token, user=await _me(request, user)), token, 200)
+
+
+async def logout(request: Request, _: None) -> Response:
+    who = await viewer(request)
+    if who.token:
+        await accounts.logout(services(request), who.token)
+    response = json_response(LoggedOut(logged_out=True))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+async def get_me(request: Request, _: None) -> Me:
+    who = await viewer(request)
+    if who.user is None:
+        raise errors.NotAuthenticated()
+    return await _me(request, who.user)
+
+
+async def patch_me(request: Request, body: ProfilePatch) -> Me:
+    who = await viewer(request)
+    if who.user is None:
+        raise errors.NotAuthenticated()
+    return await _me(request, await accounts.update_profile(services(request), who.user, body))
+
+
+async def search_users(request: Request, _: None) -> UserList:
+    query = parse_query(request, UserSearchQuery)
+    who = await viewer(request)
+    access.require_user(who)
+    pool = services(request).pool
+    if not who.is_admin and not await user_queries.list_moderated_slugs(pool, who.user_id or 0):
+        raise errors.Forbidden("Only moderators and admins may search users.")
+    found = await user_queries.search_users(pool, query.q, USER_SEARCH_LIMIT)
+    return UserList(items=[views.user_summary(u) for u in found])
+
+
+async def get_user(request: Request, _: None) -> UserSummary:
+    user = await user_queries.get_user_by_handle(services(request).pool, request.path_params["handle"])
+    if user is None:
+        raise errors.UserNotFound()
+    return views.user_summary(user)
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

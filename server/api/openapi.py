@@ -1,0 +1,124 @@
+"""The OpenAPI 3.1 document, generated from the declared operations and their models."""
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from server import errors
+from server.api.routing import Api, Operation
+from server.models import ErrorResponse
+
+REF = "#/components/schemas/{model}"
+# Every endpoint may answer with these, besides its own errors.
+COMMON_ERRORS: tuple[type[errors.AppError], ...] = (
+    errors.MalformedJson,
+    errors.InvalidBody,
+    errors.NotAuthenticated,
+    errors.Forbidden,
+    errors.OriginNotAllowed,
+)
+
+AUTH_NOTES = {
+    "anyone": "Open to anonymous readers.",
+    "user": "Requires a logged-in user.",
+    "author": "Requires the author.",
+    "moderator": "Requires a moderator of the space (or an admin).",
+    "admin": "Requires a site admin.",
+}
+
+
+def openapi_document(api: Api, version: str) -> dict[str, Any]:
+    models: set[type[BaseModel]] = {ErrorResponse}
+    for op in api.operations:
+        models.update(m for m in (op.body, op.response) if m is not None)
+    keyed = [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)]
+    keyed += [(m, "serialization") for m in sorted(models, key=lambda m: m.__name__)]
+    refs, definitions = models_json_schema(keyed, ref_template=REF)  # type: ignore[arg-type]
+    paths: dict[str, dict[str, Any]] = {}
+    for op in api.operations:
+        paths.setdefault(op.openapi_path, {})[op.method.lower()] = _operation(op, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Roundtable API",
+            "version": version,
+            "description": "Real-time discussion server for online consultations. Every error "
+            'has the shape `{"error": {"code", "message", "details"}}`.',
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "roundtable_session"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            },
+        },
+    }
+
+
+def _ref(refs: dict[Any, Any], model: type[BaseModel], mode: str) -> dict[str, Any]:
+    schema: dict[str, Any] = refs[(model, mode)]
+    return schema
+
+
+def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if kind == "int" else "string"},
+        }
+        for name, kind in re.findall(r"\{(\w+)(?::(\w+))?\}", op.path)
+    ]
+    if op.query is not None:
+        schema = op.query.model_json_schema()
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": name in required,
+                    "schema": prop,
+                    "description": prop.get("description", ""),
+                }
+            )
+    responses: dict[str, Any] = {
+        str(op.status): {
+            "description": "Success",
+            "content": {"application/json": {"schema": _ref(refs, op.response, "serialization")}}
+            if op.response
+            else {},
+        }
+    }
+    for error in (*op.raises, *COMMON_ERRORS):
+        entry = responses.setdefault(
+            str(error.status),
+            {
+                "description": "",
+                "content": {"application/json": {"schema": _ref(refs, ErrorResponse, "serialization")}},
+            },
+        )
+        line = f"`{error.code}`: {error.message}"
+        if line not in entry["description"]:
+            entry["description"] = (entry["description"] + "\n\n" + line).strip()
+    result: dict[str, Any] = {
+        "operationId": op.handler.__name__,
+        "summary": op.summary,
+        "description": AUTH_NOTES.get(op.auth, ""),
+        "tags": [op.tag],
+        "parameters": parameters,
+        "responses": responses,
+    }
+    if op.auth != "anyone":
+        result["security"] = [{"session": []}, {"bearer": []}]
+    if op.body is not None:
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(refs, op.body, "validation")}},
+        }
+    return result

@@ -1,0 +1,83 @@
+"""Questions of a space."""
+
+from starlette.requests import Request
+
+from server import access, errors, views
+from server.actions import questions as question_actions
+from server.api.routing import Api, path_id, services, viewer
+from server.models import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
+from server.queries import questions as question_queries
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "GET",
+        "/spaces/{slug}/questions",
+        summary="The space's numbered discussion questions and participants' questions",
+        tag="questions",
+        response=QuestionList,
+        raises=(errors.SpaceNotFound,),
+    )(list_questions)
+    api.route(
+        "POST",
+        "/spaces/{slug}/questions",
+        summary="Post a question: numbered (moderators) or a participant's own",
+        tag="questions",
+        body=QuestionCreate,
+        response=QuestionWrite,
+        status=201,
+        auth="user",
+        raises=(errors.ParticipantQuestionsNotAllowed, errors.InvalidPosition, errors.SpaceClosed),
+    )(post_question)
+    api.route(
+        "GET",
+        "/questions/{id:int}",
+        summary="One question",
+        tag="questions",
+        response=Question,
+        raises=(errors.QuestionNotFound,),
+    )(get_question)
+    api.route(
+        "PATCH",
+        "/questions/{id:int}",
+        summary="Edit, move (position), close or reopen (status) a question",
+        tag="questions",
+        body=QuestionPatch,
+        response=QuestionWrite,
+        auth="moderator",
+        raises=(errors.QuestionNotFound, errors.InvalidPosition),
+    )(patch_question)
+
+
+async def list_questions(request: Request, _: None) -> QuestionList:
+    pool = services(request).pool
+    space, _role = await access.visible_space(pool, await viewer(request), request.path_params["slug"])
+    rows = await question_queries.list_questions(pool, space.id)
+    return QuestionList(
+        discussion=[views.question(r) for r in rows if r.kind == "discussion"],
+        participant=[views.question(r) for r in rows if r.kind == "participant"],
+    )
+
+
+async def get_question(request: Request, _: None) -> Question:
+    pool = services(request).pool
+    row = await question_queries.get_question(pool, path_id(request, "id", errors.QuestionNotFound))
+    if row is None:
+        raise errors.QuestionNotFound()
+    await access.visible_space_by_id(pool, await viewer(request), row.space_id)
+    return views.question(row)
+
+
+async def post_question(request: Request, body: QuestionCreate) -> QuestionWrite:
+    row, event = await question_actions.post_question(
+        services(request), await viewer(request), request.path_params["slug"], body
+    )
+    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq)
+
+
+async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite:
+    question_id = path_id(request, "id", errors.QuestionNotFound)
+    row, event = await question_actions.update_question(
+        services(request), await viewer(request), question_id, body
+    )
+    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq if event else None)

@@ -1,0 +1,197 @@
+"""Declaring JSON endpoints once: route, body model, response model, docs.
+
+Each `Operation` becomes a Starlette route and an OpenAPI operation, so the
+document at /api/v1/openapi.json is generated from the same models the
+handlers use.
+"""
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server import errors
+from server.auth import SESSION_COOKIE, Viewer, token_from_headers, viewer_for_token
+from server.models import MAX_ID
+from server.services import Services
+
+# Bodies are JSON objects of a few fields; the largest legitimate one is a
+# space's background text (100k characters, up to 4 bytes each in UTF-8).
+MAX_BODY_BYTES = 512 * 1024
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    raises: tuple[type[errors.AppError], ...] = ()
+    auth: str = "anyone"
+
+    @property
+    def openapi_path(self) -> str:
+        return re.sub(r"\{(\w+):\w+\}", r"{\1}", self.path)
+
+
+@dataclass
+class Api:
+    prefix: str
+    operations: list[Operation] = field(default_factory=list)
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        tag: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        raises: tuple[type[errors.AppError], ...] = (),
+        auth: str = "anyone",
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.operations.append(
+                Operation(
+                    method,
+                    self.prefix + path,
+                    handler,
+                    summary,
+                    tag,
+                    body,
+                    query,
+                    response,
+                    status,
+                    raises,
+                    auth,
+                )
+            )
+            return handler
+
+        return register
+
+    def routes(self) -> list[Route]:
+        by_path: dict[str, dict[str, Operation]] = {}
+        for op in self.operations:
+            by_path.setdefault(op.path, {})[op.method] = op
+        return [Route(path, _endpoint(ops), methods=list(ops)) for path, ops in by_path.items()]
+
+
+def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        op = ops[request.method if request.method != "HEAD" else "GET"]
+        if request.method in STATE_CHANGING:
+            check_origin(request)
+        body = await parse_body(request, op.body) if op.body else None
+        result = await op.handler(request, body)
+        if isinstance(result, Response):
+            return result
+        return json_response(result, op.status)
+
+    return endpoint
+
+
+def json_response(model: BaseModel | dict[str, Any], status: int = 200) -> Response:
+    content = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
+    return Response(orjson.dumps(content), status_code=status, media_type="application/json")
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+async def viewer(request: Request) -> Viewer:
+    """The caller, resolved once per request from its bearer token or session cookie."""
+    cached: Viewer | None = getattr(request.state, "viewer", None)
+    if cached is None:
+        token = token_from_headers(request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE))
+        cached = await viewer_for_token(services(request).pool, token)
+        request.state.viewer = cached
+    return cached
+
+
+def check_origin(request: Request) -> None:
+    """Browsers send Origin on state-changing requests; refuse foreign ones.
+
+    A request without Origin comes from a script, not a browser page, and
+    carries its own bearer token, so cross-site forgery does not apply.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    if not origin_allowed(
+        origin, request.url.scheme, request.headers.get("host"), services(request).settings.allowed_origins
+    ):
+        raise errors.OriginNotAllowed(details={"origin": origin})
+
+
+def origin_allowed(origin: str, scheme: str, host: str | None, allowed: list[str]) -> bool:
+    own = f"{scheme}://{host}" if host else None
+    return origin == own or origin in allowed
+
+
+async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
+    content_type = request.headers.get("content-type", "application/json")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise errors.UnsupportedMediaType()
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise errors.BodyTooLarge(details={"max_bytes": MAX_BODY_BYTES})
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY_BYTES:
+            raise errors.BodyTooLarge(details={"max_bytes": MAX_BODY_BYTES})
+    if not raw.strip():
+        raise errors.MalformedJson("The request body is empty: send a JSON object.")
+    try:
+        orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise errors.MalformedJson(details={"reason": str(exc)}) from None
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise invalid_body(exc) from None
+
+
+def invalid_body(exc: ValidationError) -> errors.AppError:
+    details = exc.errors(include_url=False, include_input=False, include_context=False)
+    if details and all(d["type"] == "string_too_long" for d in details):
+        return errors.TextTooLong(details=details)
+    return errors.InvalidBody(details=details)
+
+
+def parse_query(request: Request, model: type[ModelT]) -> ModelT:
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        raise errors.InvalidQuery(
+            details=exc.errors(include_url=False, include_input=False, include_context=False)
+        ) from None
+
+
+def path_id(request: Request, name: str, not_found: type[errors.AppError]) -> int:
+    """An integer id from the path; one out of the database's range does not exist."""
+    value: int = request.path_params[name]
+    if not 1 <= value <= MAX_ID:
+        raise not_found()
+    return value

@@ -1,0 +1,132 @@
+"""The application factory: routes, the static client, error handling, lifespan."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from server import errors
+from server.api import accounts, comments, questions, spaces
+from server.api.openapi import openapi_document
+from server.api.routing import Api, json_response, services
+from server.bus import Bus, LocalBus
+from server.db import apply_schema, create_pool, resolve_database_url
+from server.models import Health, Readiness
+from server.services import Services
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
+API_PREFIX = "/api/v1"
+
+
+def build_api() -> Api:
+    api = Api(prefix=API_PREFIX)
+    for module in (accounts, spaces, questions, comments):
+        module.register_routes(api)
+    return api
+
+
+def create_bus(settings: Settings) -> Bus:
+    return LocalBus()
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    api = build_api()
+    document = openapi_document(api, version("roundtable"))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        url = await resolve_database_url(settings)
+        schema_version = await apply_schema(url)
+        pool = await create_pool(url, settings)
+        bus = create_bus(settings)
+        await bus.start()
+        app.state.services = Services(settings, pool, bus, schema_version)
+        try:
+            yield
+        finally:
+            await bus.stop()
+            await pool.close()
+
+    async def openapi(request: Request) -> Response:
+        return json_response(document)
+
+    async def healthz(request: Request) -> Response:
+        return json_response(Health(status="ok"))
+
+    async def readyz(request: Request) -> Response:
+        svc = services(request)
+        try:
+            await svc.pool.fetchval("SELECT 1")
+        except Exception as exc:
+            raise errors.ServiceUnavailable("The database is unreachable.") from exc
+        if not await svc.bus.ping():
+            raise errors.ServiceUnavailable("The bus is unreachable.")
+        return json_response(
+            Readiness(status="ok", database="ok", bus="ok", schema_version=svc.schema_version)
+        )
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route(API_PREFIX + "/openapi.json", openapi),
+        *api.routes(),
+        Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            errors.AppError: app_error,
+            HTTPException: http_error,
+            Exception: unexpected_error,
+        },
+    )
+    app.state.settings = settings
+    app.state.api = api
+    return app
+
+
+async def app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.AppError)
+    return json_response(exc.body(), exc.status)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error: errors.AppError
+    if exc.status_code == 404:
+        error = errors.RouteNotFound()
+    elif exc.status_code == 405:
+        error = errors.MethodNotAllowed()
+    else:
+        error = errors.AppError(exc.detail)
+        return json_response(
+            {"error": {"code": "http_error", "message": exc.detail, "details": None}},
+            exc.status_code,
+        )
+    return json_response(error.body(), error.status)
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error", exc_info=exc)
+    return json_response(
+        {
+            "error": {
+                "code": "internal_error",
+                "message": "Something went wrong on our side.",
+                "details": None,
+            }
+        },
+        500,
+    )

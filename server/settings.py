@@ -1,0 +1,58 @@
+"""Settings read from the environment: where the services are, and the limits.
+
+Built inside `create_app()` and the CLI, never at import time.
+"""
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting Roundtable reads; the README's configuration table lists each."""
+
+    model_config = SettingsConfigDict(env_prefix="ROUNDTABLE_", populate_by_name=True, extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "database_url"),
+        description="PostgreSQL URL. Unset: start an embedded PostgreSQL in data_dir.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REDIS_URL", "redis_url"),
+        description="Redis URL for the bus between processes. Unset: one process, in-process bus.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `roundtable serve` listens on.")
+    port: int = Field(
+        default=8000,
+        ge=0,
+        le=65535,
+        validation_alias=AliasChoices("PORT", "port"),
+        description="Port `roundtable serve` listens on.",
+    )
+    data_dir: Path = Field(default=Path(".data"), description="Where the embedded PostgreSQL keeps its data.")
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (scheme://host:port) allowed to make state-changing requests and "
+        "open WebSockets, besides the server's own origin.",
+    )
+    cookie_secure: bool = Field(
+        default=False, description="Mark the session cookie Secure (set behind HTTPS)."
+    )
+    session_ttl_secs: int = Field(default=14 * 24 * 3600, gt=0, description="How long a login session lasts.")
+    login_window_secs: int = Field(
+        default=15 * 60, gt=0, description="Window over which failed logins are counted."
+    )
+    login_max_failures_per_account: int = Field(
+        default=10, gt=0, description="Failed logins for one account within the window."
+    )
+    login_max_failures_per_address: int = Field(
+        default=50, gt=0, description="Failed logins from one address within the window."
+    )
+    db_pool_min_size: int = Field(default=2, ge=1, description="Smallest database pool.")
+    db_pool_max_size: int = Field(default=10, ge=1, description="Largest database pool.")
+    bus_channel_prefix: str = Field(
+        default="roundtable", description="Prefix of the Redis pub/sub channel names."
+    )
