@@ -1,0 +1,91 @@
+"""Fixtures: a real PostgreSQL (embedded, or DATABASE_URL), a fresh database per
+test cloned from a template that has the schema, and a real uvicorn server."""
+
+import asyncio
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from server.db import apply_schema
+from server.embedded import database_url_for, ensure_database, start_postgres
+from server.settings import Settings
+from tests.helpers import Api, RunningServer, start_server
+
+TEMPLATE_DB = "roundtable_test_template"
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """The URL of a PostgreSQL server's maintenance database, for creating test databases."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        yield database_url_for(configured, "postgres")
+        return
+    folder = Path(tempfile.mkdtemp(prefix="roundtable-test-pg-"))
+    yield start_postgres(folder)
+    # The server stops when the test process exits (atexit); the folder goes then.
+    import atexit
+
+    atexit.register(shutil.rmtree, folder, True)
+
+
+@pytest.fixture(scope="session")
+def template_url(postgres_server_url: str) -> str:
+    async def build() -> str:
+        conn = await asyncpg.connect(postgres_server_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)')
+        finally:
+            await conn.close()
+        url = await ensure_database(postgres_server_url, TEMPLATE_DB)
+        await apply_schema(url)
+        return url
+
+    return asyncio.run(build())
+
+
+@pytest.fixture
+async def database_url(postgres_server_url: str, template_url: str) -> AsyncIterator[str]:
+    """A fresh database with the schema applied, dropped after the test."""
+    name = f"roundtable_test_{os.getpid()}_{next(_counter)}"
+    conn = await asyncpg.connect(postgres_server_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
+    finally:
+        await conn.close()
+    yield database_url_for(postgres_server_url, name)
+    conn = await asyncpg.connect(postgres_server_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, redis_url=None)
+
+
+@pytest.fixture
+async def server(settings: Settings) -> AsyncIterator[RunningServer]:
+    async with start_server(settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+        yield http
+
+
+@pytest.fixture
+async def api(client: httpx.AsyncClient, server: RunningServer) -> Api:
+    return Api(client, server)

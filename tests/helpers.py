@@ -1,0 +1,170 @@
+"""Shared test helpers: a running server, API shortcuts, and the two checks every
+test uses (a frame's type, the error shape)."""
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+
+from server.actions.accounts import create_admin
+from server.app import create_app
+from server.services import Services
+from server.settings import Settings
+
+# Generous: a loaded CI machine with two cores starts a server in well under this.
+SERVER_START_TIMEOUT_SECS = 20
+PASSWORD = "correct horse battery"
+_names = itertools.count(1)
+
+
+@dataclass
+class RunningServer:
+    url: str
+    port: int
+    settings: Settings
+    app: Any
+
+    @property
+    def services(self) -> Services:
+        found: Services = self.app.state.services
+        return found
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/ws"
+
+
+@asynccontextmanager
+async def start_server(settings: Settings) -> AsyncIterator[RunningServer]:
+    """A real uvicorn server on a free port, in this event loop."""
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", ws_per_message_deflate=False
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(SERVER_START_TIMEOUT_SECS):
+            while not server.started:
+                if task.done():
+                    task.result()
+                    raise RuntimeError("server stopped during start-up")
+                await asyncio.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield RunningServer(f"http://127.0.0.1:{port}", port, settings, app)
+    finally:
+        server.should_exit = True
+        await task
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is the one JSON error shape, with this status and code."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "details"}, body
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+def assert_frame(frame: dict[str, Any], type_: str) -> dict[str, Any]:
+    assert frame.get("type") == type_, frame
+    return frame
+
+
+@dataclass
+class User:
+    id: int
+    email: str
+    token: str
+    handle: str
+    display_name: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Api:
+    """Shortcuts for setting up scenarios through the real HTTP API."""
+
+    http: httpx.AsyncClient
+    server: RunningServer
+    _admin: User | None = field(default=None)
+
+    async def register(
+        self, name: str | None = None, *, affiliation: str | None = "Test Org", language: str = "en"
+    ) -> User:
+        n = next(_names)
+        name = name or f"Participant {n}"
+        email = f"user{n}@example.org"
+        response = await self.http.post(
+            "/api/v1/auth/register",
+            json={"email": email, "password": PASSWORD, "display_name": name,
+                  "affiliation": affiliation, "language": language},
+        )
+        assert response.status_code == 201, response.text
+        # Tests act through bearer tokens; keep the shared client anonymous.
+        self.http.cookies.clear()
+        body = response.json()
+        return User(body["user"]["id"], email, body["token"], body["user"]["handle"], name)
+
+    async def admin(self) -> User:
+        if self._admin is None:
+            n = next(_names)
+            email = f"admin{n}@example.org"
+            await create_admin(self.server.services, email, PASSWORD, f"Admin {n}")
+            response = await self.http.post(
+                "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            self.http.cookies.clear()
+            body = response.json()
+            self._admin = User(body["user"]["id"], email, body["token"], body["user"]["handle"],
+                               f"Admin {n}")
+        return self._admin
+
+    async def space(self, slug: str = "consultation", **fields: Any) -> dict[str, Any]:
+        admin = await self.admin()
+        body = {"slug": slug, "title": f"Consultation {slug}", "status": "open"} | fields
+        response = await self.http.post("/api/v1/spaces", json=body, headers=admin.headers)
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def moderator(self, slug: str, name: str | None = None) -> User:
+        user = await self.register(name or "Moderator")
+        admin = await self.admin()
+        response = await self.http.post(
+            f"/api/v1/spaces/{slug}/moderators", json={"user_id": user.id}, headers=admin.headers
+        )
+        assert response.status_code == 201, response.text
+        return user
+
+    async def question(self, slug: str, title: str = "What works?", **fields: Any) -> dict[str, Any]:
+        admin = await self.admin()
+        response = await self.http.post(
+            f"/api/v1/spaces/{slug}/questions", json={"title": title} | fields, headers=admin.headers
+        )
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def comment(
+        self, user: User, question_id: int, body: str = "A contribution.", **fields: Any
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            f"/api/v1/questions/{question_id}/comments", json={"body": body} | fields,
+            headers=user.headers,
+        )
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
