@@ -10,18 +10,22 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from server import errors
+from server import errors, sse
 from server.api import accounts, comments, questions, spaces
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
-from server.bus import Bus, LocalBus
+from server.bus import Bus, LocalBus, RedisBus
 from server.db import apply_schema, create_pool, resolve_database_url
+from server.frames import CLOSE_GOING_AWAY
+from server.hub import Hub
 from server.models import Health, Readiness
+from server.presence import LocalPresence, PresenceStore, RedisPresence
 from server.services import Services
 from server.settings import Settings
+from server.ws import websocket_endpoint
 
 log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
@@ -30,13 +34,16 @@ API_PREFIX = "/api/v1"
 
 def build_api() -> Api:
     api = Api(prefix=API_PREFIX)
-    for module in (accounts, spaces, questions, comments):
+    for module in (accounts, spaces, questions, comments, sse):
         module.register_routes(api)
     return api
 
 
-def create_bus(settings: Settings) -> Bus:
-    return LocalBus()
+def create_bus(settings: Settings) -> tuple[Bus, PresenceStore]:
+    if settings.redis_url:
+        bus = RedisBus(settings.redis_url, settings.bus_channel_prefix)
+        return bus, RedisPresence(bus.redis, settings.bus_channel_prefix)
+    return LocalBus(), LocalPresence()
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -49,13 +56,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         url = await resolve_database_url(settings)
         schema_version = await apply_schema(url)
         pool = await create_pool(url, settings)
-        bus = create_bus(settings)
+        bus, presence = create_bus(settings)
+        hub = Hub(pool, presence)
+        bus.add_handler(hub.accept)
+        bus.add_reconnect_handler(hub.repair)
+        await hub.start()
         await bus.start()
-        app.state.services = Services(settings, pool, bus, schema_version)
+        app.state.services = Services(settings, pool, bus, schema_version, hub)
         try:
             yield
         finally:
+            for connection in hub.connections():
+                connection.outbox.close(CLOSE_GOING_AWAY, "server shutting down")
             await bus.stop()
+            await hub.stop()
             await pool.close()
 
     async def openapi(request: Request) -> Response:
@@ -80,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route(API_PREFIX + "/openapi.json", openapi),
+        WebSocketRoute("/ws", websocket_endpoint),
         *api.routes(),
         Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
     ]

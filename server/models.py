@@ -7,7 +7,15 @@ the OpenAPI document is generated from these classes.
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 # Limits, each with its reason.
 # RFC 5321 caps a forward path at 256 octets, so an address is at most 254.
@@ -144,8 +152,9 @@ class SpaceFields(Body):
     posting: Posting = "registered"
     moderation: ModerationMode = "post"
     allow_participant_questions: bool = False
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
+    # A time without a zone is ambiguous (whose 9 o'clock?): require one.
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
 
     @model_validator(mode="after")
     def _window_in_order(self) -> "SpaceFields":
@@ -170,8 +179,8 @@ class SpacePatch(Body):
     posting: Posting | None = None
     moderation: ModerationMode | None = None
     allow_participant_questions: bool | None = None
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
 
 
 class Space(Resource):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from server.bus import Bus
 from server.db import Pool
 from server.events import Event
+from server.hub import Hub
 from server.settings import Settings
 
 
@@ -14,8 +15,14 @@ class Services:
     pool: Pool
     bus: Bus
     schema_version: int
+    hub: Hub | None = None
 
     async def publish(self, *events: Event) -> None:
-        """Publish committed events. A lost publish is repaired from the events log."""
+        """Deliver committed events here and hand them to the other processes.
+
+        A publish lost after commit is repaired from the events log.
+        """
         for event in events:
+            if self.hub is not None:
+                self.hub.accept(event)
             await self.bus.publish(event)

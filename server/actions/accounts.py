@@ -107,11 +107,17 @@ async def login(services: Services, body: LoginBody, address: str) -> tuple[str,
             await user_queries.insert_login_failure(conn, account_key)
             await user_queries.insert_login_failure(conn, address_key)
         raise errors.InvalidCredentials()
-    token = new_token()
     async with pool.acquire() as conn, conn.transaction():
         await user_queries.delete_login_failures(conn, account_key)
-        await user_queries.insert_session(conn, token_hash(token), user.id, settings.session_ttl_secs)
+        token = await start_session(services, conn, user)
     return token, user
+
+
+async def start_session(services: Services, db: Executor, user: UserRow) -> str:
+    """A new session for the user; return its token."""
+    token = new_token()
+    await user_queries.insert_session(db, token_hash(token), user.id, services.settings.session_ttl_secs)
+    return token
 
 
 async def logout(services: Services, token: str) -> None:

@@ -110,10 +110,9 @@ def _with_cookie(request: Request, result: AuthResult, token: str, status: int) 
 
 async def register(request: Request, body: RegisterBody) -> Response:
     svc = services(request)
-    await accounts.register(svc, body)
-    token, user = await accounts.login(
-        svc, LoginBody(email=body.email, password=body.password), _address(request)
-    )
+    user = await accounts.register(svc, body)
+    # A new account starts logged in; failed-login limits are for guessing, not this.
+    token = await accounts.start_session(svc, svc.pool, user)
     return _with_cookie(request, AuthResult(token=token, user=await _me(request, user)), token, 201)
 
 

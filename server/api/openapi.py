@@ -87,14 +87,13 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
                     "description": prop.get("description", ""),
                 }
             )
-    responses: dict[str, Any] = {
-        str(op.status): {
-            "description": "Success",
-            "content": {"application/json": {"schema": _ref(refs, op.response, "serialization")}}
-            if op.response
-            else {},
-        }
-    }
+    success: dict[str, Any] = {"description": "Success", "content": {}}
+    if op.response:
+        success["content"] = {"application/json": {"schema": _ref(refs, op.response, "serialization")}}
+    if op.stream:
+        success["description"] = "A stream of Server-Sent Events; see docs/protocol.md."
+        success["content"] = {"text/event-stream": {"schema": {"type": "string"}}}
+    responses: dict[str, Any] = {str(op.status): success}
     for error in (*op.raises, *COMMON_ERRORS):
         entry = responses.setdefault(
             str(error.status),

@@ -43,6 +43,7 @@ class Operation:
     status: int = 200
     raises: tuple[type[errors.AppError], ...] = ()
     auth: str = "anyone"
+    stream: bool = False
 
     @property
     def openapi_path(self) -> str:
@@ -67,6 +68,7 @@ class Api:
         status: int = 200,
         raises: tuple[type[errors.AppError], ...] = (),
         auth: str = "anyone",
+        stream: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.operations.append(
@@ -82,6 +84,7 @@ class Api:
                     status,
                     raises,
                     auth,
+                    stream,
                 )
             )
             return handler
@@ -100,6 +103,9 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         op = ops[request.method if request.method != "HEAD" else "GET"]
         if request.method in STATE_CHANGING:
             check_origin(request)
+        if any(isinstance(v, str) and "\x00" in v for v in request.path_params.values()):
+            # No slug or handle holds one, and PostgreSQL text cannot.
+            raise errors.RouteNotFound()
         body = await parse_body(request, op.body) if op.body else None
         result = await op.handler(request, body)
         if isinstance(result, Response):
@@ -164,13 +170,36 @@ async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
     if not raw.strip():
         raise errors.MalformedJson("The request body is empty: send a JSON object.")
     try:
-        orjson.loads(raw)
+        parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise errors.MalformedJson(details={"reason": str(exc)}) from None
+    if (nul_at := _find_nul(parsed, [])) is not None:
+        raise errors.InvalidBody(
+            "Text cannot contain the NUL character (\\u0000).",
+            details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
+        )
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         raise invalid_body(exc) from None
+
+
+def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
+    """Where a string holding NUL is in a parsed JSON value; PostgreSQL text cannot store NUL."""
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return [*loc, key]
+        if (found := _find_nul(item, [*loc, key])) is not None:
+            return found
+    return None
 
 
 def invalid_body(exc: ValidationError) -> errors.AppError:
@@ -181,8 +210,14 @@ def invalid_body(exc: ValidationError) -> errors.AppError:
 
 
 def parse_query(request: Request, model: type[ModelT]) -> ModelT:
+    params = dict(request.query_params)
+    if (nul_at := _find_nul(params, [])) is not None:
+        raise errors.InvalidQuery(
+            "A query parameter cannot contain the NUL character.",
+            details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
+        )
     try:
-        return model.model_validate(dict(request.query_params))
+        return model.model_validate(params)
     except ValidationError as exc:
         raise errors.InvalidQuery(
             details=exc.errors(include_url=False, include_input=False, include_context=False)

@@ -1,0 +1,167 @@
+"""The live protocol's messages (docs/protocol.md documents each one).
+
+Inbound messages are parsed once, at the edge, into these models; outbound
+message shapes are declared here too, so the documentation test can check
+every type the server sends.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from server.models import MAX_ID, Slug
+
+# Close codes, sent with the WebSocket close frame.
+CLOSE_UNAUTHORIZED = 4001  # the bearer token is unknown or expired
+CLOSE_ORIGIN_NOT_ALLOWED = 4003  # the page's origin may not open live connections
+CLOSE_TOO_SLOW = 4008  # the client fell too far behind; resume with `since`
+CLOSE_GOING_AWAY = 1001  # the server is shutting down; reconnect and resume
+CLOSE_MESSAGE_TOO_BIG = 1009  # a frame exceeded the transport's limit
+
+CLOSE_CODES = {
+    CLOSE_UNAUTHORIZED: "unauthorized",
+    CLOSE_ORIGIN_NOT_ALLOWED: "origin_not_allowed",
+    CLOSE_TOO_SLOW: "too_slow",
+    CLOSE_GOING_AWAY: "going_away",
+    CLOSE_MESSAGE_TOO_BIG: "message_too_big",
+}
+
+# Error codes in `{"type": "error"}` messages; the connection stays open.
+ERROR_CODES = {
+    "invalid_json": "The frame is not valid JSON.",
+    "invalid_message": "The message does not match any message type; details has pydantic's errors.",
+    "binary_not_supported": "Binary frames are not part of the protocol; send JSON text.",
+    "message_too_large": "The message is longer than the protocol allows.",
+    "space_not_found": "There is no such space, or it is not visible to this connection.",
+    "already_subscribed": "This connection is already subscribed to the space.",
+    "not_subscribed": "This connection is not subscribed to the space.",
+    "too_many_subscriptions": "A connection may follow a limited number of spaces at once.",
+    "not_authenticated": "Log in to do this.",
+    "origin_not_allowed": "The page's origin may not open live connections (then closed with 4003).",
+    "unauthorized": "The bearer token is unknown or expired (then closed with 4001).",
+}
+
+
+class Inbound(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Subscribe(Inbound):
+    type: Literal["subscribe"]
+    space: Slug
+    since: Annotated[int, Field(ge=0, le=MAX_ID)] | None = None
+    epoch: Annotated[str, Field(max_length=64)] | None = None
+
+
+class Unsubscribe(Inbound):
+    type: Literal["unsubscribe"]
+    space: Slug
+
+
+class Ping(Inbound):
+    type: Literal["ping"]
+
+
+class Typing(Inbound):
+    """The sender is writing a comment on a question (send at most every few seconds)."""
+
+    type: Literal["typing"]
+    space: Slug
+    question_id: Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+InboundMessage = Annotated[Subscribe | Unsubscribe | Ping | Typing, Field(discriminator="type")]
+inbound_adapter: TypeAdapter[Subscribe | Unsubscribe | Ping | Typing] = TypeAdapter(InboundMessage)
+
+
+class Outbound(BaseModel):
+    """Documentation models of what the server sends."""
+
+
+class LiveEvent(Outbound):
+    seq: int
+    type: str = Field(description="Dotted, past tense: comment.created, question.closed, …")
+    at: datetime
+    data: dict[str, Any]
+
+
+class PresenceCounts(Outbound):
+    participants: int
+    moderators: int
+    screens: int
+    writing: dict[str, int] = Field(description="Question id → people writing a comment on it now.")
+
+
+class SnapshotMessage(Outbound):
+    type: Literal["snapshot"]
+    space: str
+    seq: int = Field(description="The state is consistent with this seq; events after it follow.")
+    epoch: str
+    role: str
+    state: dict[str, Any] = Field(
+        description="space, questions {discussion, participant}, comments (the most recent, "
+        "oldest first), comments_complete, presence"
+    )
+
+
+class SubscribedMessage(Outbound):
+    type: Literal["subscribed"]
+    space: str
+    seq: int = Field(description="Events after this seq follow.")
+    epoch: str
+    role: str
+
+
+class EventsMessage(Outbound):
+    type: Literal["events"]
+    space: str
+    seq: int = Field(description="Everything this client may see up to this seq has been sent.")
+    events: list[LiveEvent]
+
+
+class ResyncMessage(Outbound):
+    type: Literal["resync"]
+    space: str
+    reason: Literal["too_far_behind", "epoch_changed", "unknown_seq"]
+
+
+class UnsubscribedMessage(Outbound):
+    type: Literal["unsubscribed"]
+    space: str
+
+
+class PresenceMessage(PresenceCounts):
+    type: Literal["presence"]
+    space: str
+
+
+class HeartbeatMessage(Outbound):
+    type: Literal["heartbeat"]
+    at: datetime
+    spaces: dict[str, int] = Field(description="Slug → seq up to which this client has everything.")
+
+
+class PongMessage(Outbound):
+    type: Literal["pong"]
+
+
+class ErrorMessage(Outbound):
+    type: Literal["error"]
+    code: str
+    message: str
+    space: str | None = None
+    details: Any = None
+
+
+OUTBOUND_MESSAGES: tuple[type[Outbound], ...] = (
+    SnapshotMessage,
+    SubscribedMessage,
+    EventsMessage,
+    ResyncMessage,
+    UnsubscribedMessage,
+    PresenceMessage,
+    HeartbeatMessage,
+    PongMessage,
+    ErrorMessage,
+)

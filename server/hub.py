@@ -1,0 +1,450 @@
+"""This process's live subscribers: ordering, fan-out, catch-up and repair.
+
+Delivery contract, per space: every subscriber receives every event it may
+see, once, in seq order. The hub keeps per space the last seq it processed
+and a ring of recent events. An event at or below that seq is a duplicate
+and is dropped; one past a gap makes the hub read the missing events from
+PostgreSQL first. Every REPAIR_INTERVAL_SECS, and whenever the bus
+reconnects, the hub compares its spaces with their counters in PostgreSQL
+and reads any tail it missed (a writer that died between commit and
+publish, a Redis outage).
+
+Events processed together go out together: one `events` frame per audience,
+encoded once and shared by every connection of that audience.
+"""
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from server.db import Pool
+from server.events import Audience, Event
+from server.frames import CLOSE_TOO_SLOW
+from server.outbound import Frame, Outbox
+from server.presence import Counts, LocalPresence, PresenceStore, empty_counts
+from server.queries import events as event_queries
+from server.queries import live as live_queries
+from server.queries.spaces import SpaceRow
+from server.snapshot import read_snapshot
+
+log = logging.getLogger(__name__)
+
+# The ring covers a burst of a few minutes of a busy consultation, so a
+# briefly slow or reconnecting client catches up from memory.
+RING_EVENTS = 1024
+# A client further behind than this, or whose next event is older than
+# RESUME_MAX_AGE_SECS, gets `resync`: a fresh snapshot is cheaper than replay.
+RESUME_MAX_EVENTS = 1000
+RESUME_MAX_AGE_SECS = 600
+# Lost tails are found within this; short enough to feel live, long enough
+# that the check is one cheap query per process every few seconds.
+REPAIR_INTERVAL_SECS = 2.0
+# Proxies and home routers drop idle connections at about 60 s; a heartbeat
+# well inside that keeps quiet spaces connected.
+HEARTBEAT_INTERVAL_SECS = 25.0
+# A lagging client has this long to drain its queue before it is cut off.
+SLOW_CLIENT_GRACE_SECS = 10.0
+# Events read from the log in one query when catching up.
+CATCH_UP_BATCH = 500
+# Presence is pushed at most this often per space: live enough for a counter,
+# and a crowd joining at once costs one message a second, not one per join.
+PRESENCE_INTERVAL_SECS = 1.0
+# "Writing" lasts this long after a client's last typing signal (clients send
+# one every few seconds while typing).
+WRITING_TTL_SECS = 6.0
+
+Kind = Literal["participant", "moderator", "screen"]
+
+
+class Connection(Protocol):
+    """A live client connection (WebSocket or SSE), as the hub sees it."""
+
+    outbox: Outbox
+    kind: Kind
+
+
+@dataclass(eq=False)
+class Subscription:
+    connection: Connection
+    channel: "Channel"
+    audience: Audience
+    sent_seq: int = -1
+    ready: bool = False
+    writing: tuple[int, float] | None = None  # (question id, until monotonic time)
+
+
+@dataclass(eq=False)
+class Channel:
+    """One space as this process delivers it."""
+
+    space_id: int
+    slug: str
+    epoch: str
+    last_seq: int
+    ring: deque[Event] = field(default_factory=lambda: deque(maxlen=RING_EVENTS))
+    subscriptions: set[Subscription] = field(default_factory=set)
+    presence: dict[str, Any] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def ring_after(self, seq: int) -> list[Event] | None:
+        """Events after `seq` up to last_seq, or None when the ring no longer reaches back."""
+        if seq >= self.last_seq:
+            return []
+        if not self.ring or self.ring[0].seq > seq + 1:
+            return None
+        return [e for e in self.ring if e.seq > seq]
+
+
+def events_frame(slug: str, events: list[Event], audience: Audience) -> Frame | None:
+    """One `events` frame of what `audience` may see; None when it may see none of them."""
+    visible = [w for w in (e.wire(audience) for e in events) if w is not None]
+    if not visible:
+        return None
+    seq = events[-1].seq
+    return Frame({"type": "events", "space": slug, "seq": seq, "events": visible}, seq=seq)
+
+
+class Resync(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Hub:
+    def __init__(self, pool: Pool, presence: PresenceStore | None = None) -> None:
+        self._pool = pool
+        self._presence = presence or LocalPresence()
+        self._channels: dict[int, Channel] = {}
+        self._inbox: asyncio.Queue[Event] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._subscriptions: dict[Connection, list[Subscription]] = {}
+
+    # ---- lifecycle ---------------------------------------------------------
+
+    async def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._process_inbox(), name="hub-inbox"),
+            asyncio.create_task(self._every(REPAIR_INTERVAL_SECS, self._sweep), name="hub-repair"),
+            asyncio.create_task(self._every(HEARTBEAT_INTERVAL_SECS, self._heartbeat), name="hub-heartbeat"),
+            asyncio.create_task(
+                self._every(PRESENCE_INTERVAL_SECS, self._push_presence), name="hub-presence"
+            ),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        await self._presence.stop()
+
+    async def _every(self, interval: float, job: Any) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await job()
+            except Exception:
+                log.exception("periodic hub job failed; retrying next interval")
+
+    # ---- inbound events ----------------------------------------------------
+
+    def accept(self, event: Event) -> None:
+        """Take an event from this process's writers or from the bus (any order, duplicates fine)."""
+        if event.space_id in self._channels:
+            self._inbox.put_nowait(event)
+
+    async def _process_inbox(self) -> None:
+        while True:
+            batch = [await self._inbox.get()]
+            while not self._inbox.empty():
+                batch.append(self._inbox.get_nowait())
+            by_space: dict[int, list[Event]] = {}
+            for event in batch:
+                by_space.setdefault(event.space_id, []).append(event)
+            for space_id, events in by_space.items():
+                channel = self._channels.get(space_id)
+                if channel is None:
+                    continue
+                try:
+                    await self._advance(channel, events)
+                except Exception:
+                    # The repair sweep reads the same events from the log again.
+                    log.exception("could not deliver events of space %s", space_id)
+
+    async def _advance(self, channel: Channel, events: Iterable[Event]) -> None:
+        """Deliver new events of a channel in order, reading any gap from the log first."""
+        async with channel.lock:
+            fresh = sorted(
+                {e.seq: e for e in events if e.seq > channel.last_seq}.values(), key=lambda e: e.seq
+            )
+            if not fresh:
+                return
+            expected = range(channel.last_seq + 1, fresh[-1].seq + 1)
+            if [e.seq for e in fresh] != list(expected):
+                fresh = await self._read_log(channel.space_id, channel.last_seq, fresh[-1].seq)
+                if not fresh:
+                    return
+            previous = channel.last_seq
+            channel.ring.extend(fresh)
+            channel.last_seq = fresh[-1].seq
+            self._fan_out(channel, fresh, previous)
+
+    async def _read_log(self, space_id: int, after: int, through: int | None = None) -> list[Event]:
+        events: list[Event] = []
+        while through is None or after < through:
+            rows = await event_queries.list_events_after(self._pool, space_id, after, CATCH_UP_BATCH)
+            events += [Event.from_row(r) for r in rows if through is None or r.seq <= through]
+            if len(rows) < CATCH_UP_BATCH:
+                break
+            after = rows[-1].seq
+        return events
+
+    def _fan_out(self, channel: Channel, events: list[Event], previous: int) -> None:
+        shared: dict[Audience, Frame | None] = {}
+        for sub in channel.subscriptions:
+            if not sub.ready or sub.connection.outbox.lagging:
+                continue
+            if sub.sent_seq == previous:
+                if sub.audience not in shared:
+                    shared[sub.audience] = events_frame(channel.slug, events, sub.audience)
+                frame = shared[sub.audience]
+            else:
+                # Joined mid-way (its snapshot was newer than this batch's start).
+                own = [e for e in events if e.seq > sub.sent_seq]
+                if not own:
+                    continue
+                frame = events_frame(channel.slug, own, sub.audience)
+            if frame is None or sub.connection.outbox.offer(frame):
+                sub.sent_seq = events[-1].seq
+
+    # ---- subscribers -------------------------------------------------------
+
+    def register(self, connection: Connection) -> None:
+        self._subscriptions[connection] = []
+
+    def unregister(self, connection: Connection) -> None:
+        for sub in list(self._subscriptions.get(connection, [])):
+            self.unsubscribe(sub)
+        self._subscriptions.pop(connection, None)
+
+    def connections(self) -> list[Connection]:
+        return list(self._subscriptions)
+
+    def subscriptions_of(self, connection: Connection) -> list[Subscription]:
+        return list(self._subscriptions.get(connection, []))
+
+    async def _channel(self, space: SpaceRow) -> Channel:
+        channel = self._channels.get(space.id)
+        if channel is None:
+            counters = await live_queries.list_space_counters(self._pool, [space.id])
+            channel = self._channels.get(space.id)  # another subscriber may have won the race
+            if channel is None:
+                channel = Channel(space.id, space.slug, space.epoch, counters.get(space.id, 0))
+                self._channels[space.id] = channel
+        return channel
+
+    async def subscribe(
+        self,
+        connection: Connection,
+        space: SpaceRow,
+        audience: Audience,
+        since: int | None,
+        epoch: str | None,
+    ) -> Subscription:
+        """Join a space: a snapshot (since None) or exactly the events after `since`, then live.
+
+        The subscription is registered before the snapshot is read, so no
+        event can fall between the snapshot and the live stream.
+        Raises Resync when `since` cannot be served.
+        """
+        channel = await self._channel(space)
+        sub = Subscription(connection, channel, audience)
+        channel.subscriptions.add(sub)
+        self._subscriptions.setdefault(connection, []).append(sub)
+        try:
+            if since is None:
+                seq, state = await read_snapshot(self._pool, space.id, audience)
+                state["presence"] = channel.presence or None
+                connection.outbox.push(
+                    Frame(
+                        {
+                            "type": "snapshot",
+                            "space": space.slug,
+                            "seq": seq,
+                            "epoch": space.epoch,
+                            "role": audience,
+                            "state": state,
+                        },
+                        seq=seq,
+                    )
+                )
+                sub.sent_seq = seq
+            else:
+                await self._check_resumable(space, since, epoch)
+                connection.outbox.push(
+                    Frame(
+                        {
+                            "type": "subscribed",
+                            "space": space.slug,
+                            "seq": since,
+                            "epoch": space.epoch,
+                            "role": audience,
+                        },
+                        seq=since,
+                    )
+                )
+                sub.sent_seq = since
+            await self._catch_up(sub)
+            if channel.presence:
+                connection.outbox.push(Frame({"type": "presence", "space": space.slug} | channel.presence))
+        except BaseException:
+            self.unsubscribe(sub)
+            raise
+        return sub
+
+    async def _check_resumable(self, space: SpaceRow, since: int, epoch: str | None) -> None:
+        if epoch is not None and epoch != space.epoch:
+            raise Resync("epoch_changed")
+        counters = await live_queries.list_space_counters(self._pool, [space.id])
+        current = counters.get(space.id, 0)
+        if since > current:
+            raise Resync("unknown_seq")
+        if current - since > RESUME_MAX_EVENTS:
+            raise Resync("too_far_behind")
+        if since < current:
+            at = await live_queries.get_event_time(self._pool, space.id, since + 1)
+            if not isinstance(at, datetime) or (datetime.now(UTC) - at).total_seconds() > RESUME_MAX_AGE_SECS:
+                raise Resync("too_far_behind")
+
+    async def _catch_up(self, sub: Subscription) -> None:
+        """Send what the subscription misses up to the channel's last seq, then mark it live.
+
+        The final check and `ready = True` happen with no await between them,
+        so the fan-out takes over exactly where the catch-up ends.
+        """
+        channel = sub.channel
+        while sub.sent_seq < channel.last_seq:
+            events = channel.ring_after(sub.sent_seq)
+            if events is None:
+                events = await self._read_log(channel.space_id, sub.sent_seq, channel.last_seq)
+                events = [e for e in events if e.seq > sub.sent_seq]
+                if not events:
+                    break
+            frame = events_frame(channel.slug, events, sub.audience)
+            if frame is not None:
+                sub.connection.outbox.push(frame)
+            sub.sent_seq = max(sub.sent_seq, events[-1].seq)
+        sub.ready = True
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        channel = sub.channel
+        channel.subscriptions.discard(sub)
+        subs = self._subscriptions.get(sub.connection)
+        if subs is not None and sub in subs:
+            subs.remove(sub)
+        if not channel.subscriptions and self._channels.get(channel.space_id) is channel:
+            del self._channels[channel.space_id]
+
+    def resume_lagging(self, connection: Connection) -> None:
+        """The connection's queue drained: send it what it skipped, from the rings, or cut it off."""
+        frames: list[Frame] = []
+        size = 0
+        for sub in self.subscriptions_of(connection):
+            if not sub.ready:
+                continue
+            events = sub.channel.ring_after(sub.sent_seq)
+            if events is None:
+                connection.outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+                return
+            frame = events_frame(sub.channel.slug, events, sub.audience) if events else None
+            if frame is not None:
+                frames.append(frame)
+                size += frame.size
+            if events:
+                sub.sent_seq = events[-1].seq
+        if size > connection.outbox.limit_bytes:
+            connection.outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+            return
+        for frame in frames:
+            connection.outbox.push(frame)
+        connection.outbox.caught_up()
+
+    def channels(self) -> list[Channel]:
+        return list(self._channels.values())
+
+    # ---- periodic work -----------------------------------------------------
+
+    async def repair(self) -> None:
+        """Compare every active space with its counter and read any missed tail."""
+        if not self._channels:
+            return
+        counters = await live_queries.list_space_counters(self._pool, list(self._channels))
+        for space_id, seq in counters.items():
+            channel = self._channels.get(space_id)
+            if channel is not None and seq > channel.last_seq:
+                missed = await self._read_log(space_id, channel.last_seq, seq)
+                if missed:
+                    log.info("repaired %d missed events of space %s", len(missed), space_id)
+                    await self._advance(channel, missed)
+
+    async def _sweep(self) -> None:
+        now = time.monotonic()
+        for connection in self.connections():
+            since = connection.outbox.lagging_since
+            if since is not None and now - since > SLOW_CLIENT_GRACE_SECS:
+                connection.outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+        await self.repair()
+
+    async def _heartbeat(self) -> None:
+        at = datetime.now(UTC)
+        for connection in self.connections():
+            if connection.outbox.lagging:
+                continue
+            spaces = {s.channel.slug: s.sent_seq for s in self.subscriptions_of(connection) if s.ready}
+            connection.outbox.push(Frame({"type": "heartbeat", "at": at, "spaces": spaces}))
+
+    # ---- presence ----------------------------------------------------------
+
+    def note_writing(self, sub: Subscription, question_id: int) -> None:
+        sub.writing = (question_id, time.monotonic() + WRITING_TTL_SECS)
+
+    def _local_counts(self, channel: Channel) -> Counts:
+        counts = empty_counts()
+        people: dict[str, set[object]] = {"participants": set(), "moderators": set(), "screens": set()}
+        writers: dict[str, set[object]] = {}
+        now = time.monotonic()
+        for sub in channel.subscriptions:
+            connection = sub.connection
+            if sub.audience == "moderators":
+                bucket = "moderators"
+            elif connection.kind == "screen":
+                bucket = "screens"
+            else:
+                bucket = "participants"
+            # A person with two tabs open counts once; anonymous readers per connection.
+            who: object = getattr(getattr(connection, "viewer", None), "user_id", None) or connection
+            people[bucket].add(who)
+            if sub.writing and sub.writing[1] > now:
+                writers.setdefault(str(sub.writing[0]), set()).add(who)
+        for bucket, members in people.items():
+            counts[bucket] = len(members)
+        counts["writing"] = {q: len(w) for q, w in writers.items()}
+        return counts
+
+    async def _push_presence(self) -> None:
+        local = {c.space_id: self._local_counts(c) for c in self._channels.values()}
+        totals = await self._presence.exchange(local)
+        for channel in list(self._channels.values()):
+            counts = totals.get(channel.space_id, local.get(channel.space_id, empty_counts()))
+            if counts == channel.presence:
+                continue
+            channel.presence = counts
+            frame = Frame({"type": "presence", "space": channel.slug} | counts)
+            for sub in channel.subscriptions:
+                if sub.ready:
+                    sub.connection.outbox.offer(frame)

@@ -1,0 +1,30 @@
+"""What WebSocket and SSE share: who is connecting, and joining a space."""
+
+from dataclasses import dataclass
+
+from server import access
+from server.auth import Viewer
+from server.events import Audience
+from server.hub import Kind
+from server.outbound import Outbox
+from server.queries.spaces import SpaceRow
+from server.services import Services
+
+# A connection's outgoing queue: a few snapshots' worth. Past it the client
+# is lagging (see server/outbound.py); 5,000 idle connections hold nothing.
+OUTBOX_LIMIT_BYTES = 1024 * 1024
+
+
+@dataclass(eq=False)
+class LiveConnection:
+    """One WebSocket or SSE client."""
+
+    viewer: Viewer
+    outbox: Outbox
+    kind: Kind = "participant"
+
+
+async def space_for(services: Services, viewer: Viewer, slug: str) -> tuple[SpaceRow, Audience]:
+    """The space if this viewer may follow it, and the audience whose events it receives."""
+    space, role = await access.visible_space(services.pool, viewer, slug)
+    return space, "moderators" if access.is_steward(role) else "public"

@@ -1,0 +1,40 @@
+"""A space's state as one audience sees it, consistent with one event seq."""
+
+from typing import Any
+
+from server import access, views
+from server.db import Pool
+from server.events import Audience
+from server.models import QuestionList
+from server.queries import live as live_queries
+from server.queries import questions as question_queries
+from server.queries import spaces as space_queries
+
+# A snapshot carries the most recent comments (a live wall, a catching-up
+# thread); older ones are a page away through the HTTP API.
+SNAPSHOT_COMMENTS = 200
+
+
+async def read_snapshot(pool: Pool, space_id: int, audience: Audience) -> tuple[int, dict[str, Any]]:
+    """Return (seq, state): every read sees the same committed moment, that of `seq`."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        space = await space_queries.get_space(conn, space_id)
+        assert space is not None
+        moderators = (await space_queries.list_moderators(conn, [space.id]))[space.id]
+        questions = await question_queries.list_questions(conn, space.id)
+        include_pending = audience == "moderators"
+        comments = await live_queries.list_recent_comments(
+            conn, space.id, include_pending=include_pending, limit=SNAPSHOT_COMMENTS
+        )
+        total = await live_queries.count_comments(conn, space.id, include_pending=include_pending)
+    space_view = views.space(space, moderators, "anonymous", access.accepting_input(space))
+    state = {
+        "space": space_view.model_dump(mode="json", exclude={"my_role"}),
+        "questions": QuestionList(
+            discussion=[views.question(q) for q in questions if q.kind == "discussion"],
+            participant=[views.question(q) for q in questions if q.kind == "participant"],
+        ).model_dump(mode="json"),
+        "comments": [views.comment(c, personal=False).model_dump(mode="json") for c in comments],
+        "comments_complete": total <= len(comments),
+    }
+    return space.event_seq, state

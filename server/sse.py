@@ -1,0 +1,92 @@
+"""Server-Sent Events: the live stream of one space over plain HTTP.
+
+For networks that block WebSockets. Each message's `id:` is a seq, so a
+browser's EventSource resumes from `Last-Event-ID` by itself. Where a resume
+is not possible the stream says `resync` and continues with a fresh snapshot.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+
+from server import errors
+from server.api.routing import Api, parse_query, services, viewer
+from server.hub import Hub, Resync
+from server.live import OUTBOX_LIMIT_BYTES, LiveConnection, space_for
+from server.models import MAX_ID, Body
+from server.outbound import Frame, Outbox
+
+
+class EventStreamQuery(Body):
+    model_config = Body.model_config | {"strict": False}
+
+    since: Annotated[int, Field(ge=0, le=MAX_ID)] | None = Field(
+        default=None, description="Resume after this seq (the Last-Event-ID header wins)."
+    )
+    epoch: Annotated[str, Field(max_length=64)] | None = None
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "GET",
+        "/spaces/{slug}/events",
+        summary="The space's live stream as Server-Sent Events (resumes from Last-Event-ID)",
+        tag="live",
+        query=EventStreamQuery,
+        stream=True,
+        raises=(errors.SpaceNotFound, errors.InvalidQuery),
+    )(event_stream)
+
+
+def _since(request: Request, query: EventStreamQuery) -> int | None:
+    header = request.headers.get("last-event-id")
+    if header is None or header == "":
+        return query.since
+    if not header.isdigit() or int(header) > MAX_ID:
+        raise errors.InvalidQuery("Last-Event-ID must be a seq this server sent.")
+    return int(header)
+
+
+async def event_stream(request: Request, _: None) -> StreamingResponse:
+    query = parse_query(request, EventStreamQuery)
+    since = _since(request, query)
+    svc = services(request)
+    hub = svc.hub
+    assert hub is not None
+    who = await viewer(request)
+    space, audience = await space_for(svc, who, request.path_params["slug"])
+    connection = LiveConnection(who, Outbox(OUTBOX_LIMIT_BYTES))
+    hub.register(connection)
+    try:
+        try:
+            await hub.subscribe(connection, space, audience, since, query.epoch)
+        except Resync as resync:
+            connection.outbox.push(Frame({"type": "resync", "space": space.slug, "reason": resync.reason}))
+            await hub.subscribe(connection, space, audience, None, None)
+    except BaseException:
+        hub.unregister(connection)
+        raise
+    return StreamingResponse(
+        _stream(hub, connection),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _stream(hub: Hub, connection: LiveConnection) -> AsyncIterator[str]:
+    # Tell EventSource how soon to come back after the stream ends.
+    yield "retry: 2000\n\n"
+    outbox = connection.outbox
+    try:
+        while True:
+            frame = await outbox.next_frame()
+            if frame is None:
+                return
+            yield frame.sse
+            if outbox.lagging and outbox.is_empty():
+                hub.resume_lagging(connection)
+    finally:
+        hub.unregister(connection)

@@ -1,0 +1,112 @@
+"""A small live-protocol client for tests: WebSocket and SSE."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+
+# Generous for a loaded 2-core CI machine; a healthy delivery takes milliseconds.
+RECEIVE_TIMEOUT_SECS = 10
+# Ephemeral messages a test about events does not care about.
+EPHEMERAL = frozenset({"presence", "heartbeat"})
+
+
+class LiveClient:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.seen: list[dict[str, Any]] = []  # every event received, in order
+
+    async def send(self, message: dict[str, Any] | str | bytes) -> None:
+        if isinstance(message, dict):
+            message = orjson.dumps(message).decode()
+        await self.ws.send(message)
+
+    async def receive(self, *, skip_ephemeral: bool = True, timeout: float = RECEIVE_TIMEOUT_SECS) -> dict[str, Any]:
+        async with asyncio.timeout(timeout):
+            while True:
+                raw = await self.ws.recv()
+                message: dict[str, Any] = orjson.loads(raw)
+                if message["type"] == "events":
+                    self.seen.extend(message["events"])
+                if skip_ephemeral and message["type"] in EPHEMERAL:
+                    continue
+                return message
+
+    async def receive_type(self, type_: str, timeout: float = RECEIVE_TIMEOUT_SECS) -> dict[str, Any]:
+        """Skip messages until one of this type arrives."""
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self.receive(skip_ephemeral=type_ not in EPHEMERAL, timeout=timeout)
+                if message["type"] == type_:
+                    return message
+
+    async def subscribe(self, space: str, since: int | None = None, epoch: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": "subscribe", "space": space, "since": since}
+        if epoch is not None:
+            body["epoch"] = epoch
+        await self.send(body)
+        return await self.receive()
+
+    async def events_through(self, seq: int, timeout: float = RECEIVE_TIMEOUT_SECS) -> list[dict[str, Any]]:
+        """Receive until an events frame covers `seq`; return every event seen so far."""
+        async with asyncio.timeout(timeout):
+            while not self.seen or self.seen[-1]["seq"] < seq:
+                await self.receive()
+        return self.seen
+
+
+@asynccontextmanager
+async def live_client(ws_url: str, token: str | None = None, **headers: str) -> AsyncIterator[LiveClient]:
+    extra = dict(headers)
+    if token:
+        extra["Authorization"] = f"Bearer {token}"
+    async with connect(ws_url, additional_headers=extra, compression=None, max_size=None) as ws:
+        yield LiveClient(ws)
+
+
+class SseClient:
+    """Reads a Server-Sent Events stream into (id, event, data) messages."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self._lines = response.aiter_lines()
+        self.seen: list[dict[str, Any]] = []
+
+    async def receive(self, timeout: float = RECEIVE_TIMEOUT_SECS) -> dict[str, Any]:
+        fields: dict[str, str] = {}
+        async with asyncio.timeout(timeout):
+            async for line in self._lines:
+                if line == "":
+                    if "data" in fields:
+                        message: dict[str, Any] = orjson.loads(fields["data"])
+                        message["_id"] = fields.get("id")
+                        message["_event"] = fields.get("event")
+                        if message.get("type") == "events":
+                            self.seen.extend(message["events"])
+                        return message
+                    fields = {}
+                    continue
+                name, _, value = line.partition(":")
+                fields[name] = value.removeprefix(" ")
+        raise EOFError("stream ended")
+
+    async def events_through(self, seq: int, timeout: float = RECEIVE_TIMEOUT_SECS) -> list[dict[str, Any]]:
+        async with asyncio.timeout(timeout):
+            while not self.seen or self.seen[-1]["seq"] < seq:
+                await self.receive()
+        return self.seen
+
+
+@asynccontextmanager
+async def sse_client(
+    http: httpx.AsyncClient, slug: str, headers: dict[str, str] | None = None, **params: Any
+) -> AsyncIterator[SseClient]:
+    async with http.stream(
+        "GET", f"/api/v1/spaces/{slug}/events", headers=headers or {}, params=params,
+        timeout=httpx.Timeout(10, read=None),
+    ) as response:
+        yield SseClient(response)
