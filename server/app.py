@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema_version = await apply_schema(url)
         pool = await create_pool(url, settings)
         bus, presence = create_bus(settings)
-        hub = Hub(pool, presence)
+        hub = Hub(pool, settings, presence)
         bus.add_handler(hub.accept)
         bus.add_reconnect_handler(hub.repair)
         await hub.start()

@@ -4,7 +4,7 @@ Delivery contract, per space: every subscriber receives every event it may
 see, once, in seq order. The hub keeps per space the last seq it processed
 and a ring of recent events. An event at or below that seq is a duplicate
 and is dropped; one past a gap makes the hub read the missing events from
-PostgreSQL first. Every REPAIR_INTERVAL_SECS, and whenever the bus
+PostgreSQL first. Every repair interval, and whenever the bus
 reconnects, the hub compares its spaces with their counters in PostgreSQL
 and reads any tail it missed (a writer that died between commit and
 publish, a Redis outage).
@@ -30,30 +30,27 @@ from server.presence import Counts, LocalPresence, PresenceStore, empty_counts
 from server.queries import events as event_queries
 from server.queries import live as live_queries
 from server.queries.spaces import SpaceRow
+from server.settings import Settings
 from server.snapshot import read_snapshot
 
 log = logging.getLogger(__name__)
 
-# The ring covers a burst of a few minutes of a busy consultation, so a
-# briefly slow or reconnecting client catches up from memory.
-RING_EVENTS = 1024
-# A client further behind than this, or whose next event is older than
-# RESUME_MAX_AGE_SECS, gets `resync`: a fresh snapshot is cheaper than replay.
-RESUME_MAX_EVENTS = 1000
-RESUME_MAX_AGE_SECS = 600
-# Lost tails are found within this; short enough to feel live, long enough
-# that the check is one cheap query per process every few seconds.
-REPAIR_INTERVAL_SECS = 2.0
-# Proxies and home routers drop idle connections at about 60 s; a heartbeat
-# well inside that keeps quiet spaces connected.
-HEARTBEAT_INTERVAL_SECS = 25.0
-# A lagging client has this long to drain its queue before it is cut off.
-SLOW_CLIENT_GRACE_SECS = 10.0
+# The numbers that shape delivery are settings (server/settings.py), with
+# these reasons for their defaults:
+# - ring_events (1024): a burst of a few minutes of a busy consultation, so a
+#   briefly slow or reconnecting client catches up from memory;
+# - resume_max_events (1000) / resume_max_age_secs (600): further behind, a
+#   fresh snapshot is cheaper than a replay, so the client gets `resync`;
+# - repair_interval_secs (2): lost tails are found within this; one cheap
+#   query per process;
+# - heartbeat_interval_secs (25): proxies and home routers drop idle
+#   connections at about 60 s;
+# - slow_client_grace_secs (10): how long a lagging client may take to drain;
+# - presence_interval_secs (1): live enough for a counter, and a crowd joining
+#   at once costs one message a second, not one per join.
+
 # Events read from the log in one query when catching up.
 CATCH_UP_BATCH = 500
-# Presence is pushed at most this often per space: live enough for a counter,
-# and a crowd joining at once costs one message a second, not one per join.
-PRESENCE_INTERVAL_SECS = 1.0
 # "Writing" lasts this long after a client's last typing signal (clients send
 # one every few seconds while typing).
 WRITING_TTL_SECS = 6.0
@@ -86,7 +83,7 @@ class Channel:
     slug: str
     epoch: str
     last_seq: int
-    ring: deque[Event] = field(default_factory=lambda: deque(maxlen=RING_EVENTS))
+    ring: deque[Event] = field(default_factory=deque)
     subscriptions: set[Subscription] = field(default_factory=set)
     presence: dict[str, Any] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -116,8 +113,9 @@ class Resync(Exception):
 
 
 class Hub:
-    def __init__(self, pool: Pool, presence: PresenceStore | None = None) -> None:
+    def __init__(self, pool: Pool, settings: Settings, presence: PresenceStore | None = None) -> None:
         self._pool = pool
+        self._settings = settings
         self._presence = presence or LocalPresence()
         self._channels: dict[int, Channel] = {}
         self._inbox: asyncio.Queue[Event] = asyncio.Queue()
@@ -129,10 +127,14 @@ class Hub:
     async def start(self) -> None:
         self._tasks = [
             asyncio.create_task(self._process_inbox(), name="hub-inbox"),
-            asyncio.create_task(self._every(REPAIR_INTERVAL_SECS, self._sweep), name="hub-repair"),
-            asyncio.create_task(self._every(HEARTBEAT_INTERVAL_SECS, self._heartbeat), name="hub-heartbeat"),
             asyncio.create_task(
-                self._every(PRESENCE_INTERVAL_SECS, self._push_presence), name="hub-presence"
+                self._every(self._settings.repair_interval_secs, self._sweep), name="hub-repair"
+            ),
+            asyncio.create_task(
+                self._every(self._settings.heartbeat_interval_secs, self._heartbeat), name="hub-heartbeat"
+            ),
+            asyncio.create_task(
+                self._every(self._settings.presence_interval_secs, self._push_presence), name="hub-presence"
             ),
         ]
 
@@ -244,7 +246,13 @@ class Hub:
             counters = await live_queries.list_space_counters(self._pool, [space.id])
             channel = self._channels.get(space.id)  # another subscriber may have won the race
             if channel is None:
-                channel = Channel(space.id, space.slug, space.epoch, counters.get(space.id, 0))
+                channel = Channel(
+                    space.id,
+                    space.slug,
+                    space.epoch,
+                    counters.get(space.id, 0),
+                    ring=deque(maxlen=self._settings.ring_events),
+                )
                 self._channels[space.id] = channel
         return channel
 
@@ -314,11 +322,12 @@ class Hub:
         current = counters.get(space.id, 0)
         if since > current:
             raise Resync("unknown_seq")
-        if current - since > RESUME_MAX_EVENTS:
+        if current - since > self._settings.resume_max_events:
             raise Resync("too_far_behind")
         if since < current:
             at = await live_queries.get_event_time(self._pool, space.id, since + 1)
-            if not isinstance(at, datetime) or (datetime.now(UTC) - at).total_seconds() > RESUME_MAX_AGE_SECS:
+            age = (datetime.now(UTC) - at).total_seconds() if isinstance(at, datetime) else None
+            if age is None or age > self._settings.resume_max_age_secs:
                 raise Resync("too_far_behind")
 
     async def _catch_up(self, sub: Subscription) -> None:
@@ -396,7 +405,7 @@ class Hub:
         now = time.monotonic()
         for connection in self.connections():
             since = connection.outbox.lagging_since
-            if since is not None and now - since > SLOW_CLIENT_GRACE_SECS:
+            if since is not None and now - since > self._settings.slow_client_grace_secs:
                 connection.outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
         await self.repair()
 

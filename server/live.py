@@ -10,10 +10,6 @@ from server.outbound import Outbox
 from server.queries.spaces import SpaceRow
 from server.services import Services
 
-# A connection's outgoing queue: a few snapshots' worth. Past it the client
-# is lagging (see server/outbound.py); 5,000 idle connections hold nothing.
-OUTBOX_LIMIT_BYTES = 1024 * 1024
-
 
 @dataclass(eq=False)
 class LiveConnection:

@@ -54,5 +54,31 @@ class Settings(BaseSettings):
     db_pool_min_size: int = Field(default=2, ge=1, description="Smallest database pool.")
     db_pool_max_size: int = Field(default=10, ge=1, description="Largest database pool.")
     bus_channel_prefix: str = Field(
-        default="roundtable", description="Prefix of the Redis pub/sub channel names."
+        default="roundtable", description="Prefix of the Redis pub/sub channel and key names."
+    )
+    live_outbox_limit_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="Bytes a live connection may have queued before it counts as lagging.",
+    )
+    slow_client_grace_secs: float = Field(
+        default=10.0, gt=0, description="How long a lagging connection may stay behind before close 4008."
+    )
+    ring_events: int = Field(
+        default=1024, gt=0, description="Recent events each process keeps in memory per space."
+    )
+    resume_max_events: int = Field(
+        default=1000, gt=0, description="A client further behind than this many events gets `resync`."
+    )
+    resume_max_age_secs: float = Field(
+        default=600.0, gt=0, description="A client whose next event is older than this gets `resync`."
+    )
+    repair_interval_secs: float = Field(
+        default=2.0, gt=0, description="How often each process checks its spaces for missed events."
+    )
+    heartbeat_interval_secs: float = Field(
+        default=25.0, gt=0, description="How often live connections get a heartbeat."
+    )
+    presence_interval_secs: float = Field(
+        default=1.0, gt=0, description="How often presence counts are exchanged and pushed."
     )

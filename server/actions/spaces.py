@@ -1,5 +1,6 @@
 """Creating and changing spaces, and naming their moderators and participants."""
 
+from dataclasses import replace
 from typing import Any
 
 from server import access, errors, views
@@ -22,11 +23,16 @@ async def public_space(db: Executor, row: SpaceRow) -> Space:
 
 
 async def _space_event(db: Executor, row: SpaceRow, type_: str, **extra: Any) -> Event:
+    """Record the event; `row` is read under the space's lock, so its seq is the one before."""
+    # The payload shows the space as of this event, carrying the seq being taken.
+    row = replace(row, event_seq=row.event_seq + 1)
     data = payload(space=await public_space(db, row)) | extra
     # A draft space is invisible to the public, and so are its events.
-    return await record_event(
+    event = await record_event(
         db, row.id, type_, public=None if row.status == "draft" else data, moderators=data
     )
+    assert event.seq == row.event_seq
+    return event
 
 
 def _columns(fields: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +50,7 @@ async def create_space(services: Services, viewer: Viewer, body: SpaceCreate) ->
             raise errors.SlugTaken()
         event = await _space_event(conn, row, "space.created")
     await services.publish(event)
-    return row, event
+    return replace(row, event_seq=event.seq), event
 
 
 async def update_space(
@@ -80,7 +86,7 @@ async def update_space(
         type_ = "space.opened" if was_draft and row.status != "draft" else "space.updated"
         event = await _space_event(conn, row, type_)
     await services.publish(event)
-    return row, event
+    return replace(row, event_seq=event.seq), event
 
 
 async def _member_change(
