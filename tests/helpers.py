@@ -3,6 +3,10 @@ test uses (a frame's type, the error shape)."""
 
 import asyncio
 import itertools
+import os
+import socket
+import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -185,8 +189,6 @@ async def fetch_rows(database_url: str, sql: str, *args: Any) -> list[dict[str, 
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -207,15 +209,10 @@ class ServerProcess:
 
 @asynccontextmanager
 async def start_process(env: dict[str, str]) -> AsyncIterator[ServerProcess]:
-    import os
-    import sys
-
-    import tempfile
-
     port = free_port()
     # A file, not a pipe: nobody reads the log while the test runs, and a full
     # pipe would block the server.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port),
         env={**os.environ, **env}, stdout=log, stderr=log,
