@@ -17,6 +17,9 @@ CLOSE_UNAUTHORIZED = 4001  # the bearer token is unknown or expired
 CLOSE_ORIGIN_NOT_ALLOWED = 4003  # the page's origin may not open live connections
 CLOSE_TOO_SLOW = 4008  # the client fell too far behind; resume with `since`
 CLOSE_GOING_AWAY = 1001  # the server is shutting down; reconnect and resume
+# uvicorn itself closes the sockets still open when the server stops with this
+# code, before the app's shutdown could send 1001; reconnect and resume.
+CLOSE_SERVICE_RESTART = 1012
 CLOSE_MESSAGE_TOO_BIG = 1009  # a frame exceeded the transport's limit
 
 CLOSE_CODES = {
@@ -24,6 +27,7 @@ CLOSE_CODES = {
     CLOSE_ORIGIN_NOT_ALLOWED: "origin_not_allowed",
     CLOSE_TOO_SLOW: "too_slow",
     CLOSE_GOING_AWAY: "going_away",
+    CLOSE_SERVICE_RESTART: "service_restart",
     CLOSE_MESSAGE_TOO_BIG: "message_too_big",
 }
 

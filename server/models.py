@@ -4,10 +4,11 @@ Request bodies forbid unknown fields and validate strictly (no "5" for 5);
 the OpenAPI document is generated from these classes.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -36,6 +37,21 @@ COMMENT_MAX_CHARS = 10_000
 MAX_ID = 2**63 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Consultations open and close in this era; the bounds also keep a time inside
+# what PostgreSQL and asyncpg carry (year 1 or 9999 with an offset overflows).
+EARLIEST_WINDOW_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_WINDOW_TIME = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def _in_era(value: datetime) -> datetime:
+    if not EARLIEST_WINDOW_TIME <= value <= LATEST_WINDOW_TIME:
+        first, last = EARLIEST_WINDOW_TIME.year, LATEST_WINDOW_TIME.year
+        raise ValueError(f"must be between the years {first} and {last}")
+    return value
+
+
+# A time without a zone is ambiguous (whose 9 o'clock?): require one.
+WindowTime = Annotated[AwareDatetime, AfterValidator(_in_era)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", max_length=64)]
 NonBlank = StringConstraints(strip_whitespace=True, min_length=1)
@@ -152,9 +168,8 @@ class SpaceFields(Body):
     posting: Posting = "registered"
     moderation: ModerationMode = "post"
     allow_participant_questions: bool = False
-    # A time without a zone is ambiguous (whose 9 o'clock?): require one.
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    opens_at: WindowTime | None = None
+    closes_at: WindowTime | None = None
 
     @model_validator(mode="after")
     def _window_in_order(self) -> "SpaceFields":
@@ -179,8 +194,8 @@ class SpacePatch(Body):
     posting: Posting | None = None
     moderation: ModerationMode | None = None
     allow_participant_questions: bool | None = None
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    opens_at: WindowTime | None = None
+    closes_at: WindowTime | None = None
 
 
 class Space(Resource):

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.api.routing import Api, parse_query, services, viewer
@@ -18,6 +18,9 @@ from server.hub import Hub, Resync
 from server.live import LiveConnection, space_for
 from server.models import MAX_ID, Body
 from server.outbound import Frame, Outbox
+
+# Proxies must neither cache nor buffer a live stream.
+STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
 class EventStreamQuery(Body):
@@ -45,12 +48,13 @@ def _since(request: Request, query: EventStreamQuery) -> int | None:
     header = request.headers.get("last-event-id")
     if header is None or header == "":
         return query.since
-    if not header.isdigit() or int(header) > MAX_ID:
+    # isdigit() alone admits "²" and other Unicode digits that int() refuses.
+    if not (header.isascii() and header.isdigit()) or int(header) > MAX_ID:
         raise errors.InvalidQuery("Last-Event-ID must be a seq this server sent.")
     return int(header)
 
 
-async def event_stream(request: Request, _: None) -> StreamingResponse:
+async def event_stream(request: Request, _: None) -> Response:
     query = parse_query(request, EventStreamQuery)
     since = _since(request, query)
     svc = services(request)
@@ -58,6 +62,10 @@ async def event_stream(request: Request, _: None) -> StreamingResponse:
     assert hub is not None
     who = await viewer(request)
     space, audience = await space_for(svc, who, request.path_params["slug"])
+    if request.method == "HEAD":
+        # No body will be read: holding a subscription open would also hold
+        # the HTTP connection, and the server's shutdown, until the client left.
+        return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
     connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes))
     hub.register(connection)
     try:
@@ -72,7 +80,7 @@ async def event_stream(request: Request, _: None) -> StreamingResponse:
     return StreamingResponse(
         _stream(hub, connection),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        headers=STREAM_HEADERS,
     )
 
 
