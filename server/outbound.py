@@ -60,7 +60,8 @@ class Outbox:
         """Queue a live frame unless that would pass the limit; False marks the connection lagging."""
         if self.closed or self.lagging:
             return False
-        if self.queued_bytes + frame.size > self.limit_bytes:
+        # An empty queue takes any frame, so one large event cannot stall everyone.
+        if self.queued_bytes and self.queued_bytes + frame.size > self.limit_bytes:
             self.lagging_since = time.monotonic()
             return False
         self._append(frame)

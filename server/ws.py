@@ -8,6 +8,7 @@ server/frames.py and docs/protocol.md.
 """
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -57,7 +58,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     connection = LiveConnection(refusal, Outbox(services.settings.live_outbox_limit_bytes))
     hub.register(connection)
     reader = asyncio.create_task(_read(websocket, services, hub, connection))
-    writer = asyncio.create_task(_write(websocket, hub, connection))
+    writer = asyncio.create_task(_write(websocket, hub, connection, services.settings.slow_client_grace_secs))
     try:
         await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -88,15 +89,25 @@ async def _refusal(websocket: WebSocket, services: Services) -> Viewer | tuple[s
     return await viewer_for_token(services.pool, websocket.cookies.get(SESSION_COOKIE))
 
 
-async def _write(websocket: WebSocket, hub: Hub, connection: LiveConnection) -> None:
+async def _write(websocket: WebSocket, hub: Hub, connection: LiveConnection, stall_secs: float) -> None:
+    """Send the outbox in order. A send that cannot complete within `stall_secs`
+    (the client stopped reading and the socket buffers are full) ends the
+    connection with 4008, so a stalled client never holds a writer forever."""
     outbox = connection.outbox
     while True:
         frame = await outbox.next_frame()
         if frame is None:
             code = outbox.close_code or frames.CLOSE_GOING_AWAY
-            await websocket.close(code, outbox.close_reason)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(stall_secs):
+                    await websocket.close(code, outbox.close_reason)
             return
-        await websocket.send_text(frame.text)
+        try:
+            async with asyncio.timeout(stall_secs):
+                await websocket.send_text(frame.text)
+        except TimeoutError:
+            outbox.close(frames.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+            return
         if outbox.lagging and outbox.is_empty():
             hub.resume_lagging(connection)
 

@@ -25,7 +25,9 @@ class LiveClient:
             message = orjson.dumps(message).decode()
         await self.ws.send(message)
 
-    async def receive(self, *, skip_ephemeral: bool = True, timeout: float = RECEIVE_TIMEOUT_SECS) -> dict[str, Any]:
+    async def receive(
+        self, *, skip_ephemeral: bool = True, timeout: float = RECEIVE_TIMEOUT_SECS
+    ) -> dict[str, Any]:
         async with asyncio.timeout(timeout):
             while True:
                 raw = await self.ws.recv()
@@ -44,7 +46,9 @@ class LiveClient:
                 if message["type"] == type_:
                     return message
 
-    async def subscribe(self, space: str, since: int | None = None, epoch: str | None = None) -> dict[str, Any]:
+    async def subscribe(
+        self, space: str, since: int | None = None, epoch: str | None = None
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"type": "subscribe", "space": space, "since": since}
         if epoch is not None:
             body["epoch"] = epoch
@@ -106,7 +110,10 @@ async def sse_client(
     http: httpx.AsyncClient, slug: str, headers: dict[str, str] | None = None, **params: Any
 ) -> AsyncIterator[SseClient]:
     async with http.stream(
-        "GET", f"/api/v1/spaces/{slug}/events", headers=headers or {}, params=params,
+        "GET",
+        f"/api/v1/spaces/{slug}/events",
+        headers=headers or {},
+        params=params,
         timeout=httpx.Timeout(10, read=None),
     ) as response:
         yield SseClient(response)

@@ -1,0 +1,138 @@
+"""The delivery contract on one process: resume, resync, repair, batching, slow clients."""
+
+from typing import Any
+
+import pytest
+
+from server.settings import Settings
+from tests.helpers import Api, RunningServer, User, assert_frame
+from tests.live import live_client
+
+
+async def _space_with_question(api: Api) -> tuple[int, User]:
+    await api.space("water")
+    question = await api.question("water")
+    return question["id"], await api.register("Alice")
+
+
+async def test_client_resuming_with_since_receives_exactly_what_it_missed(
+    api: Api, server: RunningServer
+) -> None:
+    question_id, alice = await _space_with_question(api)
+    async with live_client(server.ws_url) as live:
+        snapshot = assert_frame(await live.subscribe("water"), "snapshot")
+        first = await api.comment(alice, question_id, "Seen live.")
+        await live.events_through(first["event_seq"])
+    missed = [await api.comment(alice, question_id, f"Missed {n}.") for n in range(3)]
+    async with live_client(server.ws_url) as live:
+        resumed = await live.subscribe("water", since=first["event_seq"], epoch=snapshot["epoch"])
+        ack = assert_frame(resumed, "subscribed")
+        assert ack["seq"] == first["event_seq"]
+        events = await live.events_through(missed[-1]["event_seq"])
+        assert [e["data"]["comment"]["body"] for e in events] == ["Missed 0.", "Missed 1.", "Missed 2."]
+        assert [e["seq"] for e in events] == [m["event_seq"] for m in missed]
+        after = await api.comment(alice, question_id, "Live again.")
+        events = await live.events_through(after["event_seq"])
+        assert [e["seq"] for e in events] == sorted({e["seq"] for e in events})
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, resume_max_events=3, repair_interval_secs=0.3)
+
+
+async def test_client_too_far_behind_gets_resync_and_then_a_fresh_snapshot(
+    api: Api, server: RunningServer
+) -> None:
+    question_id, alice = await _space_with_question(api)
+    async with live_client(server.ws_url) as live:
+        snapshot = assert_frame(await live.subscribe("water"), "snapshot")
+    for n in range(4):
+        await api.comment(alice, question_id, f"Comment {n}.")
+    async with live_client(server.ws_url) as live:
+        resumed = await live.subscribe("water", since=snapshot["seq"], epoch=snapshot["epoch"])
+        resync = assert_frame(resumed, "resync")
+        assert resync["reason"] == "too_far_behind"
+        fresh = assert_frame(await live.subscribe("water"), "snapshot")
+        assert len(fresh["state"]["comments"]) == 4
+
+
+async def test_resume_with_another_epoch_or_an_unknown_seq_gets_resync(
+    api: Api, server: RunningServer
+) -> None:
+    await _space_with_question(api)
+    async with live_client(server.ws_url) as live:
+        snapshot = assert_frame(await live.subscribe("water"), "snapshot")
+    async with live_client(server.ws_url) as live:
+        message = await live.subscribe("water", since=snapshot["seq"], epoch="another-epoch")
+        assert assert_frame(message, "resync")["reason"] == "epoch_changed"
+    async with live_client(server.ws_url) as live:
+        message = await live.subscribe("water", since=snapshot["seq"] + 50, epoch=snapshot["epoch"])
+        assert assert_frame(message, "resync")["reason"] == "unknown_seq"
+
+
+async def test_event_lost_between_commit_and_delivery_is_repaired_from_the_log(
+    api: Api, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question_id, alice = await _space_with_question(api)
+    hub = server.services.hub
+    assert hub is not None
+    async with live_client(server.ws_url) as live:
+        assert_frame(await live.subscribe("water"), "snapshot")
+        # As if the writer died after commit: the event never reaches any hub.
+        monkeypatch.setattr(hub, "accept", lambda event: None)
+        lost = await api.comment(alice, question_id, "Committed, never published.")
+        monkeypatch.undo()
+        events = await live.events_through(lost["event_seq"], timeout=5)
+        assert [e["data"]["comment"]["body"] for e in events] == ["Committed, never published."]
+
+
+async def test_a_gap_is_filled_from_the_log_before_anything_newer_is_delivered(
+    api: Api, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question_id, alice = await _space_with_question(api)
+    hub = server.services.hub
+    assert hub is not None
+    async with live_client(server.ws_url) as live:
+        assert_frame(await live.subscribe("water"), "snapshot")
+        monkeypatch.setattr(hub, "accept", lambda event: None)
+        await api.comment(alice, question_id, "Lost.")
+        monkeypatch.undo()
+        newer = await api.comment(alice, question_id, "Newer.")
+        events = await live.events_through(newer["event_seq"], timeout=5)
+        assert [e["data"]["comment"]["body"] for e in events] == ["Lost.", "Newer."]
+
+
+async def test_duplicate_events_are_delivered_once(api: Api, server: RunningServer) -> None:
+    question_id, alice = await _space_with_question(api)
+    hub = server.services.hub
+    assert hub is not None
+    async with live_client(server.ws_url) as live:
+        assert_frame(await live.subscribe("water"), "snapshot")
+        original = hub.accept
+        hub.accept = lambda event: (original(event), original(event), None)[-1]  # type: ignore[method-assign]
+        try:
+            first = await api.comment(alice, question_id, "Once.")
+            second = await api.comment(alice, question_id, "Twice?")
+        finally:
+            hub.accept = original  # type: ignore[method-assign]
+        events = await live.events_through(second["event_seq"])
+        assert [e["seq"] for e in events] == [first["event_seq"], second["event_seq"]]
+
+
+async def test_events_arriving_together_go_out_together_in_one_frame(api: Api, server: RunningServer) -> None:
+    question_id, alice = await _space_with_question(api)
+    hub = server.services.hub
+    assert hub is not None
+    async with live_client(server.ws_url) as live:
+        snapshot = assert_frame(await live.subscribe("water"), "snapshot")
+        [channel] = hub.channels()
+        # Hold delivery while five comments are written, as under load.
+        async with channel.lock:
+            posted = [await api.comment(alice, question_id, f"Burst {n}.") for n in range(5)]
+        frames: list[dict[str, Any]] = []
+        while not frames or frames[-1]["seq"] < posted[-1]["event_seq"]:
+            frames.append(assert_frame(await live.receive(), "events"))
+        assert sum(len(f["events"]) for f in frames) == 5
+        assert len(frames) <= 2
+        assert frames[-1]["events"][0]["seq"] > snapshot["seq"]
