@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # same as today's; pyproject.toml keeps the bounded ranges.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint typecheck pytest bench clean lock
+.PHONY: run test lint typecheck pytest bench bench-node clean lock
 
 $(VENV)/.created:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Roundtable needs Python 3.11 or newer"; exit 1; }
@@ -30,8 +30,21 @@ test: $(VENV)/.test-deps
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-bench: $(VENV)/.test-deps
-	$(BIN)/python -m bench.fanout
+$(VENV)/.bench-deps: $(VENV)/.created pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e '.[test,bench]'
+	touch $@ $(VENV)/.test-deps $(VENV)/.run-deps
+
+# Figures for the README: `make bench BENCH_ARGS="--subscribers 500"` for a quick run.
+bench: $(VENV)/.bench-deps
+	$(BIN)/python -m bench.fanout $(BENCH_ARGS)
+
+# The optional Node socket.io baseline: exact versions from bench/node/package-lock.json.
+bench-node:
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		cd bench/node && npm ci --no-audit --no-fund; \
+	else \
+		echo "bench-node: node and npm are not installed; the benchmark will skip the Node baseline."; \
+	fi
 
 # Re-pin constraints.txt after changing the ranges in pyproject.toml.
 lock: $(VENV)/.test-deps
