@@ -93,9 +93,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route(API_PREFIX + "/openapi.json", openapi),
+        # The API has a router of its own, so a wrong method on an API path is a
+        # 405 and an unknown API path a 404, never the static client's answer.
+        Mount(API_PREFIX, routes=[Route("/openapi.json", openapi), *api.routes()]),
         WebSocketRoute("/ws", websocket_endpoint),
-        *api.routes(),
         Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
     ]
     app = Starlette(

@@ -312,11 +312,6 @@ async def test_a_wrong_method_gets_an_error_in_the_one_shape(api: Api) -> None:
                 assert response.status_code in (404, 405), (method, path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The static client is mounted at / and answers GETs the API routes do not take; "
-    "a fix belongs in server/app.py (see the test suite's report).",
-)
 async def test_a_get_to_an_address_that_takes_only_other_methods_is_405(api: Api) -> None:
     assert_error(await api.http.get("/api/v1/auth/login"), 405, "method_not_allowed")
 

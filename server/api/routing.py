@@ -92,9 +92,10 @@ class Api:
         return register
 
     def routes(self) -> list[Route]:
+        """Routes relative to the prefix, for a `Mount(prefix, routes=...)`."""
         by_path: dict[str, dict[str, Operation]] = {}
         for op in self.operations:
-            by_path.setdefault(op.path, {})[op.method] = op
+            by_path.setdefault(op.path.removeprefix(self.prefix), {})[op.method] = op
         return [Route(path, _endpoint(ops), methods=list(ops)) for path, ops in by_path.items()]
 
 
