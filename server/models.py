@@ -331,9 +331,13 @@ class RevisionList(Resource):
     items: list[Revision] = Field(description="Earlier versions, oldest first.")
 
 
-class CommentListQuery(Body):
+class Query(BaseModel):
+    """Query parameters: unknown ones are errors; numbers arrive as text, so types are coerced."""
+
     model_config = ConfigDict(extra="forbid", strict=False)
 
+
+class CommentListQuery(Query):
     order: Literal["oldest", "newest"] = Field(
         default="oldest", description="Order of the threads (replies always follow their parent)."
     )
@@ -341,7 +345,5 @@ class CommentListQuery(Body):
     cursor: Annotated[str, StringConstraints(max_length=2_000)] | None = None
 
 
-class UserSearchQuery(Body):
-    model_config = ConfigDict(extra="forbid", strict=False)
-
+class UserSearchQuery(Query):
     q: Annotated[str, StringConstraints(min_length=1, max_length=EMAIL_MAX_CHARS)]

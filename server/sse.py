@@ -16,16 +16,14 @@ from server import errors
 from server.api.routing import Api, parse_query, services, viewer
 from server.hub import Hub, Resync
 from server.live import LiveConnection, space_for
-from server.models import MAX_ID, Body
+from server.models import MAX_ID, Query
 from server.outbound import Frame, Outbox
 
 # Proxies must neither cache nor buffer a live stream.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
-class EventStreamQuery(Body):
-    model_config = Body.model_config | {"strict": False}
-
+class EventStreamQuery(Query):
     since: Annotated[int, Field(ge=0, le=MAX_ID)] | None = Field(
         default=None, description="Resume after this seq (the Last-Event-ID header wins)."
     )
