@@ -155,7 +155,32 @@ CREATE TABLE IF NOT EXISTS events (
     at         timestamptz NOT NULL DEFAULT now(),
     public     jsonb,
     moderators jsonb NOT NULL,
+    -- One person may see more of an event than the public: the author of a
+    -- held comment sees it waiting, and learns the decision on it.
+    recipient_id bigint REFERENCES users (id) ON DELETE SET NULL,
+    personal   jsonb,
     PRIMARY KEY (space_id, seq)
 );
+-- Finds the earlier events of a comment whose text must be withdrawn from the
+-- log (hidden, rejected or deleted), so a resuming client never receives it.
+CREATE INDEX IF NOT EXISTS events_comment_idx
+    ON events (space_id, ((moderators -> 'comment' ->> 'id')::bigint));
+
+-- Every moderation action, append-only: who did what to which item, and why.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id          bigserial PRIMARY KEY,
+    space_id    bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    -- NULL when Roundtable acted by itself (a comment hidden by flags, a
+    -- question opened on schedule).
+    actor_id    bigint REFERENCES users (id),
+    action      text NOT NULL,
+    target_type text NOT NULL,
+    target_id   bigint,
+    reason      text,
+    note        text NOT NULL DEFAULT '',
+    details     jsonb NOT NULL DEFAULT '{}',
+    at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS audit_log_space_idx ON audit_log (space_id, id);
 
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -1,11 +1,18 @@
 """Events: what changed in a space, numbered, and what each audience may see of it.
 
 Every action writes its event in its own transaction (`record_event`) and
-publishes it after commit. An event has two payloads: `public` (None when the
-public must not see the event at all) and `moderators`.
+publishes it after commit. An event has up to three payloads: `public` (None
+when the public must not see the event at all), `moderators`, and `personal`
+for the one user it concerns (`recipient_id`): the author of a held comment
+sees it waiting and learns the decision, which the public never sees.
+
+When a comment is hidden, rejected or deleted, its text is withdrawn from
+every earlier event that carried it (`redaction`): in the log, in the same
+transaction, and in each process's ring when the event arrives, so no
+client that joins or resumes later can receive it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,6 +26,9 @@ from server.queries.events import EventRow
 Audience = Literal["public", "moderators"]
 AUDIENCES: tuple[Audience, ...] = ("public", "moderators")
 
+# A comment in one of these states keeps its place in the thread, not its text.
+WITHDRAWN_STATUSES = frozenset({"hidden", "rejected", "deleted"})
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -28,20 +38,58 @@ class Event:
     at: datetime
     public: dict[str, Any] | None
     moderators: dict[str, Any]
+    recipient_id: int | None = None
+    personal: dict[str, Any] | None = None
 
     @classmethod
     def from_row(cls, row: EventRow) -> "Event":
-        return cls(row.space_id, row.seq, row.type, row.at, row.public, row.moderators)
+        return cls(**{name: getattr(row, name) for name in EventRow.__dataclass_fields__})
 
-    def data_for(self, audience: Audience) -> dict[str, Any] | None:
-        return self.moderators if audience == "moderators" else self.public
+    def data_for(self, audience: Audience, user_id: int | None = None) -> dict[str, Any] | None:
+        if audience == "moderators":
+            return self.moderators
+        if user_id is not None and user_id == self.recipient_id and self.personal is not None:
+            return self.personal
+        return self.public
 
-    def wire(self, audience: Audience) -> dict[str, Any] | None:
-        """The event as a client of `audience` receives it, or None if it may not see it."""
-        data = self.data_for(audience)
+    def wire(self, audience: Audience, user_id: int | None = None) -> dict[str, Any] | None:
+        """The event as a client of `audience` (signed in as `user_id`) receives it,
+        or None if it may not see it."""
+        data = self.data_for(audience, user_id)
         if data is None:
             return None
         return {"seq": self.seq, "type": self.type, "at": self.at, "data": data}
+
+    def redaction(self) -> tuple[int, dict[str, Any]] | None:
+        """(comment id, its withdrawn form) when this event withdraws a comment's text."""
+        comment = self.moderators.get("comment")
+        public = (self.public or {}).get("comment")
+        if not isinstance(comment, dict) or not isinstance(public, dict):
+            return None
+        if public.get("status") not in WITHDRAWN_STATUSES:
+            return None
+        return int(comment["id"]), public
+
+    def without_text_of(self, comment_id: int, withdrawn: dict[str, Any]) -> "Event":
+        """This event with the comment's text replaced by its withdrawn form.
+
+        Moderators keep the original of a hidden or rejected comment for
+        review; a comment its author deleted is gone for everyone.
+        """
+
+        def redact(data: dict[str, Any] | None) -> dict[str, Any] | None:
+            comment = (data or {}).get("comment")
+            if data is None or not isinstance(comment, dict) or comment.get("id") != comment_id:
+                return data
+            return data | {"comment": withdrawn}
+
+        erased = withdrawn.get("status") == "deleted"
+        return replace(
+            self,
+            public=redact(self.public),
+            personal=redact(self.personal),
+            moderators=(redact(self.moderators) or self.moderators) if erased else self.moderators,
+        )
 
     def to_bus(self) -> bytes:
         return orjson.dumps(
@@ -52,6 +100,8 @@ class Event:
                 "at": self.at,
                 "public": self.public,
                 "moderators": self.moderators,
+                "recipient_id": self.recipient_id,
+                "personal": self.personal,
             }
         )
 
@@ -65,6 +115,8 @@ class Event:
             at=datetime.fromisoformat(value["at"]),
             public=value["public"],
             moderators=value["moderators"],
+            recipient_id=value.get("recipient_id"),
+            personal=value.get("personal"),
         )
 
 
@@ -83,8 +135,23 @@ async def record_event(
     *,
     public: dict[str, Any] | None,
     moderators: dict[str, Any],
+    recipient_id: int | None = None,
+    personal: dict[str, Any] | None = None,
 ) -> Event:
-    """Take the space's next seq and write the event; call inside the change's transaction."""
+    """Take the space's next seq and write the event; call inside the change's transaction.
+
+    An event that withdraws a comment's text also withdraws it from the
+    comment's earlier events in the log.
+    """
     seq = await event_queries.take_next_seq(db, space_id)
-    row = await event_queries.insert_event(db, space_id, seq, type_, public, moderators)
-    return Event.from_row(row)
+    row = await event_queries.insert_event(
+        db, space_id, seq, type_, public, moderators, recipient_id, personal
+    )
+    event = Event.from_row(row)
+    redaction = event.redaction()
+    if redaction is not None:
+        comment_id, withdrawn = redaction
+        await event_queries.withdraw_comment_text(
+            db, space_id, comment_id, withdrawn, erase_for_moderators=withdrawn.get("status") == "deleted"
+        )
+    return event

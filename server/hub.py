@@ -70,6 +70,8 @@ class Subscription:
     connection: Connection
     channel: "Channel"
     audience: Audience
+    # Signed-in viewers also receive the personal payloads of events addressed to them.
+    user_id: int | None = None
     sent_seq: int = -1
     ready: bool = False
     writing: tuple[int, float] | None = None  # (question id, until monotonic time)
@@ -96,10 +98,24 @@ class Channel:
             return None
         return [e for e in self.ring if e.seq > seq]
 
+    def withdraw(self, events: list[Event]) -> None:
+        """Withdraw from the ring the text of comments these events hide, reject or delete."""
+        for event in events:
+            redaction = event.redaction()
+            if redaction is None:
+                continue
+            comment_id, withdrawn = redaction
+            for index, earlier in enumerate(self.ring):
+                if earlier.seq < event.seq:
+                    self.ring[index] = earlier.without_text_of(comment_id, withdrawn)
 
-def events_frame(slug: str, events: list[Event], audience: Audience) -> Frame | None:
-    """One `events` frame of what `audience` may see; None when it may see none of them."""
-    visible = [w for w in (e.wire(audience) for e in events) if w is not None]
+
+def events_frame(
+    slug: str, events: list[Event], audience: Audience, user_id: int | None = None
+) -> Frame | None:
+    """One `events` frame of what `audience` (signed in as `user_id`) may see;
+    None when it may see none of them."""
+    visible = [w for w in (e.wire(audience, user_id) for e in events) if w is not None]
     if not visible:
         return None
     seq = events[-1].seq
@@ -192,6 +208,7 @@ class Hub:
                 if not fresh:
                     return
             previous = channel.last_seq
+            channel.withdraw(fresh)
             channel.ring.extend(fresh)
             channel.last_seq = fresh[-1].seq
             self._fan_out(channel, fresh, previous)
@@ -208,10 +225,17 @@ class Hub:
 
     def _fan_out(self, channel: Channel, events: list[Event], previous: int) -> None:
         shared: dict[Audience, Frame | None] = {}
+        recipients = {e.recipient_id for e in events if e.personal is not None}
         for sub in channel.subscriptions:
             if not sub.ready or sub.connection.outbox.lagging:
                 continue
-            if sub.sent_seq == previous:
+            if sub.audience == "public" and sub.user_id is not None and sub.user_id in recipients:
+                # Someone an event is addressed to: a frame of their own.
+                own = [e for e in events if e.seq > sub.sent_seq]
+                if not own:
+                    continue
+                frame = events_frame(channel.slug, own, sub.audience, sub.user_id)
+            elif sub.sent_seq == previous:
                 if sub.audience not in shared:
                     shared[sub.audience] = events_frame(channel.slug, events, sub.audience)
                 frame = shared[sub.audience]
@@ -220,7 +244,7 @@ class Hub:
                 own = [e for e in events if e.seq > sub.sent_seq]
                 if not own:
                     continue
-                frame = events_frame(channel.slug, own, sub.audience)
+                frame = events_frame(channel.slug, own, sub.audience, sub.user_id)
             if frame is None or sub.connection.outbox.offer(frame):
                 sub.sent_seq = events[-1].seq
 
@@ -263,6 +287,7 @@ class Hub:
         audience: Audience,
         since: int | None,
         epoch: str | None,
+        user_id: int | None = None,
     ) -> Subscription:
         """Join a space: a snapshot (since None) or exactly the events after `since`, then live.
 
@@ -271,12 +296,12 @@ class Hub:
         Raises Resync when `since` cannot be served.
         """
         channel = await self._channel(space)
-        sub = Subscription(connection, channel, audience)
+        sub = Subscription(connection, channel, audience, user_id)
         channel.subscriptions.add(sub)
         self._subscriptions.setdefault(connection, []).append(sub)
         try:
             if since is None:
-                seq, state = await read_snapshot(self._pool, space.id, audience)
+                seq, state = await read_snapshot(self._pool, space.id, audience, user_id)
                 state["presence"] = channel.presence or None
                 connection.outbox.push(
                     Frame(
@@ -344,7 +369,7 @@ class Hub:
                 events = [e for e in events if e.seq > sub.sent_seq]
                 if not events:
                     break
-            frame = events_frame(channel.slug, events, sub.audience)
+            frame = events_frame(channel.slug, events, sub.audience, sub.user_id)
             if frame is not None:
                 sub.connection.outbox.push(frame)
             sub.sent_seq = max(sub.sent_seq, events[-1].seq)
@@ -370,7 +395,7 @@ class Hub:
             if events is None:
                 connection.outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
                 return
-            frame = events_frame(sub.channel.slug, events, sub.audience) if events else None
+            frame = events_frame(sub.channel.slug, events, sub.audience, sub.user_id) if events else None
             if frame is not None:
                 frames.append(frame)
                 size += frame.size

@@ -5,7 +5,7 @@ the OpenAPI document is generated from these classes.
 """
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -318,6 +318,19 @@ class CommentWrite(Comment):
 class CommentPage(Resource):
     items: list[Comment] = Field(description="Comments in thread order: each reply after its parent.")
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
+class AuditEntry(Resource):
+    id: int
+    action: str = Field(description="What was done, e.g. `comment.hide`, `participant.mute`.")
+    actor_id: int | None = Field(description="Who did it; null when Roundtable acted by itself.")
+    actor_name: str | None
+    target_type: str = Field(description="`comment`, `question`, `space`, `user`, `screen`, …")
+    target_id: int | None
+    reason: str | None = Field(description="A reason code (docs/protocol.md), when one applies.")
+    note: str
+    details: dict[str, Any] = Field(description="What the action changed, e.g. the duration of a mute.")
+    at: datetime
 
 
 class Revision(Resource):

@@ -15,8 +15,13 @@ from server.queries import spaces as space_queries
 SNAPSHOT_COMMENTS = 200
 
 
-async def read_snapshot(pool: Pool, space_id: int, audience: Audience) -> tuple[int, dict[str, Any]]:
-    """Return (seq, state): every read sees the same committed moment, that of `seq`."""
+async def read_snapshot(
+    pool: Pool, space_id: int, audience: Audience, user_id: int | None = None
+) -> tuple[int, dict[str, Any]]:
+    """Return (seq, state): every read sees the same committed moment, that of `seq`.
+
+    Pending comments are in it for moderators, and for their own authors.
+    """
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         space = await space_queries.get_space(conn, space_id)
         assert space is not None
@@ -24,9 +29,11 @@ async def read_snapshot(pool: Pool, space_id: int, audience: Audience) -> tuple[
         questions = await question_queries.list_questions(conn, space.id)
         include_pending = audience == "moderators"
         comments = await live_queries.list_recent_comments(
-            conn, space.id, include_pending=include_pending, limit=SNAPSHOT_COMMENTS
+            conn, space.id, include_pending=include_pending, author_id=user_id, limit=SNAPSHOT_COMMENTS
         )
-        total = await live_queries.count_comments(conn, space.id, include_pending=include_pending)
+        total = await live_queries.count_comments(
+            conn, space.id, include_pending=include_pending, author_id=user_id
+        )
     space_view = views.space(space, moderators, "anonymous", access.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),

@@ -68,10 +68,10 @@ async def event_stream(request: Request, _: None) -> Response:
     hub.register(connection)
     try:
         try:
-            await hub.subscribe(connection, space, audience, since, query.epoch)
+            await hub.subscribe(connection, space, audience, since, query.epoch, who.user_id)
         except Resync as resync:
             connection.outbox.push(Frame({"type": "resync", "space": space.slug, "reason": resync.reason}))
-            await hub.subscribe(connection, space, audience, None, None)
+            await hub.subscribe(connection, space, audience, None, None, who.user_id)
     except BaseException:
         hub.unregister(connection)
         raise

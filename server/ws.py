@@ -198,7 +198,7 @@ async def _subscribe(
         return
     try:
         subscriptions[message.space] = await hub.subscribe(
-            connection, space, audience, message.since, message.epoch
+            connection, space, audience, message.since, message.epoch, connection.viewer.user_id
         )
     except Resync as resync:
         outbox.push(Frame({"type": "resync", "space": space.slug, "reason": resync.reason}))

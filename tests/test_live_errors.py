@@ -448,9 +448,11 @@ async def test_pending_comment_reaches_moderators_only_and_the_others_skip_its_s
         f"/api/v1/spaces/{SLUG}", json={"moderation": "pre"}, headers=admin.headers
     )
     assert response.status_code == 200, response.text
+    # Another participant: the author also sees their own comment waiting.
+    reader = await api.register("Reader")
     async with (
         live_client(scene.server.ws_url, moderator.token) as steward,
-        live_client(scene.server.ws_url, scene.author.token) as participant,
+        live_client(scene.server.ws_url, reader.token) as participant,
         live_client(scene.server.ws_url) as anonymous,
         sse_client(api.http, SLUG) as stream,
     ):

@@ -29,9 +29,19 @@ async def _comment_event(
     assert row is not None
     data = payload(comment=views.comment(row, personal=False))
     # Pending comments (pre-moderation) and anything in a draft space stay
-    # with the moderators.
+    # with the moderators, and the author, who sees their comment waiting.
     public = None if row.status == "pending" or space.status == "draft" else data
-    return row, await record_event(db, space.id, type_, public=public, moderators=data)
+    personal = data if public is None else None
+    event = await record_event(
+        db,
+        space.id,
+        type_,
+        public=public,
+        moderators=data,
+        recipient_id=row.author_id if personal else None,
+        personal=personal,
+    )
+    return row, event
 
 
 async def post_comment(

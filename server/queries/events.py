@@ -15,6 +15,11 @@ class EventRow:
     at: datetime
     public: dict[str, Any] | None
     moderators: dict[str, Any]
+    recipient_id: int | None
+    personal: dict[str, Any] | None
+
+
+EVENT_COLUMNS = "space_id, seq, type, at, public, moderators, recipient_id, personal"
 
 
 async def take_next_seq(db: Executor, space_id: int) -> int:
@@ -32,24 +37,51 @@ async def insert_event(
     type_: str,
     public: dict[str, Any] | None,
     moderators: dict[str, Any],
+    recipient_id: int | None,
+    personal: dict[str, Any] | None,
 ) -> EventRow:
     record = await db.fetchrow(
-        """INSERT INTO events (space_id, seq, type, public, moderators)
-           VALUES ($1, $2, $3, $4, $5)
-           RETURNING space_id, seq, type, at, public, moderators""",
+        f"""INSERT INTO events (space_id, seq, type, public, moderators, recipient_id, personal)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            RETURNING {EVENT_COLUMNS}""",
         space_id,
         seq,
         type_,
         public,
         moderators,
+        recipient_id,
+        personal,
     )
     return EventRow(**dict(record))
 
 
+async def withdraw_comment_text(
+    db: Executor,
+    space_id: int,
+    comment_id: int,
+    withdrawn: dict[str, Any],
+    *,
+    erase_for_moderators: bool,
+) -> None:
+    """Replace the comment in its events' public and personal payloads (and the
+    moderators' when `erase_for_moderators`) by its withdrawn form."""
+    await db.execute(
+        """UPDATE events SET
+               public = CASE WHEN public ? 'comment' THEN jsonb_set(public, '{comment}', $3) END,
+               personal = CASE WHEN personal ? 'comment' THEN jsonb_set(personal, '{comment}', $3) END,
+               moderators = CASE WHEN $4 THEN jsonb_set(moderators, '{comment}', $3) ELSE moderators END
+           WHERE space_id = $1 AND (moderators -> 'comment' ->> 'id')::bigint = $2""",
+        space_id,
+        comment_id,
+        withdrawn,
+        erase_for_moderators,
+    )
+
+
 async def list_events_after(db: Executor, space_id: int, after_seq: int, limit: int) -> list[EventRow]:
     rows = await db.fetch(
-        """SELECT space_id, seq, type, at, public, moderators FROM events
-           WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""",
+        f"""SELECT {EVENT_COLUMNS} FROM events
+             WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""",
         space_id,
         after_seq,
         limit,

@@ -10,27 +10,33 @@ async def list_space_counters(db: Executor, space_ids: list[int]) -> dict[int, i
 
 
 async def list_recent_comments(
-    db: Executor, space_id: int, *, include_pending: bool, limit: int
+    db: Executor, space_id: int, *, include_pending: bool, author_id: int | None, limit: int
 ) -> list[CommentRow]:
-    """The space's most recent comments, oldest first; pending ones only for moderators."""
+    """The space's most recent comments, oldest first; pending ones only for
+    moderators (`include_pending`) and their own authors."""
     rows = await db.fetch(
         f"""SELECT * FROM ({COMMENT_VIEW}
-                WHERE c.space_id = $2 AND (c.status <> 'pending' OR $3)
+                WHERE c.space_id = $2 AND (c.status <> 'pending' OR $3 OR c.author_id = $5)
                 ORDER BY c.id DESC LIMIT $4) recent
             ORDER BY id""",
         None,
         space_id,
         include_pending,
         limit,
+        author_id,
     )
     return [CommentRow(**dict(r)) for r in rows]
 
 
-async def count_comments(db: Executor, space_id: int, *, include_pending: bool) -> int:
+async def count_comments(
+    db: Executor, space_id: int, *, include_pending: bool, author_id: int | None
+) -> int:
     count: int = await db.fetchval(
-        "SELECT count(*) FROM comments WHERE space_id = $1 AND (status <> 'pending' OR $2)",
+        """SELECT count(*) FROM comments
+           WHERE space_id = $1 AND (status <> 'pending' OR $2 OR author_id = $3)""",
         space_id,
         include_pending,
+        author_id,
     )
     return count
 

@@ -1,0 +1,61 @@
+"""Recording moderation actions in the audit log.
+
+An action records its entry in the same transaction as its change and puts
+the entry in its event's moderators payload (`audit`), so the space's
+moderators see the log grow live and a log entry exists exactly when the
+change does.
+"""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from server.auth import Viewer
+from server.models import AuditEntry
+from server.queries import Executor
+from server.queries import audit as audit_queries
+from server.queries.audit import AuditRow
+
+
+def entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        action=row.action,
+        actor_id=row.actor_id,
+        actor_name=row.actor_name,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        reason=row.reason,
+        note=row.note,
+        details=row.details,
+        at=row.at,
+    )
+
+
+async def record_audit(
+    db: Executor,
+    space_id: int,
+    actor: Viewer | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    reason: str | None = None,
+    note: str = "",
+    details: dict[str, Any] | BaseModel | None = None,
+) -> AuditEntry:
+    """Append one entry; `actor` None when Roundtable acted by itself (flags, schedules)."""
+    if isinstance(details, BaseModel):
+        details = details.model_dump(mode="json")
+    row = await audit_queries.insert_audit(
+        db,
+        space_id=space_id,
+        actor_id=actor.user_id if actor is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+        note=note,
+        details=details or {},
+    )
+    return entry(row)
