@@ -8,6 +8,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -19,6 +20,7 @@ from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
 from server.bus import Bus, LocalBus, RedisBus
 from server.db import apply_schema, create_pool, resolve_database_url
+from server.direct import KeepRawSend
 from server.frames import CLOSE_GOING_AWAY
 from server.hub import Hub
 from server.models import Health, Readiness
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(KeepRawSend)],
         exception_handlers={
             errors.AppError: app_error,
             HTTPException: http_error,

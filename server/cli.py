@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
             factory=True,
             host=host,
             port=port,
+            # The fan-out writes whole frames to this protocol's transport (server/direct.py).
+            ws="websockets-sansio",
             ws_per_message_deflate=False,
             log_level="info",
         )

@@ -429,8 +429,7 @@ class Hub:
     async def _sweep(self) -> None:
         now = time.monotonic()
         for connection in self.connections():
-            since = connection.outbox.lagging_since
-            if since is not None and now - since > self._settings.slow_client_grace_secs:
+            if connection.outbox.stuck_for(now) > self._settings.slow_client_grace_secs:
                 connection.outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
         await self.repair()
 

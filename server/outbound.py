@@ -1,34 +1,73 @@
-"""What a live connection has yet to send: encoded frames in a queue bounded in bytes.
+"""What a live connection has yet to send: encoded frames, written at once when
+the socket can take them, else queued in a queue bounded in bytes.
+
+Fan-out is the hot path: one event batch goes to thousands of connections.
+Each frame is encoded once (JSON, and once more as a whole WebSocket frame)
+and shared by every connection that sends it. When a connection's socket can
+take bytes now and nothing is queued ahead, the frame is written straight to
+the socket from the fan-out loop: no task wakes up and nothing is copied per
+connection. Otherwise the frame is queued and the connection's writer sends
+the queue, in order, when the socket drains.
 
 Overflow policy: when a frame would take the queue past its byte limit, the
 connection stops receiving live frames and is marked lagging. When its queue
-drains, the hub catches it up from the space's ring of recent events; if it
-stays behind past a grace period, or the ring no longer covers it, the
-connection is closed with close code 4008 and the client resumes with `since`.
+drains, the hub catches it up from the space's ring of recent events. If a
+connection makes no progress for a grace period (lagging, or its queue not
+moving because the client stopped reading), or the ring no longer covers it,
+the hub's sweep closes it with close code 4008 and the client resumes with
+`since`.
 """
 
 import asyncio
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import orjson
+
+# RFC 6455 section 5.2: FIN bit set, opcode 1 (text).
+_FIN_TEXT = 0x81
+
+
+def websocket_text_frame(payload: bytes) -> bytes:
+    """`payload` as one unmasked, unfragmented WebSocket text frame (server to client)."""
+    length = len(payload)
+    if length < 126:
+        header = bytes((_FIN_TEXT, length))
+    elif length < 1 << 16:
+        header = bytes((_FIN_TEXT, 126)) + length.to_bytes(2, "big")
+    else:
+        header = bytes((_FIN_TEXT, 127)) + length.to_bytes(8, "big")
+    return header + payload
 
 
 class Frame:
     """One encoded server message, shared by every connection that sends it."""
 
-    __slots__ = ("_sse", "event", "seq", "text")
+    __slots__ = ("_sse", "_ws", "data", "event", "seq")
 
     def __init__(self, message: dict[str, Any], *, event: str | None = None, seq: int | None = None):
-        self.text = orjson.dumps(message).decode()
+        self.data = orjson.dumps(message)
         self.event = event or str(message.get("type"))
         self.seq = seq
         self._sse: str | None = None
+        self._ws: bytes | None = None
 
     @property
     def size(self) -> int:
-        return len(self.text)
+        return len(self.data)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode()
+
+    @property
+    def websocket(self) -> bytes:
+        """The message as a whole WebSocket frame, built once and cached."""
+        if self._ws is None:
+            self._ws = websocket_text_frame(self.data)
+        return self._ws
 
     @property
     def sse(self) -> str:
@@ -39,27 +78,57 @@ class Frame:
         return self._sse
 
 
-class Outbox:
-    """A connection's queue of frames to send, bounded in bytes."""
+class Socket(Protocol):
+    """A connection's socket, written synchronously (see server/direct.py)."""
 
-    def __init__(self, limit_bytes: int) -> None:
+    @property
+    def gone(self) -> bool:
+        """The connection is closing or lost: nothing more can be written."""
+        ...
+
+    def can_write(self) -> bool:
+        """Whether the socket takes bytes now without growing past its buffer's high-water mark."""
+        ...
+
+    def write(self, frame: Frame) -> None: ...
+
+    async def wait_writable(self) -> None: ...
+
+
+class Outbox:
+    """A connection's frames to send: written at once when possible, else queued, bounded in bytes."""
+
+    def __init__(self, limit_bytes: int, socket: Socket | None = None) -> None:
         self.limit_bytes = limit_bytes
         self.queued_bytes = 0
         self.lagging_since: float | None = None
+        # Since when queued frames have waited without any being sent.
+        self.stuck_since: float | None = None
         self.closed = False
         self.close_code: int | None = None
         self.close_reason = ""
+        # Called when a lagging connection's queue has drained (the hub catches it up).
+        self.on_drained: Callable[[], None] | None = None
+        self._socket = socket
         self._frames: deque[Frame] = deque()
         self._wakeup = asyncio.Event()
+        self._closed = asyncio.Event()
 
     @property
     def lagging(self) -> bool:
         return self.lagging_since is not None
 
+    @property
+    def direct(self) -> bool:
+        """Whether frames are written straight to the socket (else a writer sends `next_frame`)."""
+        return self._socket is not None
+
     def offer(self, frame: Frame) -> bool:
-        """Queue a live frame unless that would pass the limit; False marks the connection lagging."""
+        """Send or queue a live frame unless that would pass the limit; False marks the connection lagging."""
         if self.closed or self.lagging:
             return False
+        if self._write_now(frame):
+            return True
         # An empty queue takes any frame, so one large event cannot stall everyone.
         if self.queued_bytes and self.queued_bytes + frame.size > self.limit_bytes:
             self.lagging_since = time.monotonic()
@@ -68,11 +137,20 @@ class Outbox:
         return True
 
     def push(self, frame: Frame) -> None:
-        """Queue a frame whatever the limit (snapshots, catch-up, errors): callers bound these."""
-        if not self.closed:
+        """Send or queue a frame whatever the limit (snapshots, catch-up, errors): callers bound these."""
+        if not self.closed and not self._write_now(frame):
             self._append(frame)
 
+    def _write_now(self, frame: Frame) -> bool:
+        socket = self._socket
+        if socket is None or self._frames or not socket.can_write():
+            return False
+        socket.write(frame)
+        return True
+
     def _append(self, frame: Frame) -> None:
+        if not self._frames:
+            self.stuck_since = time.monotonic()
         self._frames.append(frame)
         self.queued_bytes += frame.size
         self._wakeup.set()
@@ -86,21 +164,69 @@ class Outbox:
             if drop_queued:
                 self._frames.clear()
                 self.queued_bytes = 0
+                self.stuck_since = None
             self.closed = True
             self.close_code = code
             self.close_reason = reason
             self._wakeup.set()
+            self._closed.set()
 
     def is_empty(self) -> bool:
         return not self._frames
 
-    async def next_frame(self) -> Frame | None:
-        """Wait for the next frame to send; None once the outbox is closed and drained."""
+    def stuck_for(self, now: float) -> float:
+        """Seconds the connection has made no progress: lagging, or queued frames not moving."""
+        since = [t for t in (self.lagging_since, self.stuck_since) if t is not None]
+        return now - min(since) if since else 0.0
+
+    async def _wait_for_frames(self) -> bool:
+        """Wait until something is queued; False once the outbox is closed and drained."""
         while not self._frames:
             if self.closed:
-                return None
+                return False
             self._wakeup.clear()
             await self._wakeup.wait()
-        frame = self._frames.popleft()
+        return True
+
+    def _sent(self, frame: Frame) -> None:
         self.queued_bytes -= frame.size
+        self.stuck_since = time.monotonic() if self._frames else None
+        if not self._frames and self.lagging and self.on_drained is not None:
+            self.on_drained()
+
+    async def next_frame(self) -> Frame | None:
+        """For a writer that sends frames itself: the next one; None once closed and drained."""
+        if not await self._wait_for_frames():
+            return None
+        frame = self._frames.popleft()
+        self._sent(frame)
         return frame
+
+    async def drain(self) -> None:
+        """For a direct socket: write queued frames as the socket drains, until the
+        outbox is closed and drained or the connection is gone."""
+        socket = self._socket
+        assert socket is not None
+        while await self._wait_for_frames():
+            if socket.gone:
+                return
+            if not socket.can_write():
+                if self.closed:
+                    return  # closing while the client is not reading: the rest cannot go
+                await self._until_writable_or_closed(socket)
+                continue
+            # Written synchronously, in order: a frame offered meanwhile queues behind these.
+            while self._frames and socket.can_write():
+                frame = self._frames.popleft()
+                socket.write(frame)
+                self._sent(frame)
+
+    async def _until_writable_or_closed(self, socket: Socket) -> None:
+        # Only a slow client gets here: the cost of two small tasks is fine.
+        writable = asyncio.ensure_future(socket.wait_writable())
+        closed = asyncio.ensure_future(self._closed.wait())
+        try:
+            await asyncio.wait({writable, closed}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            writable.cancel()
+            closed.cancel()

@@ -65,6 +65,7 @@ async def event_stream(request: Request, _: None) -> Response:
         # the HTTP connection, and the server's shutdown, until the client left.
         return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
     connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes))
+    connection.outbox.on_drained = lambda: hub.resume_lagging(connection)
     hub.register(connection)
     try:
         try:
@@ -92,7 +93,5 @@ async def _stream(hub: Hub, connection: LiveConnection) -> AsyncIterator[str]:
             if frame is None:
                 return
             yield frame.sse
-            if outbox.lagging and outbox.is_empty():
-                hub.resume_lagging(connection)
     finally:
         hub.unregister(connection)

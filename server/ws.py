@@ -20,10 +20,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from server import errors, frames
 from server.api.routing import origin_allowed
 from server.auth import SESSION_COOKIE, Viewer, viewer_for_token
+from server.direct import DirectSocket, direct_socket
 from server.hub import Hub, Resync, Subscription
 from server.live import LiveConnection, space_for
 from server.outbound import Frame, Outbox
 from server.services import Services
+from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 4096
 # Enough for a moderator's console (a few spaces), small enough to bound work.
 MAX_SUBSCRIPTIONS = 20
+
 
 
 def error_frame(
@@ -55,10 +58,12 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         await websocket.send_text(error_frame(code).text)
         await websocket.close(close_code, frames.CLOSE_CODES[close_code])
         return
-    connection = LiveConnection(refusal, Outbox(services.settings.live_outbox_limit_bytes))
+    socket = direct_socket(websocket.scope)
+    connection = LiveConnection(refusal, Outbox(services.settings.live_outbox_limit_bytes, socket))
+    connection.outbox.on_drained = lambda: hub.resume_lagging(connection)
     hub.register(connection)
     reader = asyncio.create_task(_read(websocket, services, hub, connection))
-    writer = asyncio.create_task(_write(websocket, hub, connection, services.settings.slow_client_grace_secs))
+    writer = asyncio.create_task(_write(websocket, connection.outbox, socket, services.settings))
     try:
         await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -89,27 +94,32 @@ async def _refusal(websocket: WebSocket, services: Services) -> Viewer | tuple[s
     return await viewer_for_token(services.pool, websocket.cookies.get(SESSION_COOKIE))
 
 
-async def _write(websocket: WebSocket, hub: Hub, connection: LiveConnection, stall_secs: float) -> None:
-    """Send the outbox in order. A send that cannot complete within `stall_secs`
-    (the client stopped reading and the socket buffers are full) ends the
-    connection with 4008, so a stalled client never holds a writer forever."""
-    outbox = connection.outbox
-    while True:
-        frame = await outbox.next_frame()
-        if frame is None:
-            code = outbox.close_code or frames.CLOSE_GOING_AWAY
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(stall_secs):
-                    await websocket.close(code, outbox.close_reason)
-            return
-        try:
-            async with asyncio.timeout(stall_secs):
-                await websocket.send_text(frame.text)
-        except TimeoutError:
-            outbox.close(frames.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
-            return
-        if outbox.lagging and outbox.is_empty():
-            hub.resume_lagging(connection)
+async def _write(
+    websocket: WebSocket, outbox: Outbox, socket: DirectSocket | None, settings: Settings
+) -> None:
+    """Send what the fan-out queued, in order, then close with the outbox's code.
+
+    A client that stopped reading is closed by the hub's sweep (4008); with a
+    direct socket the queue simply stops moving, while an ASGI send that
+    cannot complete within the grace period ends the connection here.
+    """
+    if socket is not None:
+        await outbox.drain()
+    else:
+        while (frame := await outbox.next_frame()) is not None:
+            try:
+                async with asyncio.timeout(settings.slow_client_grace_secs):
+                    await websocket.send_text(frame.text)
+            except TimeoutError:
+                outbox.close(frames.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+                break
+    code = outbox.close_code or frames.CLOSE_GOING_AWAY
+    if socket is not None and not socket.can_write():
+        socket.close_behind_backlog(code, outbox.close_reason, settings.slow_client_grace_secs)
+        return
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(settings.slow_client_grace_secs):
+            await websocket.close(code, outbox.close_reason)
 
 
 async def _read(websocket: WebSocket, services: Services, hub: Hub, connection: LiveConnection) -> None:

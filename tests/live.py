@@ -1,6 +1,9 @@
 """A small live-protocol client for tests: WebSocket and SSE."""
 
 import asyncio
+import base64
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -117,3 +120,62 @@ async def sse_client(
         timeout=httpx.Timeout(10, read=None),
     ) as response:
         yield SseClient(response)
+
+
+class StalledClient:
+    """A WebSocket client that subscribes and then stops reading, like a phone in a tunnel.
+
+    Written on a raw socket with a tiny receive buffer, so the server's
+    buffers, not the client library's, fill up.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    async def send_text(self, text: str) -> None:
+        # Client frames are masked (RFC 6455 section 5.3); a zero mask keeps the payload as is.
+        payload = text.encode()
+        assert len(payload) < 126
+        self.writer.write(bytes((0x81, 0x80 | len(payload))) + b"\0\0\0\0" + payload)
+        await self.writer.drain()
+
+    async def close_code(self, timeout: float = RECEIVE_TIMEOUT_SECS) -> int:
+        """Read everything the server sent until its closing frame, and return the close code."""
+        async with asyncio.timeout(timeout):
+            while True:
+                head = await self.reader.readexactly(2)
+                length = head[1] & 0x7F
+                if length == 126:
+                    length = int.from_bytes(await self.reader.readexactly(2), "big")
+                elif length == 127:
+                    length = int.from_bytes(await self.reader.readexactly(8), "big")
+                payload = await self.reader.readexactly(length)
+                if head[0] & 0x0F == 0x8:
+                    return int.from_bytes(payload[:2], "big")
+
+
+@asynccontextmanager
+async def stalled_client(port: int, space: str) -> AsyncIterator[StalledClient]:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    # A small stream limit: the client's own buffer stays tiny too.
+    reader, writer = await asyncio.open_connection(sock=sock, limit=1024)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        (
+            f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    response = await reader.readuntil(b"\r\n\r\n")
+    assert response.startswith(b"HTTP/1.1 101"), response
+    client = StalledClient(reader, writer)
+    await client.send_text(orjson.dumps({"type": "subscribe", "space": space, "since": None}).decode())
+    try:
+        yield client
+    finally:
+        writer.close()
