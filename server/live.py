@@ -11,7 +11,7 @@ from server.queries.spaces import SpaceRow
 from server.services import Services
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class LiveConnection:
     """One WebSocket or SSE client."""
 

@@ -98,6 +98,22 @@ class Socket(Protocol):
 class Outbox:
     """A connection's frames to send: written at once when possible, else queued, bounded in bytes."""
 
+    # Thousands of these live at once: slots keep each one small.
+    __slots__ = (
+        "_event",
+        "_queue",
+        "_socket",
+        "close_code",
+        "close_reason",
+        "closed",
+        "lagging_since",
+        "limit_bytes",
+        "on_drained",
+        "on_pending",
+        "queued_bytes",
+        "stuck_since",
+    )
+
     def __init__(self, limit_bytes: int, socket: Socket | None = None) -> None:
         self.limit_bytes = limit_bytes
         self.queued_bytes = 0
@@ -107,12 +123,28 @@ class Outbox:
         self.closed = False
         self.close_code: int | None = None
         self.close_reason = ""
+        # Called when frames start waiting in the queue, and when the outbox
+        # closes: the connection's writer has work (see server/ws.py).
+        self.on_pending: Callable[[], None] | None = None
         # Called when a lagging connection's queue has drained (the hub catches it up).
         self.on_drained: Callable[[], None] | None = None
         self._socket = socket
-        self._frames: deque[Frame] = deque()
-        self._wakeup = asyncio.Event()
-        self._closed = asyncio.Event()
+        # Both made on first use: most connections of a direct socket never queue,
+        # and an empty deque or Event costs more than half a kilobyte each.
+        self._queue: deque[Frame] | None = None
+        self._event: asyncio.Event | None = None
+
+    @property
+    def _frames(self) -> deque[Frame]:
+        if self._queue is None:
+            self._queue = deque()
+        return self._queue
+
+    @property
+    def _wakeup(self) -> asyncio.Event:
+        if self._event is None:
+            self._event = asyncio.Event()
+        return self._event
 
     @property
     def lagging(self) -> bool:
@@ -143,50 +175,47 @@ class Outbox:
 
     def _write_now(self, frame: Frame) -> bool:
         socket = self._socket
-        if socket is None or self._frames or not socket.can_write():
+        if socket is None or self._queue or not socket.can_write():
             return False
         socket.write(frame)
         return True
 
     def _append(self, frame: Frame) -> None:
-        if not self._frames:
-            self.stuck_since = time.monotonic()
+        first = not self._frames
         self._frames.append(frame)
         self.queued_bytes += frame.size
         self._wakeup.set()
+        if first:
+            self.stuck_since = time.monotonic()
+            if self.on_pending is not None:
+                self.on_pending()
 
     def caught_up(self) -> None:
         self.lagging_since = None
 
     def close(self, code: int, reason: str, *, drop_queued: bool = False) -> None:
         """Ask the writer to close the connection, after what is queued unless `drop_queued`."""
-        if not self.closed:
-            if drop_queued:
-                self._frames.clear()
-                self.queued_bytes = 0
-                self.stuck_since = None
-            self.closed = True
-            self.close_code = code
-            self.close_reason = reason
-            self._wakeup.set()
-            self._closed.set()
+        if self.closed:
+            return
+        if drop_queued and self._queue:
+            self._queue.clear()
+            self.queued_bytes = 0
+            self.stuck_since = None
+        self.closed = True
+        self.close_code = code
+        self.close_reason = reason
+        if self._event is not None:
+            self._event.set()
+        if self.on_pending is not None:
+            self.on_pending()
 
     def is_empty(self) -> bool:
-        return not self._frames
+        return not self._queue
 
     def stuck_for(self, now: float) -> float:
         """Seconds the connection has made no progress: lagging, or queued frames not moving."""
         since = [t for t in (self.lagging_since, self.stuck_since) if t is not None]
         return now - min(since) if since else 0.0
-
-    async def _wait_for_frames(self) -> bool:
-        """Wait until something is queued; False once the outbox is closed and drained."""
-        while not self._frames:
-            if self.closed:
-                return False
-            self._wakeup.clear()
-            await self._wakeup.wait()
-        return True
 
     def _sent(self, frame: Frame) -> None:
         self.queued_bytes -= frame.size
@@ -196,37 +225,40 @@ class Outbox:
 
     async def next_frame(self) -> Frame | None:
         """For a writer that sends frames itself: the next one; None once closed and drained."""
-        if not await self._wait_for_frames():
-            return None
+        while not self._frames:
+            if self.closed:
+                return None
+            self._wakeup.clear()
+            await self._wakeup.wait()
         frame = self._frames.popleft()
         self._sent(frame)
         return frame
 
-    async def drain(self) -> None:
-        """For a direct socket: write queued frames as the socket drains, until the
-        outbox is closed and drained or the connection is gone."""
+    async def flush(self) -> None:
+        """For a direct socket: write the queued frames as the socket drains. Returns when
+        the queue is empty, the connection is gone, or the outbox closed while the client
+        is not reading."""
         socket = self._socket
         assert socket is not None
-        while await self._wait_for_frames():
-            if socket.gone:
-                return
-            if not socket.can_write():
-                if self.closed:
-                    return  # closing while the client is not reading: the rest cannot go
+        while self._frames and not socket.gone:
+            if socket.can_write():
+                # Written synchronously, in order: a frame offered meanwhile queues behind these.
+                while self._frames and socket.can_write():
+                    frame = self._frames.popleft()
+                    socket.write(frame)
+                    self._sent(frame)
+            elif self.closed:
+                return  # closing while the client is not reading: the rest cannot go
+            else:
                 await self._until_writable_or_closed(socket)
-                continue
-            # Written synchronously, in order: a frame offered meanwhile queues behind these.
-            while self._frames and socket.can_write():
-                frame = self._frames.popleft()
-                socket.write(frame)
-                self._sent(frame)
 
     async def _until_writable_or_closed(self, socket: Socket) -> None:
         # Only a slow client gets here: the cost of two small tasks is fine.
+        self._wakeup.clear()
         writable = asyncio.ensure_future(socket.wait_writable())
-        closed = asyncio.ensure_future(self._closed.wait())
+        woken = asyncio.ensure_future(self._wakeup.wait())
         try:
-            await asyncio.wait({writable, closed}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({writable, woken}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             writable.cancel()
-            closed.cancel()
+            woken.cancel()

@@ -5,6 +5,7 @@ browser's EventSource resumes from `Last-Event-ID` by itself. Where a resume
 is not possible the stream says `resync` and continues with a fresh snapshot.
 """
 
+import functools
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -65,7 +66,7 @@ async def event_stream(request: Request, _: None) -> Response:
         # the HTTP connection, and the server's shutdown, until the client left.
         return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
     connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes))
-    connection.outbox.on_drained = lambda: hub.resume_lagging(connection)
+    connection.outbox.on_drained = functools.partial(hub.resume_lagging, connection)
     hub.register(connection)
     try:
         try:

@@ -9,26 +9,27 @@ server/frames.py and docs/protocol.md.
 
 import asyncio
 import contextlib
+import functools
 import logging
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
-from starlette.types import Message
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import errors, frames
 from server.api.routing import origin_allowed
 from server.auth import SESSION_COOKIE, Viewer, viewer_for_token
-from server.direct import DirectSocket, direct_socket
+from server.direct import RAW_SEND, DirectSocket, direct_socket
 from server.hub import Hub, Resync, Subscription
 from server.live import LiveConnection, space_for
 from server.outbound import Frame, Outbox
 from server.services import Services
-from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
+LIVE_PATH = "/ws"
 # Client messages are a few dozen bytes; anything near this is not ours.
 MAX_MESSAGE_CHARS = 4096
 # Enough for a moderator's console (a few spaces), small enough to bound work.
@@ -47,6 +48,19 @@ def error_frame(
     return Frame(body)
 
 
+async def serve_live_socket(scope: Scope, receive: Receive, send: Send) -> None:
+    """The ASGI entry of `/ws`, called before any middleware (see server/app.py).
+
+    A live connection lasts for hours, and every ASGI layer it passes through
+    keeps a coroutine frame (and, in Starlette's exception layers, closures)
+    alive all that time: at thousands of connections, kilobytes each. The
+    live endpoint answers its own errors and needs none of those layers. It
+    does need the server's own `send`, kept here for direct writes.
+    """
+    scope[RAW_SEND] = send
+    await websocket_endpoint(WebSocket(scope, receive, send))
+
+
 async def websocket_endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     hub = services.hub
@@ -59,17 +73,21 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         await websocket.close(close_code, frames.CLOSE_CODES[close_code])
         return
     socket = direct_socket(websocket.scope)
-    connection = LiveConnection(refusal, Outbox(services.settings.live_outbox_limit_bytes, socket))
-    connection.outbox.on_drained = lambda: hub.resume_lagging(connection)
+    outbox = Outbox(services.settings.live_outbox_limit_bytes, socket)
+    connection = LiveConnection(refusal, outbox)
+    writer = Writer(websocket, outbox, socket, services.settings.slow_client_grace_secs)
+    outbox.on_pending = writer.wake
+    outbox.on_drained = functools.partial(hub.resume_lagging, connection)
     hub.register(connection)
-    reader = asyncio.create_task(_read(websocket, services, hub, connection))
-    writer = asyncio.create_task(_write(websocket, connection.outbox, socket, services.settings))
+    if socket is None:
+        writer.wake()  # without a direct socket, every frame goes through the writer
+    subscriptions: dict[str, Subscription] = {}
     try:
-        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+        # This task reads; the writer exists only while there is a queue to send.
+        while await _read_one(websocket, services, hub, connection, subscriptions):
+            pass
     finally:
-        for task in (reader, writer):
-            task.cancel()
-        await asyncio.gather(reader, writer, return_exceptions=True)
+        await writer.cancel()
         hub.unregister(connection)
 
 
@@ -94,46 +112,84 @@ async def _refusal(websocket: WebSocket, services: Services) -> Viewer | tuple[s
     return await viewer_for_token(services.pool, websocket.cookies.get(SESSION_COOKIE))
 
 
-async def _write(
-    websocket: WebSocket, outbox: Outbox, socket: DirectSocket | None, settings: Settings
-) -> None:
-    """Send what the fan-out queued, in order, then close with the outbox's code.
+class Writer:
+    """Sends what a connection's outbox could not write at once, then closes it when asked.
 
-    A client that stopped reading is closed by the hub's sweep (4008); with a
-    direct socket the queue simply stops moving, while an ASGI send that
-    cannot complete within the grace period ends the connection here.
+    With a direct socket most frames never queue, so the writer is a task only
+    while frames wait for the socket to drain, or while the connection
+    closes: an idle connection holds no task of its own besides the reader.
     """
-    if socket is not None:
-        await outbox.drain()
-    else:
-        while (frame := await outbox.next_frame()) is not None:
-            try:
-                async with asyncio.timeout(settings.slow_client_grace_secs):
-                    await websocket.send_text(frame.text)
-            except TimeoutError:
-                outbox.close(frames.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
-                break
-    code = outbox.close_code or frames.CLOSE_GOING_AWAY
-    if socket is not None and not socket.can_write():
-        socket.close_behind_backlog(code, outbox.close_reason, settings.slow_client_grace_secs)
-        return
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(settings.slow_client_grace_secs):
-            await websocket.close(code, outbox.close_reason)
+
+    __slots__ = ("_grace_secs", "_outbox", "_socket", "_task", "_websocket")
+
+    def __init__(
+        self, websocket: WebSocket, outbox: Outbox, socket: DirectSocket | None, grace_secs: float
+    ) -> None:
+        self._websocket = websocket
+        self._outbox = outbox
+        self._socket = socket
+        self._grace_secs = grace_secs
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+
+    async def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        outbox, socket = self._outbox, self._socket
+        if socket is not None:
+            await outbox.flush()
+        else:
+            while (frame := await outbox.next_frame()) is not None:
+                try:
+                    async with asyncio.timeout(self._grace_secs):
+                        await self._websocket.send_text(frame.text)
+                except TimeoutError:
+                    outbox.close(frames.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+                    break
+        if outbox.closed:
+            await self._close()
+
+    async def _close(self) -> None:
+        outbox, socket = self._outbox, self._socket
+        code = outbox.close_code or frames.CLOSE_GOING_AWAY
+        if socket is not None and not socket.can_write():
+            # The client stopped reading (the hub's sweep found it stuck).
+            socket.close_behind_backlog(code, outbox.close_reason, self._grace_secs)
+            return
+        with contextlib.suppress(TimeoutError, RuntimeError):
+            async with asyncio.timeout(self._grace_secs):
+                await self._websocket.close(code, outbox.close_reason)
 
 
-async def _read(websocket: WebSocket, services: Services, hub: Hub, connection: LiveConnection) -> None:
-    subscriptions: dict[str, Subscription] = {}
-    while True:
-        try:
-            message = await websocket.receive()
-        except WebSocketDisconnect:
-            return
-        if message["type"] == "websocket.disconnect":
-            return
-        parsed = _parse(message, connection.outbox)
-        if parsed is not None:
-            await _handle(services, hub, connection, subscriptions, parsed)
+async def _read_one(
+    websocket: WebSocket,
+    services: Services,
+    hub: Hub,
+    connection: LiveConnection,
+    subscriptions: dict[str, Subscription],
+) -> bool:
+    """Read and handle one client message; False when the client has gone.
+
+    A function of its own so that nothing of a message outlives its handling
+    while the connection waits, often for hours, for the next one.
+    """
+    try:
+        message = await websocket.receive()
+    except WebSocketDisconnect:
+        return False
+    if message["type"] == "websocket.disconnect":
+        return False
+    parsed = _parse(message, connection.outbox)
+    if parsed is not None:
+        await _handle(services, hub, connection, subscriptions, parsed)
+    return True
 
 
 def _parse(message: Message, outbox: Outbox) -> frames.Inbound | None:
