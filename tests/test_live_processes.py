@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from server.embedded import EmbeddedValkey
 from tests.helpers import Api, ServerProcess, User, assert_frame, start_process
@@ -159,3 +160,27 @@ async def test_presence_counts_people_on_every_process(
             assert_frame(await chair.subscribe(SLUG), "snapshot")
             # The guest on B has left: its entry goes with its process's next update.
             await _presence_until(chair, {"participants": 0, "moderators": 1})
+
+
+async def test_a_stopping_process_ends_its_live_connections_so_clients_resume_elsewhere(
+    api: Api, database_url: str, redis_url: str, bus_prefix: str
+) -> None:
+    await _scene(api)
+    async with (
+        start_process(app_env(database_url, redis_url, bus_prefix)) as a,
+        httpx.AsyncClient(base_url=a.url, timeout=10) as http,
+        live_client(a.ws_url) as ws,
+        sse_client(http, SLUG) as stream,
+    ):
+        assert_frame(await ws.subscribe(SLUG), "snapshot")
+        assert (await stream.receive())["type"] == "snapshot"
+        a.process.terminate()
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.receive(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
+        with pytest.raises((EOFError, httpx.HTTPError)):
+            while True:
+                await stream.receive(timeout=10)
+        # Without the graceful-shutdown timeout the open SSE stream would keep it alive for good.
+        async with asyncio.timeout(20):
+            await a.process.wait()
