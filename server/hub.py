@@ -15,6 +15,7 @@ encoded once and shared by every connection of that audience.
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # The numbers that shape delivery are settings (server/settings.py), with
 # these reasons for their defaults:
+# - batch_interval_secs (0.05): at most 20 fan-outs a second per process, so
+#   writes per connection stay bounded while events per second grow; well
+#   inside "a fraction of a second";
 # - ring_events (1024): a burst of a few minutes of a busy consultation, so a
 #   briefly slow or reconnecting client catches up from memory;
 # - resume_max_events (1000) / resume_max_age_secs (600): further behind, a
@@ -177,8 +181,17 @@ class Hub:
             self._inbox.put_nowait(event)
 
     async def _process_inbox(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_fan_out = -math.inf
         while True:
             batch = [await self._inbox.get()]
+            # A fan-out costs a write per connection whatever it carries: under load,
+            # events that come within the batch interval of the last fan-out wait for
+            # the rest of it and go out together. At a calm pace nothing waits.
+            wait = last_fan_out + self._settings.batch_interval_secs - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            last_fan_out = loop.time()
             while not self._inbox.empty():
                 batch.append(self._inbox.get_nowait())
             by_space: dict[int, list[Event]] = {}

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     slow_client_grace_secs: float = Field(
         default=10.0, gt=0, description="How long a lagging connection may stay behind before close 4008."
     )
+    batch_interval_secs: float = Field(
+        default=0.05,
+        ge=0,
+        description="Least time between two fan-outs of a process: under load, events go out together.",
+    )
     ring_events: int = Field(
         default=1024, gt=0, description="Recent events each process keeps in memory per space."
     )
