@@ -67,6 +67,10 @@ class Viewer:
     def is_admin(self) -> bool:
         return bool(self.user and self.user.is_admin)
 
+    def forget_roles(self) -> None:
+        """Read roles afresh next time (for viewers that outlive a request)."""
+        self._moderates.clear()
+
     async def moderates(self, db: Executor, space_id: int) -> bool:
         """Whether this viewer moderates the space (admins count as moderators)."""
         if self.user is None:

@@ -127,7 +127,7 @@ class EventsMessage(Outbound):
 class ResyncMessage(Outbound):
     type: Literal["resync"]
     space: str
-    reason: Literal["too_far_behind", "epoch_changed", "unknown_seq"]
+    reason: Literal["too_far_behind", "epoch_changed", "unknown_seq", "role_changed"]
 
 
 class UnsubscribedMessage(Outbound):

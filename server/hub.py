@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 # - presence_interval_secs (1): live enough for a counter, and a crowd joining
 #   at once costs one message a second, not one per join.
 
+# Events after which someone receives another audience in the space.
+ROLE_CHANGING_EVENTS = frozenset({"space.moderator_added", "space.moderator_removed"})
 # Events read from the log in one query when catching up.
 CATCH_UP_BATCH = 500
 # "Writing" lasts this long after a client's last typing signal (clients send
@@ -78,6 +80,8 @@ class Subscription:
     user_id: int | None = None
     sent_seq: int = -1
     ready: bool = False
+    # False once the hub has ended it (the subscriber's role changed).
+    active: bool = True
     writing: tuple[int, float] | None = None  # (question id, until monotonic time)
 
 
@@ -225,6 +229,7 @@ class Hub:
             channel.ring.extend(fresh)
             channel.last_seq = fresh[-1].seq
             self._fan_out(channel, fresh, previous)
+            self._end_changed_roles(channel, fresh)
 
     async def _read_log(self, space_id: int, after: int, through: int | None = None) -> list[Event]:
         events: list[Event] = []
@@ -260,6 +265,24 @@ class Hub:
                 frame = events_frame(channel.slug, own, sub.audience, sub.user_id)
             if frame is None or sub.connection.outbox.offer(frame):
                 sub.sent_seq = events[-1].seq
+
+    def _end_changed_roles(self, channel: Channel, events: list[Event]) -> None:
+        """A subscriber named or removed as moderator was receiving the wrong audience:
+        end the subscription with `resync` (reason `role_changed`), and the client
+        subscribes again, now with its new role."""
+        users = {
+            e.moderators["user"]["id"]
+            for e in events
+            if e.type in ROLE_CHANGING_EVENTS and isinstance(e.moderators.get("user"), dict)
+        }
+        if not users:
+            return
+        for sub in list(channel.subscriptions):
+            if sub.user_id in users:
+                self.unsubscribe(sub)
+                sub.connection.outbox.push(
+                    Frame({"type": "resync", "space": channel.slug, "reason": "role_changed"})
+                )
 
     # ---- subscribers -------------------------------------------------------
 
@@ -389,6 +412,7 @@ class Hub:
         sub.ready = True
 
     def unsubscribe(self, sub: Subscription) -> None:
+        sub.active = False
         channel = sub.channel
         channel.subscriptions.discard(sub)
         subs = self._subscriptions.get(sub.connection)

@@ -21,6 +21,11 @@ class LiveConnection:
 
 
 async def space_for(services: Services, viewer: Viewer, slug: str) -> tuple[SpaceRow, Audience]:
-    """The space if this viewer may follow it, and the audience whose events it receives."""
+    """The space if this viewer may follow it, and the audience whose events it receives.
+
+    A live connection lasts long enough for its viewer's roles to change, so
+    they are read afresh.
+    """
+    viewer.forget_roles()
     space, role = await access.visible_space(services.pool, viewer, slug)
     return space, "moderators" if access.is_steward(role) else "public"

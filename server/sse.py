@@ -15,10 +15,11 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.api.routing import Api, parse_query, services, viewer
-from server.hub import Hub, Resync
+from server.hub import Resync
 from server.live import LiveConnection, space_for
 from server.models import MAX_ID, Query
 from server.outbound import Frame, Outbox
+from server.services import Services
 
 # Proxies must neither cache nor buffer a live stream.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -78,13 +79,15 @@ async def event_stream(request: Request, _: None) -> Response:
         hub.unregister(connection)
         raise
     return StreamingResponse(
-        _stream(hub, connection),
+        _stream(svc, connection, space.slug),
         media_type="text/event-stream",
         headers=STREAM_HEADERS,
     )
 
 
-async def _stream(hub: Hub, connection: LiveConnection) -> AsyncIterator[str]:
+async def _stream(svc: Services, connection: LiveConnection, slug: str) -> AsyncIterator[str]:
+    hub = svc.hub
+    assert hub is not None
     # Tell EventSource how soon to come back after the stream ends.
     yield "retry: 2000\n\n"
     outbox = connection.outbox
@@ -94,5 +97,13 @@ async def _stream(hub: Hub, connection: LiveConnection) -> AsyncIterator[str]:
             if frame is None:
                 return
             yield frame.sse
+            if not any(sub.active for sub in hub.subscriptions_of(connection)):
+                # The viewer's role changed (`resync`, `role_changed`): the stream
+                # goes on with a fresh snapshot of what the new role may see.
+                try:
+                    space, audience = await space_for(svc, connection.viewer, slug)
+                except errors.SpaceNotFound:
+                    return
+                await hub.subscribe(connection, space, audience, None, None, connection.viewer.user_id)
     finally:
         hub.unregister(connection)

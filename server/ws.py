@@ -222,6 +222,9 @@ async def _handle(
     message: frames.Inbound,
 ) -> None:
     outbox = connection.outbox
+    # Subscriptions the hub has ended (their role changed) are gone.
+    for slug in [slug for slug, sub in subscriptions.items() if not sub.active]:
+        del subscriptions[slug]
     if isinstance(message, frames.Ping):
         outbox.push(Frame({"type": "pong"}))
     elif isinstance(message, frames.Subscribe):

@@ -6,7 +6,7 @@ import pytest
 
 from server.settings import Settings
 from tests.helpers import Api, RunningServer, User, assert_frame
-from tests.live import live_client
+from tests.live import live_client, sse_client
 
 
 async def _space_with_question(api: Api) -> tuple[int, User]:
@@ -136,3 +136,50 @@ async def test_events_arriving_together_go_out_together_in_one_frame(api: Api, s
         assert sum(len(f["events"]) for f in frames) == 5
         assert len(frames) <= 2
         assert frames[-1]["events"][0]["seq"] > snapshot["seq"]
+
+
+async def test_someone_named_or_removed_as_moderator_is_resubscribed_with_their_new_role(
+    api: Api, server: RunningServer
+) -> None:
+    await api.space("water", moderation="pre")
+    question = await api.question("water")
+    alice, maya = await api.register("Alice"), await api.register("Maya")
+    admin = await api.admin()
+    async with live_client(server.ws_url, maya.token) as live:
+        assert assert_frame(await live.subscribe("water"), "snapshot")["role"] == "public"
+        response = await api.http.post(
+            "/api/v1/spaces/water/moderators", json={"user_id": maya.id}, headers=admin.headers
+        )
+        assert response.status_code == 201, response.text
+        assert assert_frame(await live.receive_type("resync"), "resync")["reason"] == "role_changed"
+        assert assert_frame(await live.subscribe("water"), "snapshot")["role"] == "moderators"
+        held = await api.comment(alice, question["id"], "For the moderators' eyes.")
+        assert (await live.events_through(held["event_seq"]))[-1]["data"]["comment"]["status"] == "pending"
+
+        response = await api.http.delete(f"/api/v1/spaces/water/moderators/{maya.id}", headers=admin.headers)
+        assert response.status_code in (200, 204), response.text
+        assert assert_frame(await live.receive_type("resync"), "resync")["reason"] == "role_changed"
+        live.seen.clear()
+        assert assert_frame(await live.subscribe("water"), "snapshot")["role"] == "public"
+        unseen = await api.comment(alice, question["id"], "Not for a former moderator.")
+        public = await api.comment(admin, question["id"], "For everyone.")
+        events = await live.events_through(public["event_seq"])
+        assert unseen["event_seq"] not in [e["seq"] for e in events]
+
+
+async def test_sse_stream_of_someone_removed_as_moderator_goes_on_with_a_public_snapshot(
+    api: Api, server: RunningServer
+) -> None:
+    await api.space("water")
+    maya = await api.moderator("water", "Maya")
+    admin = await api.admin()
+    async with sse_client(api.http, "water", headers=maya.headers) as stream:
+        assert (await stream.receive())["role"] == "moderators"
+        response = await api.http.delete(f"/api/v1/spaces/water/moderators/{maya.id}", headers=admin.headers)
+        assert response.status_code in (200, 204), response.text
+        message = await stream.receive()
+        while message["type"] != "resync":
+            message = await stream.receive()
+        assert message["reason"] == "role_changed"
+        snapshot = await stream.receive()
+        assert snapshot["type"] == "snapshot" and snapshot["role"] == "public"
