@@ -42,6 +42,7 @@ ERROR_CODES = {
     "not_subscribed": "This connection is not subscribed to the space.",
     "too_many_subscriptions": "A connection may follow a limited number of spaces at once.",
     "not_authenticated": "Log in to do this.",
+    "question_not_found": "The space has no open question with this id.",
     "origin_not_allowed": "The page's origin may not open live connections (then closed with 4003).",
     "unauthorized": "The bearer token is unknown or expired (then closed with 4001).",
 }

@@ -97,6 +97,9 @@ class Channel:
     subscriptions: set[Subscription] = field(default_factory=set)
     presence: dict[str, Any] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Ids of the space's open questions, read when first needed and again after
+    # any question event: "writing" signals are accepted for these only.
+    open_questions: set[int] | None = None
 
     def ring_after(self, seq: int) -> list[Event] | None:
         """Events after `seq` up to last_seq, or None when the ring no longer reaches back."""
@@ -226,6 +229,8 @@ class Hub:
                     return
             previous = channel.last_seq
             channel.withdraw(fresh)
+            if any(e.type.startswith("question.") for e in fresh):
+                channel.open_questions = None
             channel.ring.extend(fresh)
             channel.last_seq = fresh[-1].seq
             self._fan_out(channel, fresh, previous)
@@ -480,8 +485,16 @@ class Hub:
 
     # ---- presence ----------------------------------------------------------
 
-    def note_writing(self, sub: Subscription, question_id: int) -> None:
+    async def note_writing(self, sub: Subscription, question_id: int) -> bool:
+        """Count the subscriber as writing on the question; False when the space has no
+        such open question."""
+        channel = sub.channel
+        if channel.open_questions is None:
+            channel.open_questions = await live_queries.list_open_question_ids(self._pool, channel.space_id)
+        if question_id not in channel.open_questions:
+            return False
         sub.writing = (question_id, time.monotonic() + WRITING_TTL_SECS)
+        return True
 
     def _local_counts(self, channel: Channel) -> Counts:
         counts = empty_counts()

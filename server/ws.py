@@ -242,8 +242,8 @@ async def _handle(
             outbox.push(error_frame("not_subscribed", space=message.space))
         elif connection.viewer.user is None:
             outbox.push(error_frame("not_authenticated", space=message.space))
-        else:
-            hub.note_writing(sub, message.question_id)
+        elif not await hub.note_writing(sub, message.question_id):
+            outbox.push(error_frame("question_not_found", space=message.space))
 
 
 async def _subscribe(

@@ -259,6 +259,24 @@ async def test_typing_while_anonymous_gets_not_authenticated(scene: Scene, bysta
         await assert_still_delivered(scene, bystander)
 
 
+async def test_typing_on_a_question_that_is_not_open_in_the_space_gets_question_not_found(
+    scene: Scene, bystander: LiveClient
+) -> None:
+    closed = await scene.api.question(SLUG, "Closed already?")
+    admin = await scene.api.admin()
+    response = await scene.api.http.patch(
+        f"/api/v1/questions/{closed['id']}", json={"status": "closed"}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.text
+    async with live_client(scene.server.ws_url, scene.author.token) as live:
+        assert_frame(await live.subscribe(SLUG), "snapshot")
+        for question_id in (closed["id"], 999_999):
+            await live.send({"type": "typing", "space": SLUG, "question_id": question_id})
+            assert_live_error(await live.receive(), "question_not_found", space=SLUG)
+        await assert_still_open(live)
+        await assert_still_delivered(scene, bystander)
+
+
 @pytest.mark.parametrize(
     ("since", "epoch", "reason"),
     [

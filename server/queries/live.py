@@ -43,3 +43,8 @@ async def count_comments(
 
 async def get_event_time(db: Executor, space_id: int, seq: int) -> object:
     return await db.fetchval("SELECT at FROM events WHERE space_id = $1 AND seq = $2", space_id, seq)
+
+
+async def list_open_question_ids(db: Executor, space_id: int) -> set[int]:
+    rows = await db.fetch("SELECT id FROM questions WHERE space_id = $1 AND status = 'open'", space_id)
+    return {r["id"] for r in rows}
