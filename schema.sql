@@ -183,4 +183,74 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 CREATE INDEX IF NOT EXISTS audit_log_space_idx ON audit_log (space_id, id);
 
+-- ---- Moderation of comments: decisions, held participants, flags, claims, spotlight ----
+-- Why a hidden or rejected comment was removed, shown on its tombstone.
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS removed_by text CHECK (removed_by IN ('moderator', 'flags'));
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS removal_reason text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS removed_at timestamptz;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edited_by_moderator boolean NOT NULL DEFAULT false;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS pinned_at timestamptz;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS moderator_answer boolean NOT NULL DEFAULT false;
+-- A version replaced by a moderator's edit: shown to moderators only.
+ALTER TABLE comment_revisions ADD COLUMN IF NOT EXISTS by_moderator boolean NOT NULL DEFAULT false;
+-- The moderation queues: what waits, and what was published lately.
+CREATE INDEX IF NOT EXISTS comments_pending_idx ON comments (space_id, id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS comments_space_created_idx ON comments (space_id, created_at);
+
+-- Participants whose comments are always held for review in a space, even
+-- under post-moderation.
+CREATE TABLE IF NOT EXISTS held_participants (
+    space_id bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    user_id  bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    reason   text,
+    note     text NOT NULL DEFAULT '',
+    held_by  bigint REFERENCES users (id) ON DELETE SET NULL,
+    held_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (space_id, user_id)
+);
+
+-- Participants' flags: one per person per comment; open until a moderator
+-- resolves them (dismissed, or upheld by hiding the comment).
+CREATE TABLE IF NOT EXISTS comment_flags (
+    id          bigserial PRIMARY KEY,
+    space_id    bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    comment_id  bigint NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    user_id     bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    reason      text NOT NULL,
+    text        text NOT NULL DEFAULT '',
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    resolved_at timestamptz,
+    resolution  text CHECK (resolution IN ('dismissed', 'upheld')),
+    UNIQUE (comment_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS comment_flags_open_idx
+    ON comment_flags (space_id, comment_id) WHERE resolved_at IS NULL;
+
+-- A moderator handling a queue item, so that others leave it; a claim past
+-- expires_at counts as free.
+CREATE TABLE IF NOT EXISTS comment_claims (
+    comment_id   bigint PRIMARY KEY REFERENCES comments (id) ON DELETE CASCADE,
+    space_id     bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    moderator_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    claimed_at   timestamptz NOT NULL DEFAULT now(),
+    expires_at   timestamptz NOT NULL
+);
+
+-- What the screens show: position 0 is on screen now, 1, 2, … come next.
+CREATE TABLE IF NOT EXISTS spotlight_items (
+    id          bigserial PRIMARY KEY,
+    space_id    bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    position    integer NOT NULL CHECK (position >= 0),
+    comment_id  bigint REFERENCES comments (id) ON DELETE CASCADE,
+    question_id bigint REFERENCES questions (id) ON DELETE CASCADE,
+    added_by    bigint REFERENCES users (id) ON DELETE SET NULL,
+    added_at    timestamptz NOT NULL DEFAULT now(),
+    CHECK ((comment_id IS NULL) <> (question_id IS NULL))
+);
+CREATE INDEX IF NOT EXISTS spotlight_items_space_idx ON spotlight_items (space_id, position);
+CREATE UNIQUE INDEX IF NOT EXISTS spotlight_items_comment_key
+    ON spotlight_items (space_id, comment_id) WHERE comment_id IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS spotlight_items_question_key
+    ON spotlight_items (space_id, question_id) WHERE question_id IS NOT NULL;
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -208,6 +208,8 @@ export function createLiveClient({ url, onStateChange = () => {}, onError = cons
  * @property {Object<string, object>} comments Comments by id (tombstones included).
  * @property {boolean} commentsComplete False when older comments are only in the HTTP API.
  * @property {object | null} presence {participants, moderators, screens, writing}.
+ * @property {{now: object | null, next: object[]}} spotlight What screens show now and next.
+ * @property {object | null} queue Moderators: {pending, flagged, recent} from the latest event carrying it.
  * @property {number | null} seq The last seq applied (snapshot or event).
  * @property {string | null} epoch The space's events log identity.
  * @property {'public' | 'moderators' | null} role Whose payloads this store receives.
@@ -228,7 +230,8 @@ export function createLiveClient({ url, onStateChange = () => {}, onError = cons
 export function createSpaceStore() {
   /** @type {SpaceState} */
   const state = { space: null, questions: { discussion: [], participant: [] }, comments: {},
-    commentsComplete: true, presence: null, seq: null, epoch: null, role: null };
+    commentsComplete: true, presence: null, spotlight: { now: null, next: [] }, queue: null,
+    seq: null, epoch: null, role: null };
   const listeners = new Set();
 
   const notify = (change) => { for (const listener of listeners) listener(state, change); };
@@ -252,6 +255,9 @@ export function createSpaceStore() {
     if (kind === 'space' && data.space) state.space = withoutRole(data.space);
     else if (kind === 'question' && data.question) putQuestion(data.question, data.order);
     else if (kind === 'comment' && data.comment) state.comments[data.comment.id] = data.comment;
+    if (type === 'spotlight.changed') state.spotlight = data.spotlight;
+    // Moderators' events carry the queue counts as of that event: the latest wins.
+    if (data.queue) state.queue = data.queue;
     // Event types this client does not know yet only advance the seq.
   }
 
@@ -268,6 +274,7 @@ export function createSpaceStore() {
       state.comments = Object.fromEntries(s.comments.map((c) => [c.id, c]));
       state.commentsComplete = s.comments_complete;
       state.presence = s.presence ?? null;
+      state.spotlight = s.spotlight ?? { now: null, next: [] };
       state.seq = snapshot.seq;
       state.epoch = snapshot.epoch;
       state.role = snapshot.role;

@@ -99,3 +99,11 @@ def require_steward(role: Role) -> None:
         raise errors.NotAuthenticated()
     if not is_steward(role):
         raise errors.Forbidden("Only this space's moderators may do this.")
+
+
+def require_moderator(role: Role) -> None:
+    """Moderation: only the space's moderators and admins (`not_moderator` for anyone else)."""
+    if role == "anonymous":
+        raise errors.NotAuthenticated()
+    if not is_steward(role):
+        raise errors.NotModerator()

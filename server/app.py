@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from server import errors, sse
-from server.api import accounts, comments, questions, spaces
+from server.api import accounts, comments, moderation, questions, spaces, spotlight
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
 from server.bus import Bus, LocalBus, RedisBus
@@ -47,7 +47,7 @@ class RoundtableApp(Starlette):
 
 def build_api() -> Api:
     api = Api(prefix=API_PREFIX)
-    for module in (accounts, spaces, questions, comments, sse):
+    for module in (accounts, spaces, questions, comments, moderation, spotlight, sse):
         module.register_routes(api)
     return api
 

@@ -28,6 +28,9 @@ AUDIENCES: tuple[Audience, ...] = ("public", "moderators")
 
 # A comment in one of these states keeps its place in the thread, not its text.
 WITHDRAWN_STATUSES = frozenset({"hidden", "rejected", "deleted"})
+# A moderator's edit replaces the text everywhere the public could read the
+# old one: the original stays with the moderators only.
+REPLACING_TYPES = frozenset({"comment.moderator_edited"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ class Event:
         public = (self.public or {}).get("comment")
         if not isinstance(comment, dict) or not isinstance(public, dict):
             return None
-        if public.get("status") not in WITHDRAWN_STATUSES:
+        if public.get("status") not in WITHDRAWN_STATUSES and self.type not in REPLACING_TYPES:
             return None
         return int(comment["id"]), public
 
@@ -78,10 +81,14 @@ class Event:
         """
 
         def redact(data: dict[str, Any] | None) -> dict[str, Any] | None:
-            comment = (data or {}).get("comment")
-            if data is None or not isinstance(comment, dict) or comment.get("id") != comment_id:
-                return data
-            return data | {"comment": withdrawn}
+            if data is None:
+                return None
+            comment = data.get("comment")
+            if isinstance(comment, dict) and comment.get("id") == comment_id:
+                data = data | {"comment": withdrawn}
+            if isinstance(data.get("spotlight"), dict):
+                data = data | {"spotlight": _redact_spotlight(data["spotlight"], comment_id, withdrawn)}
+            return data
 
         erased = withdrawn.get("status") == "deleted"
         return replace(
@@ -120,6 +127,24 @@ class Event:
         )
 
 
+def _redact_spotlight(
+    spotlight: dict[str, Any], comment_id: int, withdrawn: dict[str, Any]
+) -> dict[str, Any]:
+    """A spotlight state (`{now, next}`) with the comment's items in their withdrawn form."""
+
+    def item(value: Any) -> Any:
+        comment = value.get("comment") if isinstance(value, dict) else None
+        if isinstance(comment, dict) and comment.get("id") == comment_id:
+            return value | {"comment": withdrawn}
+        return value
+
+    next_items = spotlight.get("next")
+    return spotlight | {
+        "now": item(spotlight.get("now")),
+        "next": [item(v) for v in next_items] if isinstance(next_items, list) else next_items,
+    }
+
+
 def payload(**resources: BaseModel | None) -> dict[str, Any]:
     """An event payload from resources, in their JSON form."""
     return {
@@ -151,7 +176,14 @@ async def record_event(
     redaction = event.redaction()
     if redaction is not None:
         comment_id, withdrawn = redaction
+        erase = withdrawn.get("status") == "deleted"
         await event_queries.withdraw_comment_text(
-            db, space_id, comment_id, withdrawn, erase_for_moderators=withdrawn.get("status") == "deleted"
+            db, space_id, comment_id, withdrawn, erase_for_moderators=erase
         )
+        # Screens' spotlight states carry the comment too.
+        for earlier in await event_queries.list_spotlight_events_of_comment(db, space_id, comment_id):
+            redacted = Event.from_row(earlier).without_text_of(comment_id, withdrawn)
+            await event_queries.update_event_payloads(
+                db, space_id, earlier.seq, redacted.public, redacted.moderators, redacted.personal
+            )
     return event

@@ -106,7 +106,7 @@ class SnapshotMessage(Outbound):
     role: str
     state: dict[str, Any] = Field(
         description="space, questions {discussion, participant}, comments (the most recent, "
-        "oldest first), comments_complete, presence"
+        "oldest first), comments_complete, presence, spotlight {now, next}"
     )
 
 

@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from server.reasons import DecisionReason, FlagReason
+
 # Limits, each with its reason.
 # RFC 5321 caps a forward path at 256 octets, so an address is at most 254.
 EMAIL_MAX_CHARS = 254
@@ -294,6 +296,14 @@ class CommentPatch(Body):
     lang: LanguageCode | None = None
 
 
+class Removal(Resource):
+    by: Literal["moderator", "flags"] = Field(description="A moderator, or participants' flags.")
+    reason: str | None = Field(
+        description="A decision reason code; for flags, the reason most flaggers gave (docs/protocol.md)."
+    )
+    at: datetime
+
+
 class Comment(Resource):
     id: int
     question_id: int
@@ -309,6 +319,14 @@ class Comment(Resource):
     deleted_at: datetime | None
     support_count: int
     supported_by_me: bool | None = Field(description="Null in live events (shared by all).")
+    removal: Removal | None = Field(
+        default=None, description="Who removed a hidden or rejected comment, why and when; null otherwise."
+    )
+    edited_by_moderator: bool = Field(default=False, description="A moderator changed its text.")
+    pinned_at: datetime | None = Field(
+        default=None, description="When a moderator pinned it under its question; null when not pinned."
+    )
+    moderator_answer: bool = Field(default=False, description="A moderator marked it as an answer.")
 
 
 class CommentWrite(Comment):
@@ -338,6 +356,9 @@ class Revision(Resource):
     lang: str
     written_at: datetime
     replaced_at: datetime
+    replaced_by_moderator: bool = Field(
+        default=False, description="A moderator's edit replaced this version (shown to moderators only)."
+    )
 
 
 class RevisionList(Resource):
@@ -360,3 +381,165 @@ class CommentListQuery(Query):
 
 class UserSearchQuery(Query):
     q: Annotated[str, StringConstraints(min_length=1, max_length=EMAIL_MAX_CHARS)]
+
+
+# ---- Moderation of comments -------------------------------------------------
+
+# A note explains a decision to the other moderators and the audit log.
+MODERATION_NOTE_MAX_CHARS = 2_000
+# A flag says what is wrong in a sentence or two.
+FLAG_TEXT_MAX_CHARS = 500
+# A screen's "next" list is a short running order, not a second queue.
+SPOTLIGHT_NEXT_MAX = 10
+
+ModerationNote = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MODERATION_NOTE_MAX_CHARS)
+]
+DecisionAction = Literal[
+    "approve", "reject", "hide", "restore", "pin", "unpin", "mark_answer", "unmark_answer", "dismiss_flags"
+]
+QueueKind = Literal["pending", "flagged", "recent"]
+
+
+class DecisionBody(Body):
+    action: DecisionAction
+    reason: DecisionReason | None = Field(
+        default=None,
+        description="Required for reject and hide; approve and restore default to `approved`.",
+    )
+    note: ModerationNote = Field(default="", description="For moderators and the audit log only.")
+    expected_status: CommentStatus | None = Field(
+        default=None, description="Refuse with `already_decided` unless the comment is in this status."
+    )
+
+
+class ModeratorEditBody(Body):
+    body: CommentText
+    lang: LanguageCode | None = None
+    reason: DecisionReason = "clarity"
+    note: ModerationNote = ""
+
+
+class Claim(Resource):
+    comment_id: int
+    moderator: UserSummary
+    claimed_at: datetime
+    expires_at: datetime = Field(description="After this the claim counts as free.")
+
+
+class ClaimWrite(Resource):
+    comment_id: int
+    claim: Claim | None = Field(description="The claim now; null after a release.")
+    event_seq: int
+
+
+class FlagBody(Body):
+    reason: FlagReason
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=FLAG_TEXT_MAX_CHARS)] = Field(
+        default="", description="What is wrong; required when the reason is `other`."
+    )
+
+
+class FlagWrite(Resource):
+    comment_id: int
+    reason: FlagReason
+    text: str
+    created_at: datetime
+    event_seq: int
+
+
+class FlagSummary(Resource):
+    count: int = Field(description="Open flags, one per person.")
+    reasons: dict[str, int] = Field(description="Open flags per reason code.")
+    texts: list[str] = Field(description="The texts given with open flags, oldest first.")
+
+
+class QueueCounts(Resource):
+    pending: int = Field(description="Comments waiting for approval.")
+    flagged: int = Field(description="Comments with open flags (published, or hidden by flags).")
+    recent: int = Field(description="Comments published within ROUNDTABLE_QUEUE_RECENT_SECS.")
+
+
+class QueueItem(Resource):
+    comment: Comment = Field(description="The moderators' view: the text even when hidden or rejected.")
+    flags: FlagSummary
+    claim: Claim | None = Field(description="A live claim; null when free (expired claims are null).")
+
+
+class QueuePage(Resource):
+    items: list[QueueItem] = Field(description="pending and flagged oldest first; recent newest first.")
+    next_cursor: str | None
+    counts: QueueCounts
+    seq: int = Field(description="The space's event seq the counts are as of.")
+
+
+class QueueQuery(Query):
+    kind: QueueKind = "pending"
+    question_id: Id | None = None
+    lang: LanguageCode | None = None
+    cursor: Annotated[str, StringConstraints(max_length=200)] | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+class HoldBody(Body):
+    reason: DecisionReason | None = None
+    note: ModerationNote = ""
+
+
+class HeldParticipant(Resource):
+    user: UserSummary
+    reason: str | None
+    note: str
+    held_by: UserSummary | None
+    held_at: datetime
+
+
+class HeldParticipantWrite(HeldParticipant):
+    event_seq: int
+
+
+class HeldParticipantList(Resource):
+    items: list[HeldParticipant]
+
+
+class SpotlightTarget(Body):
+    """Exactly one of comment_id and question_id."""
+
+    comment_id: Id | None = None
+    question_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "SpotlightTarget":
+        if (self.comment_id is None) == (self.question_id is None):
+            raise ValueError("give exactly one of comment_id and question_id")
+        return self
+
+
+class SpotlightEnqueue(SpotlightTarget):
+    position: Annotated[int, Field(ge=1, le=SPOTLIGHT_NEXT_MAX)] | None = Field(
+        default=None, description="1 = next; default: last."
+    )
+
+
+class SpotlightOrder(Body):
+    item_ids: Annotated[list[Id], Field(max_length=SPOTLIGHT_NEXT_MAX)] = Field(
+        description="The ids of the queued items, in their new order: all of them, each once."
+    )
+
+
+class SpotlightItem(Resource):
+    id: int
+    kind: Literal["comment", "question"]
+    comment: Comment | None = Field(description="The comment as the public sees it, for kind comment.")
+    question: Question | None = Field(description="For kind question.")
+    added_at: datetime
+
+
+class Spotlight(Resource):
+    now: SpotlightItem | None = Field(description="On screens now; null for none.")
+    next: list[SpotlightItem] = Field(description="What comes next, in order (at most 10).")
+
+
+class SpotlightWrite(Spotlight):
+    event_seq: int | None = Field(description="Seq of the event this write produced; null if none.")
+

@@ -87,3 +87,18 @@ class Settings(BaseSettings):
     presence_interval_secs: float = Field(
         default=1.0, gt=0, description="How often presence counts are exchanged and pushed."
     )
+    claim_ttl_secs: float = Field(
+        default=300.0,
+        gt=0,
+        description="How long a moderator's claim on a queue item lasts; past it, the item is free.",
+    )
+    flag_hide_threshold: int = Field(
+        default=3,
+        ge=1,
+        description="Open flags from this many people hide a comment until a moderator reviews it.",
+    )
+    queue_recent_secs: float = Field(
+        default=24 * 3600.0,
+        gt=0,
+        description="How far back the moderators' `recent` queue reaches.",
+    )

@@ -9,6 +9,7 @@ from server.models import QuestionList
 from server.queries import live as live_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
+from server.spotlight import read_spotlight
 
 # A snapshot carries the most recent comments (a live wall, a catching-up
 # thread); older ones are a page away through the HTTP API.
@@ -34,6 +35,7 @@ async def read_snapshot(
         total = await live_queries.count_comments(
             conn, space.id, include_pending=include_pending, author_id=user_id
         )
+        spotlight = await read_spotlight(conn, space.id)
     space_view = views.space(space, moderators, "anonymous", access.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),
@@ -41,7 +43,11 @@ async def read_snapshot(
             discussion=[views.question(q) for q in questions if q.kind == "discussion"],
             participant=[views.question(q) for q in questions if q.kind == "participant"],
         ).model_dump(mode="json"),
-        "comments": [views.comment(c, personal=False).model_dump(mode="json") for c in comments],
+        # Moderators review hidden and rejected comments: they keep the text.
+        "comments": [
+            views.comment(c, personal=False, reveal=include_pending).model_dump(mode="json") for c in comments
+        ],
         "comments_complete": total <= len(comments),
+        "spotlight": spotlight.model_dump(mode="json"),
     }
     return space.event_seq, state

@@ -1,6 +1,6 @@
 """Rows to API resources, applying what each role may see of them."""
 
-from server.models import Comment, Me, Question, Role, Space, UserSummary
+from server.models import Comment, Me, Question, Removal, Role, Space, UserSummary
 from server.queries.comments import CommentRow
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
@@ -76,13 +76,14 @@ def question(row: QuestionRow) -> Question:
     )
 
 
-def comment(row: CommentRow, *, personal: bool = True) -> Comment:
+def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> Comment:
     """A comment as shown; a tombstone keeps its place but not its text or author.
 
     `personal=False` (event payloads, shared by many viewers) leaves
-    `supported_by_me` null.
+    `supported_by_me` null. `reveal` (moderators) keeps the text of a hidden or
+    rejected comment, for review; a deleted comment's text is gone for everyone.
     """
-    tombstone = row.status in TOMBSTONE_STATUSES
+    tombstone = row.status in TOMBSTONE_STATUSES and not (reveal and row.status != "deleted")
     return Comment(
         id=row.id,
         question_id=row.question_id,
@@ -105,4 +106,10 @@ def comment(row: CommentRow, *, personal: bool = True) -> Comment:
         deleted_at=row.deleted_at,
         support_count=row.support_count,
         supported_by_me=row.supported_by_me if personal else None,
+        removal=None
+        if row.removed_by is None or row.removed_at is None
+        else Removal(by=row.removed_by, reason=row.removal_reason, at=row.removed_at),
+        edited_by_moderator=row.edited_by_moderator,
+        pinned_at=row.pinned_at,
+        moderator_answer=row.moderator_answer,
     )

@@ -31,6 +31,14 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "QuestionPatch": {"title": "Renamed question"},
     "CommentCreate": {"body": "Sample comment"},
     "CommentPatch": {"body": "Edited comment"},
+    # Moderation of comments.
+    "DecisionBody": {"action": "pin"},
+    "ModeratorEditBody": {"body": "Edited by a moderator"},
+    "FlagBody": {"reason": "spam"},
+    "HoldBody": {"reason": "spam"},
+    "SpotlightTarget": {"question_id": 1},
+    "SpotlightEnqueue": {"question_id": 1},
+    "SpotlightOrder": {"item_ids": []},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [

@@ -20,8 +20,9 @@ from server.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "protocol.md").read_text()
 SCHEMA_BLOCK = re.compile(r"<!-- schema: (\w+) -->\n```json\n(.*?)\n```", re.DOTALL)
-# Event types are dotted and past tense, written as literals by the actions.
-EVENT_TYPE = re.compile(r"\"([a-z]+\.[a-z_]+ed)\"")
+# Event types are dotted and past tense, written as literals by the actions
+# (with the irregular past tenses they use).
+EVENT_TYPE = re.compile(r"\"([a-z]+\.[a-z_]*(?:ed|hidden|held))\"")
 # The settings that shape live delivery; each has a row with its default.
 LIVE_SETTINGS = (
     "live_outbox_limit_bytes",

@@ -1,11 +1,13 @@
 """Posting, editing and deleting comments, and supporting them."""
 
 from server import access, errors, views
+from server.actions import spotlight as spotlight_actions
 from server.auth import Viewer
 from server.events import Event, payload, record_event
 from server.models import CommentCreate, CommentPatch
 from server.queries import Executor
 from server.queries import comments as comment_queries
+from server.queries import moderation as moderation_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
@@ -13,6 +15,7 @@ from server.queries.comments import CommentRow
 from server.queries.spaces import SpaceRow
 from server.render import find_mentions, render_comment
 from server.services import Services
+from server.settings import Settings
 
 
 async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]]:
@@ -23,11 +26,14 @@ async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]
 
 
 async def _comment_event(
-    db: Executor, space: SpaceRow, comment_id: int, type_: str
+    db: Executor, space: SpaceRow, comment_id: int, type_: str, settings: Settings
 ) -> tuple[CommentRow, Event]:
     row = await comment_queries.get_comment(db, comment_id, None)
     assert row is not None
     data = payload(comment=views.comment(row, personal=False))
+    # Moderators' consoles keep their queue counts from the latest event.
+    counts = await moderation_queries.count_queues(db, space.id, settings.queue_recent_secs)
+    queue = {"queue": {"pending": counts.pending, "flagged": counts.flagged, "recent": counts.recent}}
     # Pending comments (pre-moderation) and anything in a draft space stay
     # with the moderators, and the author, who sees their comment waiting.
     public = None if row.status == "pending" or space.status == "draft" else data
@@ -37,7 +43,7 @@ async def _comment_event(
         space.id,
         type_,
         public=public,
-        moderators=data,
+        moderators=data | queue,
         recipient_id=row.author_id if personal else None,
         personal=personal,
     )
@@ -74,7 +80,9 @@ async def post_comment(
                 raise errors.ParentNotReplyable()
             parent_path = parent.path
         html, mentioned = await _render_with_mentions(conn, body.body)
-        held = space.moderation == "pre" and not access.is_steward(role)
+        held = not access.is_steward(role) and (
+            space.moderation == "pre" or await moderation_queries.is_held(conn, space.id, author_id)
+        )
         comment_id = await comment_queries.insert_comment(
             conn,
             space_id=space.id,
@@ -87,7 +95,7 @@ async def post_comment(
             status="pending" if held else "published",
         )
         await comment_queries.replace_mentions(conn, comment_id, mentioned)
-        row, event = await _comment_event(conn, space, comment_id, "comment.created")
+        row, event = await _comment_event(conn, space, comment_id, "comment.created", services.settings)
     await services.publish(event)
     return row, event
 
@@ -138,7 +146,7 @@ async def edit_comment(
         html, mentioned = await _render_with_mentions(conn, text)
         await comment_queries.update_comment_body(conn, comment.id, lang, text, html)
         await comment_queries.replace_mentions(conn, comment.id, mentioned)
-        row, event = await _comment_event(conn, space, comment.id, "comment.edited")
+        row, event = await _comment_event(conn, space, comment.id, "comment.edited", services.settings)
     await services.publish(event)
     return await _as_seen_by(services, viewer, row), event
 
@@ -153,8 +161,10 @@ async def delete_comment(services: Services, viewer: Viewer, comment_id: int) ->
         await comment_queries.mark_comment_deleted(conn, comment.id)
         await comment_queries.delete_revisions(conn, comment.id)
         await comment_queries.replace_mentions(conn, comment.id, [])
-        row, event = await _comment_event(conn, space, comment.id, "comment.deleted")
-    await services.publish(event)
+        row, event = await _comment_event(conn, space, comment.id, "comment.deleted", services.settings)
+        # Screens drop it in the same transaction.
+        dropped = await spotlight_actions.drop_comment(conn, space, comment.id, "comment.deleted")
+    await services.publish(event, *([dropped] if dropped else []))
     return await _as_seen_by(services, viewer, row), event
 
 

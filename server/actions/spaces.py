@@ -4,9 +4,10 @@ from dataclasses import replace
 from typing import Any
 
 from server import access, errors, views
+from server.audit import record_audit
 from server.auth import Viewer
 from server.events import Event, payload, record_event
-from server.models import Space, SpaceCreate, SpacePatch
+from server.models import AuditEntry, Space, SpaceCreate, SpacePatch
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
@@ -22,14 +23,17 @@ async def public_space(db: Executor, row: SpaceRow) -> Space:
     return views.space(row, moderators, "anonymous", access.accepting_input(row))
 
 
-async def _space_event(db: Executor, row: SpaceRow, type_: str, **extra: Any) -> Event:
+async def _space_event(
+    db: Executor, row: SpaceRow, type_: str, audit: AuditEntry | None = None, **extra: Any
+) -> Event:
     """Record the event; `row` is read under the space's lock, so its seq is the one before."""
     # The payload shows the space as of this event, carrying the seq being taken.
     row = replace(row, event_seq=row.event_seq + 1)
     data = payload(space=await public_space(db, row)) | extra
+    moderators = data | ({"audit": audit.model_dump(mode="json")} if audit else {})
     # A draft space is invisible to the public, and so are its events.
     event = await record_event(
-        db, row.id, type_, public=None if row.status == "draft" else data, moderators=data
+        db, row.id, type_, public=None if row.status == "draft" else data, moderators=moderators
     )
     assert event.seq == row.event_seq
     return event
@@ -84,7 +88,19 @@ async def update_space(
         row = await space_queries.update_space(conn, space.id, fields)
         # Publishing a draft is the moment the public first sees the space.
         type_ = "space.opened" if was_draft and row.status != "draft" else "space.updated"
-        event = await _space_event(conn, row, type_)
+        audit = None
+        if row.moderation != space.moderation:
+            # Switching between pre- and post-moderation is a moderation action.
+            audit = await record_audit(
+                conn,
+                space.id,
+                viewer,
+                "space.set_moderation",
+                "space",
+                space.id,
+                details={"from": space.moderation, "to": row.moderation},
+            )
+        event = await _space_event(conn, row, type_, audit)
     await services.publish(event)
     return replace(row, event_seq=event.seq), event
 

@@ -154,7 +154,7 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return CommentPage(
-        items=[views.comment(r) for r in rows],
+        items=[views.comment(r, reveal=access.is_steward(role)) for r in rows],
         next_cursor=encode_cursor(rows[-1], query.order) if more else None,
     )
 
@@ -169,9 +169,9 @@ async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
 
 async def get_comment(request: Request, _: None) -> Comment:
     comment_id = path_id(request, "id", errors.CommentNotFound)
-    return views.comment(
-        await comment_actions.visible_comment(services(request), await viewer(request), comment_id)
-    )
+    who = await viewer(request)
+    row = await comment_actions.visible_comment(services(request), who, comment_id)
+    return views.comment(row, reveal=await who.moderates(services(request).pool, row.space_id))
 
 
 async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
@@ -194,13 +194,22 @@ async def list_revisions(request: Request, _: None) -> RevisionList:
     who = await viewer(request)
     access.require_user(who)
     comment = await comment_actions.visible_comment(svc, who, comment_id)
-    if comment.author_id != who.user_id and not await who.moderates(svc.pool, comment.space_id):
+    moderates = await who.moderates(svc.pool, comment.space_id)
+    if comment.author_id != who.user_id and not moderates:
         raise errors.Forbidden("Only the author and the space's moderators see earlier versions.")
     rows = await comment_queries.list_revisions(svc.pool, comment.id)
     return RevisionList(
         items=[
-            Revision(body=r.body, lang=r.lang, written_at=r.written_at, replaced_at=r.replaced_at)
+            Revision(
+                body=r.body,
+                lang=r.lang,
+                written_at=r.written_at,
+                replaced_at=r.replaced_at,
+                replaced_by_moderator=r.by_moderator,
+            )
             for r in rows
+            # The version a moderator's edit replaced stays with the moderators.
+            if moderates or not r.by_moderator
         ]
     )
 

@@ -12,7 +12,9 @@ COMMENT_VIEW = """
            c.body_html, c.status, c.support_count, c.created_at, c.edited_at, c.deleted_at,
            u.display_name AS author_name, u.handle AS author_handle,
            u.affiliation AS author_affiliation,
-           (sp.user_id IS NOT NULL) AS supported_by_me
+           (sp.user_id IS NOT NULL) AS supported_by_me,
+           c.removed_by, c.removal_reason, c.removed_at, c.edited_by_moderator, c.pinned_at,
+           c.moderator_answer
     FROM comments c
     JOIN users u ON u.id = c.author_id
     LEFT JOIN supports sp ON sp.comment_id = c.id AND sp.user_id = $1
@@ -39,6 +41,12 @@ class CommentRow:
     author_handle: str
     author_affiliation: str | None
     supported_by_me: bool
+    removed_by: str | None
+    removal_reason: str | None
+    removed_at: datetime | None
+    edited_by_moderator: bool
+    pinned_at: datetime | None
+    moderator_answer: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,7 @@ class RevisionRow:
     lang: str
     written_at: datetime
     replaced_at: datetime
+    by_moderator: bool
 
 
 async def get_comment(db: Executor, comment_id: int, viewer_id: int | None) -> CommentRow | None:
@@ -143,13 +152,17 @@ async def mark_comment_deleted(db: Executor, comment_id: int) -> None:
     )
 
 
-async def insert_revision(db: Executor, comment_id: int, body: str, lang: str, written_at: datetime) -> None:
+async def insert_revision(
+    db: Executor, comment_id: int, body: str, lang: str, written_at: datetime, *, by_moderator: bool = False
+) -> None:
     await db.execute(
-        "INSERT INTO comment_revisions (comment_id, body, lang, written_at) VALUES ($1, $2, $3, $4)",
+        """INSERT INTO comment_revisions (comment_id, body, lang, written_at, by_moderator)
+           VALUES ($1, $2, $3, $4, $5)""",
         comment_id,
         body,
         lang,
         written_at,
+        by_moderator,
     )
 
 
@@ -159,7 +172,7 @@ async def delete_revisions(db: Executor, comment_id: int) -> None:
 
 async def list_revisions(db: Executor, comment_id: int) -> list[RevisionRow]:
     rows = await db.fetch(
-        """SELECT body, lang, written_at, replaced_at FROM comment_revisions
+        """SELECT body, lang, written_at, replaced_at, by_moderator FROM comment_revisions
            WHERE comment_id = $1 ORDER BY id""",
         comment_id,
     )

@@ -78,6 +78,37 @@ async def withdraw_comment_text(
     )
 
 
+async def list_spotlight_events_of_comment(db: Executor, space_id: int, comment_id: int) -> list[EventRow]:
+    """The spotlight events whose state shows the comment, now or next."""
+    rows = await db.fetch(
+        f"""SELECT {EVENT_COLUMNS} FROM events
+            WHERE space_id = $1 AND type = 'spotlight.changed'
+              AND (moderators -> 'spotlight' -> 'now' @> $2 OR moderators -> 'spotlight' -> 'next' @> $3)""",
+        space_id,
+        {"comment": {"id": comment_id}},
+        [{"comment": {"id": comment_id}}],
+    )
+    return [EventRow(**dict(r)) for r in rows]
+
+
+async def update_event_payloads(
+    db: Executor,
+    space_id: int,
+    seq: int,
+    public: dict[str, Any] | None,
+    moderators: dict[str, Any],
+    personal: dict[str, Any] | None,
+) -> None:
+    await db.execute(
+        "UPDATE events SET public = $3, moderators = $4, personal = $5 WHERE space_id = $1 AND seq = $2",
+        space_id,
+        seq,
+        public,
+        moderators,
+        personal,
+    )
+
+
 async def list_events_after(db: Executor, space_id: int, after_seq: int, limit: int) -> list[EventRow]:
     rows = await db.fetch(
         f"""SELECT {EVENT_COLUMNS} FROM events

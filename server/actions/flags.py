@@ -1,0 +1,117 @@
+"""Participants flag comments; enough flags from different people hide one for review.
+
+A flag is a participant's act, recorded in `comment_flags` and told to the
+moderators (`comment.flagged`); it is not an audit entry. The automatic hide
+it may cause is: an entry with no actor, and a tombstone saying "flags".
+"""
+
+from collections import Counter
+
+from server import access, errors
+from server.actions import spotlight as spotlight_actions
+from server.actions.moderation import flag_summary, queue_counts, record_comment_event
+from server.audit import record_audit
+from server.auth import Viewer
+from server.events import Event, record_event
+from server.models import FlagBody
+from server.queries import comments as comment_queries
+from server.queries import moderation as moderation_queries
+from server.queries import spaces as space_queries
+from server.queries.moderation import FlagRow
+from server.services import Services
+
+
+async def flag_comment(
+    services: Services, viewer: Viewer, comment_id: int, body: FlagBody
+) -> tuple[FlagRow, list[Event]]:
+    if body.reason == "other" and not body.text:
+        raise errors.FlagTextRequired()
+    user_id = access.require_user(viewer)
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment = await comment_queries.get_comment(conn, comment_id, user_id)
+        if comment is None:
+            raise errors.CommentNotFound()
+        space, role = await access.visible_space_by_id(conn, viewer, comment.space_id)
+        if comment.status == "pending" and not access.is_steward(role) and comment.author_id != user_id:
+            raise errors.CommentNotFound()
+        await access.check_may_post(conn, viewer, space, role)
+        if comment.author_id == user_id:
+            raise errors.OwnComment("You cannot flag your own comment.")
+        space = await space_queries.lock_space(conn, space.id)
+        await comment_queries.lock_comment(conn, comment.id)
+        comment = await comment_queries.get_comment(conn, comment.id, user_id)
+        assert comment is not None
+        if comment.status == "deleted":
+            raise errors.CommentDeleted()
+        if comment.status != "published":
+            raise errors.NotFlaggable(details={"status": comment.status})
+        flag = await moderation_queries.insert_flag(
+            conn,
+            space_id=space.id,
+            comment_id=comment.id,
+            user_id=user_id,
+            reason=body.reason,
+            text=body.text,
+        )
+        if flag is None:
+            raise errors.AlreadyFlagged()
+        summary = (await moderation_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
+        assert viewer.user is not None
+        events = [
+            await record_event(
+                conn,
+                space.id,
+                "comment.flagged",
+                public=None,
+                moderators={
+                    "comment_id": comment.id,
+                    "flag": {
+                        "reason": flag.reason,
+                        "text": flag.text,
+                        "by": {"id": viewer.user.id, "display_name": viewer.user.display_name},
+                        "at": flag.created_at.isoformat(),
+                    },
+                    "flags": flag_summary(summary).model_dump(mode="json"),
+                    "queue": (await queue_counts(conn, space.id, services.settings)).model_dump(mode="json"),
+                },
+            )
+        ]
+        if summary.count >= services.settings.flag_hide_threshold:
+            events += await _hide_by_flags(services, conn, space, comment.id, summary.reasons)
+    await services.publish(*events)
+    return flag, events
+
+
+async def _hide_by_flags(
+    services: Services, conn: object, space: space_queries.SpaceRow, comment_id: int, reasons: dict[str, int]
+) -> list[Event]:
+    """Hide a comment pending review: Roundtable acts, so the audit entry has no actor."""
+    # The reason most flaggers gave; ties go to the one given first.
+    reason = Counter(reasons).most_common(1)[0][0]
+    await moderation_queries.set_comment_status(conn, comment_id, "hidden", removed_by="flags", reason=reason)
+    await moderation_queries.delete_claim(conn, comment_id)
+    row = await comment_queries.get_comment(conn, comment_id, None)
+    assert row is not None
+    details = {
+        "by": "flags",
+        "flags": sum(reasons.values()),
+        "threshold": services.settings.flag_hide_threshold,
+    }
+    audit = await record_audit(
+        conn, space.id, None, "comment.hide", "comment", comment_id, reason=reason, details=details
+    )
+    decision = {"action": "hide", "reason": reason, "note": "", "by": "flags"}
+    events = [
+        await record_comment_event(
+            conn,
+            services.settings,
+            space,
+            row,
+            "comment.hidden",
+            decision=decision,
+            audit=audit,
+            notify_author=True,
+        )
+    ]
+    dropped = await spotlight_actions.drop_comment(conn, space, comment_id, "comment.hidden")
+    return events + ([dropped] if dropped else [])

@@ -1,0 +1,102 @@
+"""Holding one participant's comments for review, whatever the space's moderation mode."""
+
+from server import access, errors, views
+from server.audit import record_audit
+from server.auth import Viewer
+from server.events import Event, record_event
+from server.models import HeldParticipant, HoldBody, UserSummary
+from server.queries import moderation as moderation_queries
+from server.queries import spaces as space_queries
+from server.queries import users as user_queries
+from server.queries.moderation import HoldRow
+from server.queries.users import UserRow
+from server.services import Services
+
+
+def held_participant(row: HoldRow) -> HeldParticipant:
+    return HeldParticipant(
+        user=UserSummary(
+            id=row.user_id, display_name=row.display_name, handle=row.handle, affiliation=row.affiliation
+        ),
+        reason=row.reason,
+        note=row.note,
+        held_by=None
+        if row.held_by is None or row.held_by_name is None or row.held_by_handle is None
+        else UserSummary(
+            id=row.held_by,
+            display_name=row.held_by_name,
+            handle=row.held_by_handle,
+            affiliation=row.held_by_affiliation,
+        ),
+        held_at=row.held_at,
+    )
+
+
+async def hold_participant(
+    services: Services, viewer: Viewer, slug: str, user_id: int, body: HoldBody
+) -> tuple[HoldRow, Event]:
+    """Hold (or change the reason for holding) a participant's comments in a space."""
+    if body.reason == "other" and not body.note:
+        raise errors.ReasonRequired("The reason `other` needs a note.")
+    async with services.pool.acquire() as conn, conn.transaction():
+        access.require_user(viewer)
+        space, role = await access.visible_space(conn, viewer, slug)
+        access.require_moderator(role)
+        user = await user_queries.get_user(conn, user_id)
+        if user is None:
+            raise errors.UserNotFound()
+        if user.is_admin or await space_queries.is_moderator(conn, space.id, user.id):
+            raise errors.UserIsModerator()
+        space = await space_queries.lock_space(conn, space.id)
+        assert viewer.user_id is not None
+        row = await moderation_queries.upsert_hold(
+            conn, space.id, user.id, reason=body.reason, note=body.note, held_by=viewer.user_id
+        )
+        audit = await record_audit(
+            conn, space.id, viewer, "participant.hold", "user", user.id, reason=body.reason, note=body.note
+        )
+        event = await record_event(
+            conn,
+            space.id,
+            "participant.held",
+            public=None,
+            moderators={
+                "hold": held_participant(row).model_dump(mode="json"),
+                "audit": audit.model_dump(mode="json"),
+            },
+        )
+    await services.publish(event)
+    return row, event
+
+
+async def lift_hold(services: Services, viewer: Viewer, slug: str, user_id: int) -> tuple[UserRow, Event]:
+    async with services.pool.acquire() as conn, conn.transaction():
+        access.require_user(viewer)
+        space, role = await access.visible_space(conn, viewer, slug)
+        access.require_moderator(role)
+        user = await user_queries.get_user(conn, user_id)
+        if user is None:
+            raise errors.UserNotFound()
+        space = await space_queries.lock_space(conn, space.id)
+        if not await moderation_queries.delete_hold(conn, space.id, user.id):
+            raise errors.NotHeld()
+        audit = await record_audit(conn, space.id, viewer, "participant.unhold", "user", user.id)
+        event = await record_event(
+            conn,
+            space.id,
+            "participant.hold_lifted",
+            public=None,
+            moderators={
+                "user": views.user_summary(user).model_dump(mode="json"),
+                "audit": audit.model_dump(mode="json"),
+            },
+        )
+    await services.publish(event)
+    return user, event
+
+
+async def list_held(services: Services, viewer: Viewer, slug: str) -> list[HoldRow]:
+    access.require_user(viewer)
+    space, role = await access.visible_space(services.pool, viewer, slug)
+    access.require_moderator(role)
+    return await moderation_queries.list_holds(services.pool, space.id)

@@ -1,0 +1,358 @@
+"""Moderators' decisions on comments, their edits, and claims on queue items.
+
+Each action checks that the caller moderates the comment's space, locks the
+space and then the comment and re-checks the comment's state under those
+locks: of two moderators deciding one comment at once, exactly one changes it
+and the other gets `already_decided`. The change, one audit entry and its
+event(s) commit together; a decision also releases the comment's claim.
+"""
+
+from typing import Any
+
+from server import access, errors, views
+from server.actions import spotlight as spotlight_actions
+from server.actions.comments import _render_with_mentions
+from server.audit import record_audit
+from server.auth import Viewer
+from server.events import Event, record_event
+from server.models import (
+    AuditEntry,
+    Claim,
+    DecisionBody,
+    FlagSummary,
+    ModeratorEditBody,
+    QueueCounts,
+    UserSummary,
+)
+from server.queries import Executor
+from server.queries import comments as comment_queries
+from server.queries import moderation as moderation_queries
+from server.queries import spaces as space_queries
+from server.queries.comments import CommentRow
+from server.queries.moderation import ClaimRow, FlagSummaryRow
+from server.queries.spaces import SpaceRow
+from server.services import Services
+from server.settings import Settings
+
+# The event each decision writes (dismissing flags writes one of two, below).
+DECISION_EVENTS = {
+    "approve": "comment.approved",
+    "reject": "comment.rejected",
+    "hide": "comment.hidden",
+    "restore": "comment.restored",
+    "pin": "comment.pinned",
+    "unpin": "comment.unpinned",
+    "mark_answer": "comment.answer_marked",
+    "unmark_answer": "comment.answer_unmarked",
+}
+# Decisions on whether a comment is shown: its author hears of them, with the reason.
+AUTHOR_NOTIFIED = frozenset({"approve", "reject", "hide", "restore", "dismiss_flags"})
+# Removing a comment needs a reason; showing it defaults to "approved".
+REASON_REQUIRED = frozenset({"reject", "hide"})
+DEFAULT_REASON = {"approve": "approved", "restore": "approved", "dismiss_flags": "approved"}
+
+
+def user_summary(user_id: int, name: str, handle: str, affiliation: str | None) -> UserSummary:
+    return UserSummary(id=user_id, display_name=name, handle=handle, affiliation=affiliation)
+
+
+def claim_view(row: ClaimRow) -> Claim:
+    return Claim(
+        comment_id=row.comment_id,
+        moderator=user_summary(
+            row.moderator_id, row.moderator_name, row.moderator_handle, row.moderator_affiliation
+        ),
+        claimed_at=row.claimed_at,
+        expires_at=row.expires_at,
+    )
+
+
+def flag_summary(row: FlagSummaryRow) -> FlagSummary:
+    return FlagSummary(count=row.count, reasons=row.reasons, texts=row.texts)
+
+
+async def queue_counts(db: Executor, space_id: int, settings: Settings) -> QueueCounts:
+    row = await moderation_queries.count_queues(db, space_id, settings.queue_recent_secs)
+    return QueueCounts(pending=row.pending, flagged=row.flagged, recent=row.recent)
+
+
+async def moderated_comment(db: Executor, viewer: Viewer, comment_id: int) -> tuple[CommentRow, SpaceRow]:
+    """The comment, locked after its space, for a moderator of that space to act on."""
+    access.require_user(viewer)
+    comment = await comment_queries.get_comment(db, comment_id, None)
+    if comment is None:
+        raise errors.CommentNotFound()
+    space, role = await access.visible_space_by_id(db, viewer, comment.space_id)
+    access.require_moderator(role)
+    space = await space_queries.lock_space(db, space.id)
+    await comment_queries.lock_comment(db, comment_id)
+    comment = await comment_queries.get_comment(db, comment_id, None)
+    assert comment is not None
+    if comment.status == "deleted":
+        raise errors.CommentDeleted()
+    return comment, space
+
+
+async def check_claim(db: Executor, comment_id: int, viewer: Viewer) -> None:
+    """Raise when another moderator holds a live claim on the comment."""
+    claim = await moderation_queries.get_claim(db, comment_id)
+    if claim is not None and claim.active and claim.moderator_id != viewer.user_id:
+        raise errors.ClaimedByOther(details={"claim": claim_view(claim).model_dump(mode="json")})
+
+
+def _state(comment: CommentRow) -> dict[str, Any]:
+    return {
+        "status": comment.status,
+        "pinned": comment.pinned_at is not None,
+        "moderator_answer": comment.moderator_answer,
+    }
+
+
+async def record_comment_event(
+    db: Executor,
+    settings: Settings,
+    space: SpaceRow,
+    row: CommentRow,
+    type_: str,
+    *,
+    decision: dict[str, Any],
+    audit: AuditEntry,
+    notify_author: bool,
+    public_change: bool = True,
+) -> Event:
+    """The event of a moderation change to a comment.
+
+    The public sees the comment as it now is (a tombstone when removed; nothing
+    while pending or when nothing changed for them); moderators see it with
+    its text, the decision, the audit entry, its open flags and the queue
+    counts; the author, when notified, the decision's action and reason.
+    """
+    public_view = views.comment(row, personal=False).model_dump(mode="json")
+    flags = (await moderation_queries.summarise_open_flags(db, [row.id]))[row.id]
+    moderators = {
+        "comment": views.comment(row, personal=False, reveal=True).model_dump(mode="json"),
+        "decision": decision,
+        "audit": audit.model_dump(mode="json"),
+        "flags": flag_summary(flags).model_dump(mode="json"),
+        "queue": (await queue_counts(db, space.id, settings)).model_dump(mode="json"),
+    }
+    shown = public_change and row.status != "pending" and space.status != "draft"
+    personal = None
+    if notify_author and space.status != "draft":
+        notice = {key: decision[key] for key in ("action", "reason", "by")}
+        personal = {"comment": public_view, "decision": notice}
+    return await record_event(
+        db,
+        space.id,
+        type_,
+        public={"comment": public_view} if shown else None,
+        moderators=moderators,
+        recipient_id=row.author_id if personal else None,
+        personal=personal,
+    )
+
+
+def _decision_reason(body: DecisionBody) -> str | None:
+    if body.action in REASON_REQUIRED and body.reason in (None, "approved"):
+        raise errors.ReasonRequired(details={"action": body.action})
+    if body.reason == "other" and not body.note:
+        raise errors.ReasonRequired("The reason `other` needs a note.", details={"action": body.action})
+    return body.reason or DEFAULT_REASON.get(body.action)
+
+
+def _applies(action: str, comment: CommentRow) -> bool:
+    published = comment.status == "published"
+    return {
+        "approve": comment.status == "pending",
+        "reject": comment.status == "pending",
+        # Confirming an automatic hide by flags makes it the moderator's.
+        "hide": published or (comment.status == "hidden" and comment.removed_by == "flags"),
+        "restore": comment.status == "hidden",
+        "pin": published and comment.pinned_at is None,
+        "unpin": comment.pinned_at is not None,
+        "mark_answer": published and not comment.moderator_answer,
+        "unmark_answer": comment.moderator_answer,
+        "dismiss_flags": comment.status in ("published", "hidden"),
+    }[action]
+
+
+async def _apply(db: Executor, comment: CommentRow, action: str, reason: str | None) -> str:
+    """Write the decision; return its event type."""
+    set_status = moderation_queries.set_comment_status
+    if action == "approve":
+        await set_status(db, comment.id, "published", removed_by=None, reason=None)
+    elif action == "reject":
+        await set_status(db, comment.id, "rejected", removed_by="moderator", reason=reason)
+    elif action == "hide":
+        await set_status(db, comment.id, "hidden", removed_by="moderator", reason=reason)
+        await moderation_queries.resolve_flags(db, comment.id, "upheld")
+    elif action == "restore":
+        await set_status(db, comment.id, "published", removed_by=None, reason=None)
+        await moderation_queries.resolve_flags(db, comment.id, "dismissed")
+    elif action == "dismiss_flags":
+        await moderation_queries.resolve_flags(db, comment.id, "dismissed")
+        if comment.status == "hidden" and comment.removed_by == "flags":
+            await set_status(db, comment.id, "published", removed_by=None, reason=None)
+            return "comment.restored"
+        return "comment.flags_dismissed"
+    elif action in ("pin", "unpin"):
+        await moderation_queries.set_pinned(db, comment.id, action == "pin")
+    else:
+        await moderation_queries.set_moderator_answer(db, comment.id, action == "mark_answer")
+    return DECISION_EVENTS[action]
+
+
+async def decide(
+    services: Services, viewer: Viewer, comment_id: int, body: DecisionBody
+) -> tuple[CommentRow, list[Event]]:
+    reason = _decision_reason(body)
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment, space = await moderated_comment(conn, viewer, comment_id)
+        if body.expected_status is not None and comment.status != body.expected_status:
+            raise errors.AlreadyDecided(details=_state(comment))
+        await check_claim(conn, comment.id, viewer)
+        if body.action == "dismiss_flags":
+            flags = (await moderation_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
+            if flags.count == 0:
+                raise errors.NoOpenFlags()
+        if not _applies(body.action, comment):
+            raise errors.AlreadyDecided(details=_state(comment))
+        type_ = await _apply(conn, comment, body.action, reason)
+        await moderation_queries.delete_claim(conn, comment.id)
+        row = await comment_queries.get_comment(conn, comment.id, None)
+        assert row is not None
+        audit = await record_audit(
+            conn,
+            space.id,
+            viewer,
+            f"comment.{body.action}",
+            "comment",
+            comment.id,
+            reason=reason,
+            note=body.note,
+            details={"from": comment.status, "to": row.status},
+        )
+        decision = {"action": body.action, "reason": reason, "note": body.note, "by": "moderator"}
+        events = [
+            await record_comment_event(
+                conn,
+                services.settings,
+                space,
+                row,
+                type_,
+                decision=decision,
+                audit=audit,
+                notify_author=body.action in AUTHOR_NOTIFIED and row.status != comment.status,
+                public_change=type_ != "comment.flags_dismissed",
+            )
+        ]
+        if row.status in ("hidden", "rejected"):
+            dropped = await spotlight_actions.drop_comment(conn, space, row.id, type_)
+            events += [dropped] if dropped else []
+    await services.publish(*events)
+    return row, events
+
+
+async def edit_as_moderator(
+    services: Services, viewer: Viewer, comment_id: int, body: ModeratorEditBody
+) -> tuple[CommentRow, Event | None]:
+    """A moderator rewrites a comment; the original stays, for moderators only, as a revision."""
+    if body.reason == "other" and not body.note:
+        raise errors.ReasonRequired("The reason `other` needs a note.", details={"action": "edit"})
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment, space = await moderated_comment(conn, viewer, comment_id)
+        await check_claim(conn, comment.id, viewer)
+        lang = body.lang or comment.lang
+        if lang not in space.languages:
+            raise errors.UnsupportedLanguage(details={"accepted": space.languages})
+        if (body.body, lang) == (comment.body, comment.lang):
+            return comment, None
+        await comment_queries.insert_revision(
+            conn,
+            comment.id,
+            comment.body,
+            comment.lang,
+            comment.edited_at or comment.created_at,
+            by_moderator=True,
+        )
+        html, mentioned = await _render_with_mentions(conn, body.body)
+        await moderation_queries.update_body_by_moderator(conn, comment.id, lang, body.body, html)
+        await comment_queries.replace_mentions(conn, comment.id, mentioned)
+        await moderation_queries.delete_claim(conn, comment.id)
+        row = await comment_queries.get_comment(conn, comment.id, None)
+        assert row is not None
+        audit = await record_audit(
+            conn, space.id, viewer, "comment.edit", "comment", comment.id, reason=body.reason, note=body.note
+        )
+        decision = {"action": "edit", "reason": body.reason, "note": body.note, "by": "moderator"}
+        event = await record_comment_event(
+            conn,
+            services.settings,
+            space,
+            row,
+            "comment.moderator_edited",
+            decision=decision,
+            audit=audit,
+            notify_author=True,
+        )
+    await services.publish(event)
+    return row, event
+
+
+async def claim_comment(services: Services, viewer: Viewer, comment_id: int) -> tuple[ClaimRow, Event]:
+    """Take (or renew) the claim on a comment; another moderator's expired claim may be taken over."""
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment, space = await moderated_comment(conn, viewer, comment_id)
+        await check_claim(conn, comment.id, viewer)
+        assert viewer.user_id is not None
+        claim = await moderation_queries.upsert_claim(
+            conn, comment.id, space.id, viewer.user_id, services.settings.claim_ttl_secs
+        )
+        audit = await record_audit(
+            conn,
+            space.id,
+            viewer,
+            "comment.claim",
+            "comment",
+            comment.id,
+            details={"expires_at": claim.expires_at.isoformat()},
+        )
+        event = await record_event(
+            conn,
+            space.id,
+            "comment.claimed",
+            public=None,
+            moderators={
+                "comment_id": comment.id,
+                "claim": claim_view(claim).model_dump(mode="json"),
+                "audit": audit.model_dump(mode="json"),
+            },
+        )
+    await services.publish(event)
+    return claim, event
+
+
+async def release_claim(services: Services, viewer: Viewer, comment_id: int) -> Event:
+    """Give up one's own claim (live or expired)."""
+    async with services.pool.acquire() as conn, conn.transaction():
+        comment, space = await moderated_comment(conn, viewer, comment_id)
+        claim = await moderation_queries.get_claim(conn, comment.id)
+        if claim is None or claim.moderator_id != viewer.user_id:
+            await check_claim(conn, comment.id, viewer)
+            raise errors.NotClaimed()
+        await moderation_queries.delete_claim(conn, comment.id)
+        audit = await record_audit(conn, space.id, viewer, "comment.release", "comment", comment.id)
+        event = await record_event(
+            conn,
+            space.id,
+            "comment.released",
+            public=None,
+            moderators={
+                "comment_id": comment.id,
+                "claim": None,
+                "released": claim_view(claim).model_dump(mode="json"),
+                "audit": audit.model_dump(mode="json"),
+            },
+        )
+    await services.publish(event)
+    return event

@@ -1,0 +1,257 @@
+"""Moderation of comments: decisions, moderators' edits, claims, flags, held
+participants and the moderators' queues."""
+
+import base64
+import binascii
+
+import orjson
+from starlette.requests import Request
+
+from server import access, errors, views
+from server.actions import flags as flag_actions
+from server.actions import holds as hold_actions
+from server.actions import moderation as moderation_actions
+from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.models import (
+    ClaimWrite,
+    CommentWrite,
+    DecisionBody,
+    FlagBody,
+    FlagWrite,
+    HeldParticipantList,
+    HeldParticipantWrite,
+    HoldBody,
+    MemberChange,
+    ModeratorEditBody,
+    QueueItem,
+    QueuePage,
+    QueueQuery,
+)
+from server.queries import moderation as moderation_queries
+from server.queries.comments import CommentRow
+
+DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
+    errors.CommentNotFound,
+    errors.NotModerator,
+    errors.CommentDeleted,
+    errors.AlreadyDecided,
+    errors.ClaimedByOther,
+    errors.ReasonRequired,
+)
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "POST",
+        "/comments/{id:int}/decisions",
+        summary="Decide on a comment: approve, reject, hide, restore, pin, mark as answer, dismiss flags",
+        tag="moderation",
+        body=DecisionBody,
+        response=CommentWrite,
+        auth="moderator",
+        raises=(*DECISION_ERRORS, errors.NoOpenFlags),
+    )(decide)
+    api.route(
+        "PATCH",
+        "/comments/{id:int}/moderation",
+        summary="Edit a comment as a moderator (the original stays, for moderators, as a revision)",
+        tag="moderation",
+        body=ModeratorEditBody,
+        response=CommentWrite,
+        auth="moderator",
+        raises=(*DECISION_ERRORS, errors.UnsupportedLanguage, errors.TextTooLong),
+    )(edit_as_moderator)
+    api.route(
+        "POST",
+        "/comments/{id:int}/claim",
+        summary="Claim a comment, so that other moderators leave it to you",
+        tag="moderation",
+        response=ClaimWrite,
+        auth="moderator",
+        raises=(errors.CommentNotFound, errors.NotModerator, errors.CommentDeleted, errors.ClaimedByOther),
+    )(claim)
+    api.route(
+        "DELETE",
+        "/comments/{id:int}/claim",
+        summary="Release one's claim on a comment",
+        tag="moderation",
+        response=ClaimWrite,
+        auth="moderator",
+        raises=(errors.CommentNotFound, errors.NotModerator, errors.NotClaimed, errors.ClaimedByOther),
+    )(release)
+    api.route(
+        "POST",
+        "/comments/{id:int}/flags",
+        summary="Flag a comment for the moderators' attention",
+        tag="moderation",
+        body=FlagBody,
+        response=FlagWrite,
+        status=201,
+        auth="user",
+        raises=(
+            errors.CommentNotFound,
+            errors.CommentDeleted,
+            errors.NotFlaggable,
+            errors.AlreadyFlagged,
+            errors.OwnComment,
+            errors.FlagTextRequired,
+            errors.NotInvited,
+        ),
+    )(flag)
+    api.route(
+        "GET",
+        "/spaces/{slug}/queue",
+        summary="A moderation queue (pending, flagged or recent), a page at a time, with counts",
+        tag="moderation",
+        query=QueueQuery,
+        response=QueuePage,
+        auth="moderator",
+        raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor),
+    )(queue)
+    api.route(
+        "GET",
+        "/spaces/{slug}/held-participants",
+        summary="Participants whose comments are always held for review",
+        tag="moderation",
+        response=HeldParticipantList,
+        auth="moderator",
+        raises=(errors.SpaceNotFound, errors.NotModerator),
+    )(list_held)
+    api.route(
+        "PUT",
+        "/spaces/{slug}/held-participants/{user_id:int}",
+        summary="Hold a participant's comments for review, even under post-moderation",
+        tag="moderation",
+        body=HoldBody,
+        response=HeldParticipantWrite,
+        auth="moderator",
+        raises=(errors.SpaceNotFound, errors.NotModerator, errors.UserNotFound, errors.UserIsModerator),
+    )(hold)
+    api.route(
+        "DELETE",
+        "/spaces/{slug}/held-participants/{user_id:int}",
+        summary="Stop holding a participant's comments",
+        tag="moderation",
+        response=MemberChange,
+        auth="moderator",
+        raises=(errors.SpaceNotFound, errors.NotModerator, errors.UserNotFound, errors.NotHeld),
+    )(lift_hold)
+
+
+def _comment_write(row: CommentRow, event_seq: int | None) -> CommentWrite:
+    return CommentWrite(**views.comment(row, reveal=True).model_dump(), event_seq=event_seq)
+
+
+async def decide(request: Request, body: DecisionBody) -> CommentWrite:
+    comment_id = path_id(request, "id", errors.CommentNotFound)
+    row, events = await moderation_actions.decide(services(request), await viewer(request), comment_id, body)
+    return _comment_write(row, events[0].seq)
+
+
+async def edit_as_moderator(request: Request, body: ModeratorEditBody) -> CommentWrite:
+    comment_id = path_id(request, "id", errors.CommentNotFound)
+    row, event = await moderation_actions.edit_as_moderator(
+        services(request), await viewer(request), comment_id, body
+    )
+    return _comment_write(row, event.seq if event else None)
+
+
+async def claim(request: Request, _: None) -> ClaimWrite:
+    comment_id = path_id(request, "id", errors.CommentNotFound)
+    row, event = await moderation_actions.claim_comment(services(request), await viewer(request), comment_id)
+    return ClaimWrite(comment_id=comment_id, claim=moderation_actions.claim_view(row), event_seq=event.seq)
+
+
+async def release(request: Request, _: None) -> ClaimWrite:
+    comment_id = path_id(request, "id", errors.CommentNotFound)
+    event = await moderation_actions.release_claim(services(request), await viewer(request), comment_id)
+    return ClaimWrite(comment_id=comment_id, claim=None, event_seq=event.seq)
+
+
+async def flag(request: Request, body: FlagBody) -> FlagWrite:
+    comment_id = path_id(request, "id", errors.CommentNotFound)
+    row, events = await flag_actions.flag_comment(services(request), await viewer(request), comment_id, body)
+    return FlagWrite(
+        comment_id=row.comment_id,
+        reason=body.reason,
+        text=row.text,
+        created_at=row.created_at,
+        event_seq=events[0].seq,
+    )
+
+
+def encode_cursor(kind: str, comment_id: int) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps({"k": kind, "id": comment_id})).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: str) -> int:
+    try:
+        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        comment_id = value["id"]
+        valid = value["k"] == kind and isinstance(comment_id, int) and 1 <= comment_id < 2**63
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        valid = False
+    if not valid:
+        raise errors.InvalidCursor()
+    return int(comment_id)
+
+
+async def queue(request: Request, _: None) -> QueuePage:
+    """Items and counts are read in one consistent moment, that of `seq`."""
+    query = parse_query(request, QueueQuery)
+    svc = services(request)
+    who = await viewer(request)
+    access.require_user(who)
+    after = decode_cursor(query.cursor, query.kind) if query.cursor else None
+    async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        space, role = await access.visible_space(conn, who, request.path_params["slug"])
+        access.require_moderator(role)
+        rows = await moderation_queries.list_queue(
+            conn,
+            space_id=space.id,
+            kind=query.kind,
+            recent_secs=svc.settings.queue_recent_secs,
+            question_id=query.question_id,
+            lang=query.lang,
+            after_id=after,
+            limit=query.limit + 1,
+        )
+        more = len(rows) > query.limit
+        rows = rows[: query.limit]
+        ids = [r.id for r in rows]
+        flags = await moderation_queries.summarise_open_flags(conn, ids)
+        claims = await moderation_queries.list_active_claims(conn, ids)
+        counts = await moderation_actions.queue_counts(conn, space.id, svc.settings)
+    return QueuePage(
+        items=[
+            QueueItem(
+                comment=views.comment(r, personal=False, reveal=True),
+                flags=moderation_actions.flag_summary(flags[r.id]),
+                claim=moderation_actions.claim_view(claims[r.id]) if r.id in claims else None,
+            )
+            for r in rows
+        ],
+        next_cursor=encode_cursor(query.kind, rows[-1].id) if more else None,
+        counts=counts,
+        seq=space.event_seq,
+    )
+
+
+async def list_held(request: Request, _: None) -> HeldParticipantList:
+    rows = await hold_actions.list_held(services(request), await viewer(request), request.path_params["slug"])
+    return HeldParticipantList(items=[hold_actions.held_participant(r) for r in rows])
+
+
+async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
+    user_id = path_id(request, "user_id", errors.UserNotFound)
+    row, event = await hold_actions.hold_participant(
+        services(request), await viewer(request), request.path_params["slug"], user_id, body
+    )
+    return HeldParticipantWrite(**hold_actions.held_participant(row).model_dump(), event_seq=event.seq)
+
+
+async def lift_hold(request: Request, _: None) -> MemberChange:
+    slug = request.path_params["slug"]
+    user_id = path_id(request, "user_id", errors.UserNotFound)
+    user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
+    return MemberChange(space=slug, user=views.user_summary(user), event_seq=event.seq)

@@ -1,0 +1,296 @@
+"""Moderation of comments: decisions on the comment row, claims, flags, held
+participants and the moderators' queues."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.queries import Executor, build
+from server.queries.comments import COMMENT_VIEW, CommentRow
+
+# ---- Decisions on the comment row -------------------------------------------
+
+
+async def set_comment_status(
+    db: Executor, comment_id: int, status: str, *, removed_by: str | None, reason: str | None
+) -> None:
+    """Change the status; a removal (hidden, rejected) records who and why, and unpins."""
+    await db.execute(
+        """UPDATE comments SET status = $2, removed_by = $3, removal_reason = $4,
+                  removed_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END,
+                  pinned_at = CASE WHEN $3::text IS NULL THEN pinned_at END
+           WHERE id = $1""",
+        comment_id,
+        status,
+        removed_by,
+        reason,
+    )
+
+
+async def set_pinned(db: Executor, comment_id: int, pinned: bool) -> None:
+    await db.execute(
+        "UPDATE comments SET pinned_at = CASE WHEN $2 THEN now() END WHERE id = $1", comment_id, pinned
+    )
+
+
+async def set_moderator_answer(db: Executor, comment_id: int, answer: bool) -> None:
+    await db.execute("UPDATE comments SET moderator_answer = $2 WHERE id = $1", comment_id, answer)
+
+
+async def update_body_by_moderator(
+    db: Executor, comment_id: int, lang: str, body: str, body_html: str
+) -> None:
+    await db.execute(
+        """UPDATE comments SET lang = $2, body = $3, body_html = $4, edited_at = now(),
+                  edited_by_moderator = true
+           WHERE id = $1""",
+        comment_id,
+        lang,
+        body,
+        body_html,
+    )
+
+
+# ---- Claims ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    comment_id: int
+    moderator_id: int
+    moderator_name: str
+    moderator_handle: str
+    moderator_affiliation: str | None
+    claimed_at: datetime
+    expires_at: datetime
+    active: bool
+
+
+CLAIM_VIEW = """
+    SELECT k.comment_id, k.moderator_id, u.display_name AS moderator_name, u.handle AS moderator_handle,
+           u.affiliation AS moderator_affiliation, k.claimed_at, k.expires_at,
+           (k.expires_at > now()) AS active
+    FROM comment_claims k JOIN users u ON u.id = k.moderator_id
+"""
+
+
+async def get_claim(db: Executor, comment_id: int) -> ClaimRow | None:
+    return build(ClaimRow, await db.fetchrow(CLAIM_VIEW + " WHERE k.comment_id = $1", comment_id))
+
+
+async def list_active_claims(db: Executor, comment_ids: list[int]) -> dict[int, ClaimRow]:
+    rows = await db.fetch(
+        CLAIM_VIEW + " WHERE k.comment_id = ANY($1::bigint[]) AND k.expires_at > now()", comment_ids
+    )
+    return {r["comment_id"]: ClaimRow(**dict(r)) for r in rows}
+
+
+async def upsert_claim(
+    db: Executor, comment_id: int, space_id: int, moderator_id: int, ttl_secs: float
+) -> ClaimRow:
+    await db.execute(
+        """INSERT INTO comment_claims (comment_id, space_id, moderator_id, claimed_at, expires_at)
+           VALUES ($1, $2, $3, now(), now() + make_interval(secs => $4))
+           ON CONFLICT (comment_id) DO UPDATE
+           SET moderator_id = $3, claimed_at = now(), expires_at = now() + make_interval(secs => $4)""",
+        comment_id,
+        space_id,
+        moderator_id,
+        ttl_secs,
+    )
+    claim = await get_claim(db, comment_id)
+    assert claim is not None
+    return claim
+
+
+async def delete_claim(db: Executor, comment_id: int) -> bool:
+    status = await db.execute("DELETE FROM comment_claims WHERE comment_id = $1", comment_id)
+    return bool(status.endswith(" 1"))
+
+
+# ---- Flags -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRow:
+    id: int
+    comment_id: int
+    user_id: int
+    reason: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FlagSummaryRow:
+    count: int
+    reasons: dict[str, int]
+    texts: list[str]
+
+
+async def insert_flag(
+    db: Executor, *, space_id: int, comment_id: int, user_id: int, reason: str, text: str
+) -> FlagRow | None:
+    """Add a flag; None when this user already flagged the comment."""
+    record = await db.fetchrow(
+        """INSERT INTO comment_flags (space_id, comment_id, user_id, reason, text)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (comment_id, user_id) DO NOTHING
+           RETURNING id, comment_id, user_id, reason, text, created_at""",
+        space_id,
+        comment_id,
+        user_id,
+        reason,
+        text,
+    )
+    return build(FlagRow, record)
+
+
+async def summarise_open_flags(db: Executor, comment_ids: list[int]) -> dict[int, FlagSummaryRow]:
+    """Open flags per comment: how many, per reason, and their texts (oldest first)."""
+    rows = await db.fetch(
+        """SELECT comment_id, reason, text FROM comment_flags
+           WHERE comment_id = ANY($1::bigint[]) AND resolved_at IS NULL ORDER BY id""",
+        comment_ids,
+    )
+    found: dict[int, FlagSummaryRow] = {i: FlagSummaryRow(0, {}, []) for i in comment_ids}
+    for row in rows:
+        summary = found[row["comment_id"]]
+        summary.reasons[row["reason"]] = summary.reasons.get(row["reason"], 0) + 1
+        if row["text"]:
+            summary.texts.append(row["text"])
+        found[row["comment_id"]] = FlagSummaryRow(summary.count + 1, summary.reasons, summary.texts)
+    return found
+
+
+async def resolve_flags(db: Executor, comment_id: int, resolution: str) -> int:
+    """Resolve the comment's open flags; return how many there were."""
+    status: str = await db.execute(
+        """UPDATE comment_flags SET resolved_at = now(), resolution = $2
+           WHERE comment_id = $1 AND resolved_at IS NULL""",
+        comment_id,
+        resolution,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+# ---- Held participants ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRow:
+    user_id: int
+    display_name: str
+    handle: str
+    affiliation: str | None
+    reason: str | None
+    note: str
+    held_by: int | None
+    held_by_name: str | None
+    held_by_handle: str | None
+    held_by_affiliation: str | None
+    held_at: datetime
+
+
+HOLD_VIEW = """
+    SELECT h.user_id, u.display_name, u.handle, u.affiliation, h.reason, h.note, h.held_by,
+           m.display_name AS held_by_name, m.handle AS held_by_handle, m.affiliation AS held_by_affiliation,
+           h.held_at
+    FROM held_participants h JOIN users u ON u.id = h.user_id LEFT JOIN users m ON m.id = h.held_by
+"""
+
+
+async def is_held(db: Executor, space_id: int, user_id: int) -> bool:
+    found = await db.fetchval(
+        "SELECT 1 FROM held_participants WHERE space_id = $1 AND user_id = $2", space_id, user_id
+    )
+    return found is not None
+
+
+async def upsert_hold(
+    db: Executor, space_id: int, user_id: int, *, reason: str | None, note: str, held_by: int
+) -> HoldRow:
+    await db.execute(
+        """INSERT INTO held_participants (space_id, user_id, reason, note, held_by)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (space_id, user_id) DO UPDATE
+           SET reason = $3, note = $4, held_by = $5, held_at = now()""",
+        space_id,
+        user_id,
+        reason,
+        note,
+        held_by,
+    )
+    record = await db.fetchrow(HOLD_VIEW + " WHERE h.space_id = $1 AND h.user_id = $2", space_id, user_id)
+    row = build(HoldRow, record)
+    assert row is not None
+    return row
+
+
+async def delete_hold(db: Executor, space_id: int, user_id: int) -> bool:
+    status = await db.execute(
+        "DELETE FROM held_participants WHERE space_id = $1 AND user_id = $2", space_id, user_id
+    )
+    return bool(status.endswith(" 1"))
+
+
+async def list_holds(db: Executor, space_id: int) -> list[HoldRow]:
+    rows = await db.fetch(HOLD_VIEW + " WHERE h.space_id = $1 ORDER BY h.held_at, h.user_id", space_id)
+    return [HoldRow(**dict(r)) for r in rows]
+
+
+# ---- Queues ------------------------------------------------------------------
+
+
+def queue_filter(kind: str, window: str) -> str:
+    """The condition on `c` for a queue; `window` is the placeholder of the recent window in seconds."""
+    if kind == "pending":
+        return "c.status = 'pending'"
+    if kind == "flagged":
+        return """c.status IN ('published', 'hidden') AND EXISTS (
+            SELECT 1 FROM comment_flags f WHERE f.comment_id = c.id AND f.resolved_at IS NULL)"""
+    assert kind == "recent"
+    return f"c.status = 'published' AND c.created_at > now() - make_interval(secs => {window})"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCountsRow:
+    pending: int
+    flagged: int
+    recent: int
+
+
+async def count_queues(db: Executor, space_id: int, recent_secs: float) -> QueueCountsRow:
+    counts = ", ".join(
+        f"(SELECT count(*) FROM comments c WHERE c.space_id = $1 AND {queue_filter(kind, '$2')}) AS {kind}"
+        for kind in ("pending", "flagged", "recent")
+    )
+    row = build(QueueCountsRow, await db.fetchrow(f"SELECT {counts}", space_id, recent_secs))
+    assert row is not None
+    return row
+
+
+async def list_queue(
+    db: Executor,
+    *,
+    space_id: int,
+    kind: str,
+    recent_secs: float,
+    question_id: int | None,
+    lang: str | None,
+    after_id: int | None,
+    limit: int,
+) -> list[CommentRow]:
+    """One page of a queue: pending and flagged oldest first, recent newest first."""
+    newest_first = kind == "recent"
+    after = "($5::bigint IS NULL OR c.id < $5)" if newest_first else "($5::bigint IS NULL OR c.id > $5)"
+    args: list[object] = [None, space_id, question_id, lang, after_id, limit]
+    if newest_first:
+        args.append(recent_secs)
+    rows = await db.fetch(
+        f"""{COMMENT_VIEW}
+            WHERE c.space_id = $2 AND {queue_filter(kind, "$7")}
+              AND ($3::bigint IS NULL OR c.question_id = $3) AND ($4::text IS NULL OR c.lang = $4)
+              AND {after}
+            ORDER BY c.id {"DESC" if newest_first else "ASC"} LIMIT $6""",
+        *args,
+    )
+    return [CommentRow(**dict(r)) for r in rows]

@@ -1,0 +1,94 @@
+"""A moderation scene for tests: a space with an author, a held author, another
+participant, its moderator, a moderator of another space and an admin."""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from tests.helpers import Api, User
+
+Role = Literal["anonymous", "participant", "moderator", "other_moderator", "admin"]
+ROLES: tuple[Role, ...] = ("anonymous", "participant", "moderator", "other_moderator", "admin")
+SLUG = "water"
+
+
+@dataclass
+class Scene:
+    api: Api
+    question_id: int
+    author: User
+    held_author: User
+    participant: User
+    moderator: User
+    other_moderator: User
+    admin: User
+
+    def user(self, role: Role) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+    def headers(self, role: Role | User | None) -> dict[str, str]:
+        user = self.user(role) if isinstance(role, str) else role
+        return user.headers if user else {}
+
+    async def request(
+        self, who: Role | User | None, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        return await self.api.http.request(method, f"/api/v1{path}", json=body, headers=self.headers(who))
+
+    async def ok(
+        self, who: Role | User | None, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        response = await self.request(who, method, path, body)
+        assert response.status_code in (200, 201), response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def published(self, body: str = "A contribution.", author: User | None = None) -> dict[str, Any]:
+        return await self.api.comment(author or self.author, self.question_id, body)
+
+    async def pending(self, body: str = "Waiting for a moderator.") -> dict[str, Any]:
+        comment = await self.api.comment(self.held_author, self.question_id, body)
+        assert comment["status"] == "pending", comment
+        return comment
+
+    async def decide(
+        self, comment_id: int, action: str, who: Role | User = "moderator", **fields: Any
+    ) -> httpx.Response:
+        return await self.request(
+            who, "POST", f"/comments/{comment_id}/decisions", {"action": action} | fields
+        )
+
+    async def decided(self, comment_id: int, action: str, **fields: Any) -> dict[str, Any]:
+        response = await self.decide(comment_id, action, **fields)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def hidden(self, body: str = "Soon hidden.") -> dict[str, Any]:
+        comment = await self.published(body)
+        return await self.decided(comment["id"], "hide", reason="offensive")
+
+    async def flag(
+        self, comment_id: int, who: Role | User, reason: str = "spam", **fields: Any
+    ) -> httpx.Response:
+        return await self.request(who, "POST", f"/comments/{comment_id}/flags", {"reason": reason} | fields)
+
+
+async def make_scene(api: Api, **space_fields: Any) -> Scene:
+    admin = await api.admin()
+    await api.space(SLUG, **space_fields)
+    await api.space("air")
+    question = await api.question(SLUG)
+    scene = Scene(
+        api=api,
+        question_id=question["id"],
+        author=await api.register("Alice Author"),
+        held_author=await api.register("Hal Held"),
+        participant=await api.register("Pat Participant"),
+        moderator=await api.moderator(SLUG, "Maya Moderator"),
+        other_moderator=await api.moderator("air", "Omar Other"),
+        admin=admin,
+    )
+    await scene.ok("moderator", "PUT", f"/spaces/{SLUG}/held-participants/{scene.held_author.id}", {})
+    return scene
