@@ -82,3 +82,9 @@ class Settings(BaseSettings):
     presence_interval_secs: float = Field(
         default=1.0, gt=0, description="How often presence counts are exchanged and pushed."
     )
+    scheduler_interval_secs: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often each process opens and closes scheduled questions and closes live "
+        "connections of revoked screen tokens and suspended accounts.",
+    )

@@ -31,6 +31,16 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "QuestionPatch": {"title": "Renamed question"},
     "CommentCreate": {"body": "Sample comment"},
     "CommentPatch": {"body": "Edited comment"},
+    # Stewarding a space.
+    "LockBody": {"reason": "pause"},
+    "SlowModeBody": {"seconds": 30, "reason": "volume"},
+    "AnnouncementCreate": {"body": "Sample announcement"},
+    "RestrictionCreate": {"user_id": 1, "kind": "muted", "reason": "spam"},
+    "SuspensionCreate": {"reason": "spam"},
+    "InvitationCreate": {"label": "Sample"},
+    "InvitationAccept": {"token": "sample-token"},
+    "NoteCreate": {"target_type": "user", "target_id": 1, "body": "Sample note"},
+    "ScreenCreate": {"name": "Sample screen"},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [
