@@ -253,4 +253,135 @@ CREATE UNIQUE INDEX IF NOT EXISTS spotlight_items_comment_key
 CREATE UNIQUE INDEX IF NOT EXISTS spotlight_items_question_key
     ON spotlight_items (space_id, question_id) WHERE question_id IS NOT NULL;
 
+-- ---- Stewarding a space (moderation, part 2): question schedules, locks, slow
+-- mode, announcements, mutes and bans, suspensions, invitation links, moderator
+-- notes, screen tokens, and an append-only audit log. ------------------------
+
+-- A question may open and close at set times ('scheduled' until it opens), and
+-- carries a closing remark and its own slow mode.
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS opens_at timestamptz;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS closes_at timestamptz;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS closing_remark text NOT NULL DEFAULT '';
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS closing_remark_html text NOT NULL DEFAULT '';
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS slow_mode_secs integer CHECK (slow_mode_secs > 0);
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'questions_status_scheduled_check') THEN
+        ALTER TABLE questions DROP CONSTRAINT IF EXISTS questions_status_check;
+        ALTER TABLE questions ADD CONSTRAINT questions_status_scheduled_check
+            CHECK (status IN ('scheduled', 'open', 'closed'));
+    END IF;
+END $$;
+-- What the scheduler looks for: questions due to open, and open ones due to close.
+CREATE INDEX IF NOT EXISTS questions_due_to_open_idx ON questions (opens_at) WHERE status = 'scheduled';
+CREATE INDEX IF NOT EXISTS questions_due_to_close_idx ON questions (closes_at)
+    WHERE status = 'open' AND closes_at IS NOT NULL;
+
+-- A locked space is read-only for everyone but its stewards; slow mode spaces
+-- out one participant's comments.
+ALTER TABLE spaces ADD COLUMN IF NOT EXISTS locked_at timestamptz;
+ALTER TABLE spaces ADD COLUMN IF NOT EXISTS locked_by bigint REFERENCES users (id);
+ALTER TABLE spaces ADD COLUMN IF NOT EXISTS lock_reason text;
+ALTER TABLE spaces ADD COLUMN IF NOT EXISTS slow_mode_secs integer CHECK (slow_mode_secs > 0);
+-- Slow mode asks when this author last commented in the space.
+CREATE INDEX IF NOT EXISTS comments_author_recent_idx ON comments (author_id, space_id, created_at);
+
+CREATE TABLE IF NOT EXISTS announcements (
+    id           bigserial PRIMARY KEY,
+    space_id     bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    body         text NOT NULL,
+    body_html    text NOT NULL,
+    lang         text,
+    author_id    bigint NOT NULL REFERENCES users (id),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    dismissed_at timestamptz,
+    dismissed_by bigint REFERENCES users (id)
+);
+CREATE INDEX IF NOT EXISTS announcements_active_idx ON announcements (space_id, id) WHERE dismissed_at IS NULL;
+
+-- One restriction per person and space: a mute (reads, does not post) or a
+-- ban; a new one replaces the old, lifting deletes it (the audit log keeps
+-- the history). `until` NULL: until lifted.
+CREATE TABLE IF NOT EXISTS space_restrictions (
+    space_id   bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind       text NOT NULL CHECK (kind IN ('muted', 'banned')),
+    until      timestamptz,
+    reason     text NOT NULL,
+    note       text NOT NULL DEFAULT '',
+    created_by bigint REFERENCES users (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (space_id, user_id)
+);
+
+-- A suspended account cannot log in or post anywhere.
+CREATE TABLE IF NOT EXISTS account_suspensions (
+    user_id    bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    reason     text NOT NULL,
+    note       text NOT NULL DEFAULT '',
+    created_by bigint REFERENCES users (id),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Links that make whoever opens them an invited participant; only a hash of
+-- the token is stored, as for sessions.
+CREATE TABLE IF NOT EXISTS invitation_links (
+    id         bigserial PRIMARY KEY,
+    space_id   bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    token_hash bytea NOT NULL UNIQUE,
+    label      text NOT NULL DEFAULT '',
+    expires_at timestamptz,
+    max_uses   integer CHECK (max_uses > 0),
+    uses       integer NOT NULL DEFAULT 0,
+    created_by bigint REFERENCES users (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    revoked_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS invitation_links_space_idx ON invitation_links (space_id, id);
+
+-- Notes moderators keep for each other on a comment or a person.
+CREATE TABLE IF NOT EXISTS moderator_notes (
+    id          bigserial PRIMARY KEY,
+    space_id    bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    target_type text NOT NULL CHECK (target_type IN ('comment', 'user')),
+    target_id   bigint NOT NULL,
+    author_id   bigint NOT NULL REFERENCES users (id),
+    body        text NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS moderator_notes_target_idx ON moderator_notes (space_id, target_type, target_id, id);
+
+-- Read-only tokens for the screens on a wall; only a hash is stored.
+CREATE TABLE IF NOT EXISTS screen_tokens (
+    id         bigserial PRIMARY KEY,
+    space_id   bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    token_hash bytea NOT NULL UNIQUE,
+    name       text NOT NULL,
+    created_by bigint REFERENCES users (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    revoked_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS screen_tokens_space_idx ON screen_tokens (space_id, id);
+
+-- Site-wide actions (suspending an account) have no space.
+ALTER TABLE audit_log ALTER COLUMN space_id DROP NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_log_site_idx ON audit_log (id) WHERE space_id IS NULL;
+-- The audit log is append-only: the database itself refuses to change or
+-- remove an entry (so spaces, which cascade to it, are archived, never deleted).
+CREATE OR REPLACE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+END $$;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only') THEN
+        CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+            FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_no_truncate') THEN
+        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+    END IF;
+END $$;
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

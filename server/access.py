@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from server import errors
+from server import errors, guards
 from server.auth import Viewer
 from server.models import Role
 from server.queries import Executor
@@ -79,6 +79,7 @@ async def check_may_post(db: Executor, viewer: Viewer, space: SpaceRow, role: Ro
         and not await space_queries.is_invited(db, space.id, viewer.user.id)
     ):
         raise errors.NotInvited()
+    await guards.check_may_write(db, viewer, space)
     return viewer.user.id
 
 

@@ -15,7 +15,18 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from server import errors, sse
-from server.api import accounts, comments, moderation, questions, spaces, spotlight
+from server.api import (
+    accounts,
+    audit,
+    comments,
+    moderation,
+    participants,
+    questions,
+    screens,
+    space_controls,
+    spaces,
+    spotlight,
+)
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
 from server.bus import Bus, LocalBus, RedisBus
@@ -24,6 +35,7 @@ from server.frames import CLOSE_GOING_AWAY
 from server.hub import Hub
 from server.models import Health, Readiness
 from server.presence import LocalPresence, PresenceStore, RedisPresence
+from server.scheduler import Scheduler
 from server.services import Services
 from server.settings import Settings
 from server.ws import LIVE_PATH, serve_live_socket
@@ -47,7 +59,19 @@ class RoundtableApp(Starlette):
 
 def build_api() -> Api:
     api = Api(prefix=API_PREFIX)
-    for module in (accounts, spaces, questions, comments, moderation, spotlight, sse):
+    for module in (
+        accounts,
+        spaces,
+        questions,
+        comments,
+        moderation,
+        spotlight,
+        sse,
+        space_controls,
+        participants,
+        screens,
+        audit,
+    ):
         module.register_routes(api)
     return api
 
@@ -75,10 +99,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         bus.add_reconnect_handler(hub.repair)
         await hub.start()
         await bus.start()
-        app.state.services = Services(settings, pool, bus, schema_version, hub)
+        app.state.services = services = Services(settings, pool, bus, schema_version, hub)
+        scheduler = Scheduler(services)
+        scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             for connection in hub.connections():
                 connection.outbox.close(CLOSE_GOING_AWAY, "server shutting down")
             await bus.stop()

@@ -34,7 +34,7 @@ def entry(row: AuditRow) -> AuditEntry:
 
 async def record_audit(
     db: Executor,
-    space_id: int,
+    space_id: int | None,
     actor: Viewer | None,
     action: str,
     target_type: str,
@@ -44,7 +44,8 @@ async def record_audit(
     note: str = "",
     details: dict[str, Any] | BaseModel | None = None,
 ) -> AuditEntry:
-    """Append one entry; `actor` None when Roundtable acted by itself (flags, schedules)."""
+    """Append one entry; `actor` None when Roundtable acted by itself (flags, schedules);
+    `space_id` None for a site-wide action (suspending an account)."""
     if isinstance(details, BaseModel):
         details = details.model_dump(mode="json")
     row = await audit_queries.insert_audit(

@@ -51,13 +51,25 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
+@dataclass(frozen=True, slots=True)
+class ScreenGrant:
+    """A screen token's right to follow one space's public stream (server/screens.py)."""
+
+    token_id: int
+    space_id: int
+
+
 @dataclass(slots=True)
 class Viewer:
-    """The person behind a request or a connection; `user` is None when anonymous."""
+    """The person behind a request or a connection; `user` is None when anonymous.
+
+    A screen is anonymous with a `screen` grant: it reads one space's public stream.
+    """
 
     user: UserRow | None
     token: str | None = None
     _moderates: dict[int, bool] = field(default_factory=dict)
+    screen: ScreenGrant | None = None
 
     @property
     def user_id(self) -> int | None:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from server import access
+from server import access, errors
 from server.auth import Viewer
 from server.events import Audience
 from server.hub import Kind
@@ -19,13 +19,21 @@ class LiveConnection:
     outbox: Outbox
     kind: Kind = "participant"
 
+    def __post_init__(self) -> None:
+        # A screen token's connection counts under screens in presence.
+        if self.viewer.screen is not None:
+            self.kind = "screen"
+
 
 async def space_for(services: Services, viewer: Viewer, slug: str) -> tuple[SpaceRow, Audience]:
     """The space if this viewer may follow it, and the audience whose events it receives.
 
     A live connection lasts long enough for its viewer's roles to change, so
-    they are read afresh.
+    they are read afresh. A screen follows only its own space, in the public
+    audience.
     """
     viewer.forget_roles()
     space, role = await access.visible_space(services.pool, viewer, slug)
+    if viewer.screen is not None and viewer.screen.space_id != space.id:
+        raise errors.SpaceNotFound()
     return space, "moderators" if access.is_steward(role) else "public"

@@ -33,6 +33,8 @@ INTRO_MAX_CHARS = 100_000
 CONTACT_MAX_CHARS = 500
 DISCLAIMER_MAX_CHARS = 2_000
 QUESTION_BODY_MAX_CHARS = 20_000
+# A closing remark sums up a question's discussion in a paragraph or two.
+CLOSING_REMARK_MAX_CHARS = 5_000
 # A comment is a contribution to a discussion, not a paper: ~1,500 words.
 COMMENT_MAX_CHARS = 10_000
 # Ids are PostgreSQL bigints.
@@ -69,7 +71,7 @@ SpaceStatus = Literal["draft", "open", "closed", "archived"]
 Posting = Literal["registered", "invited"]
 ModerationMode = Literal["post", "pre"]
 QuestionKind = Literal["discussion", "participant"]
-QuestionStatus = Literal["open", "closed"]
+QuestionStatus = Literal["scheduled", "open", "closed"]
 CommentStatus = Literal["published", "pending", "hidden", "rejected", "deleted"]
 Role = Literal["anonymous", "participant", "moderator", "admin"]
 
@@ -125,6 +127,11 @@ class ProfilePatch(Body):
     display_name: DisplayName | None = None
     affiliation: Affiliation | None = None
     language: LanguageCode | None = None
+
+
+class UserRef(Resource):
+    id: int
+    display_name: str
 
 
 class UserSummary(Resource):
@@ -200,6 +207,18 @@ class SpacePatch(Body):
     closes_at: WindowTime | None = None
 
 
+class SpaceLock(Resource):
+    locked_at: datetime
+    locked_by: UserRef | None = Field(description="The moderator who locked it.")
+    reason: str = Field(description="A control reason code (docs/protocol.md).")
+
+
+class MyRestriction(Resource):
+    kind: Literal["muted", "banned"]
+    until: datetime | None = Field(description="Null: until a moderator lifts it.")
+    reason: str = Field(description="A restriction reason code (docs/protocol.md).")
+
+
 class Space(Resource):
     slug: str
     title: str
@@ -220,6 +239,16 @@ class Space(Resource):
     epoch: str = Field(description="Identity of the space's events log; see docs/protocol.md.")
     my_role: Role = Field(description="The caller's role in this space.")
     accepting_input: bool = Field(description="Whether the space takes new comments now.")
+    locked: SpaceLock | None = Field(
+        default=None, description="Set while the space is read-only for all but its moderators."
+    )
+    slow_mode_secs: int | None = Field(
+        default=None, description="Seconds a participant waits between two comments in the space."
+    )
+    my_restriction: MyRestriction | None = Field(
+        default=None,
+        description="The caller's mute or ban in this space (GET /spaces/{slug} only; null in events).",
+    )
 
 
 class SpaceWrite(Space):
@@ -243,19 +272,36 @@ class MemberChange(Resource):
 # ---- Questions ------------------------------------------------------------
 
 
+ClosingRemark = Annotated[str, StringConstraints(max_length=CLOSING_REMARK_MAX_CHARS)]
+
+
 class QuestionCreate(Body):
     title: Title
     body: QuestionBody = ""
     position: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
         default=None, description="Discussion questions only: where to insert; default last."
     )
+    opens_at: WindowTime | None = Field(
+        default=None, description="Moderators: open for comments at this (future) time; `scheduled` until."
+    )
+    closes_at: WindowTime | None = Field(
+        default=None, description="Moderators: stop taking comments at this (future) time."
+    )
 
 
 class QuestionPatch(Body):
+    """Only the fields sent change. `status` `open` opens now (clearing a future `opens_at`);
+    `closed` closes now. A future `opens_at` schedules the question; null clears a time."""
+
     title: Title | None = None
     body: QuestionBody | None = None
     position: Annotated[int, Field(ge=1, le=10_000)] | None = None
-    status: QuestionStatus | None = None
+    status: Literal["open", "closed"] | None = None
+    opens_at: WindowTime | None = None
+    closes_at: WindowTime | None = None
+    closing_remark: ClosingRemark | None = Field(
+        default=None, description="Markdown, shown on the question (public as soon as set)."
+    )
 
 
 class Question(Resource):
@@ -271,6 +317,18 @@ class Question(Resource):
     created_at: datetime
     updated_at: datetime | None
     comment_count: int = Field(description="Comments visible to everyone.")
+    opens_at: datetime | None = Field(
+        default=None, description="When it opens (a countdown while scheduled)."
+    )
+    closes_at: datetime | None = Field(default=None, description="When it stops taking comments.")
+    accepting_comments: bool = Field(
+        default=True, description="Open, and inside its opening times, when this was read."
+    )
+    closing_remark: str = Field(default="", description="The moderators' closing remark, Markdown.")
+    closing_remark_html: str = Field(default="", description="The closing remark as sanitised HTML.")
+    slow_mode_secs: int | None = Field(
+        default=None, description="Seconds a participant waits between comments on this question."
+    )
 
 
 class QuestionWrite(Question):

@@ -46,3 +46,41 @@ FLAG_REASONS: dict[FlagReason, str] = {
 
 assert set(DECISION_REASONS) == set(get_args(DecisionReason))
 assert set(FLAG_REASONS) == set(get_args(FlagReason))
+
+# ---- Stewarding a space: why a person was muted, banned or suspended, and why
+# a space was locked or slowed down.
+
+RestrictionReason = Literal[
+    "spam",
+    "offensive",
+    "personal_attack",
+    "off_topic",
+    "disruption",
+    "repeated_violations",
+    "impersonation",
+    "other",
+]
+
+RESTRICTION_REASONS: dict[RestrictionReason, str] = {
+    "spam": "Posts advertising or repeated unsolicited content.",
+    "offensive": "Posts abusive, hateful or obscene language.",
+    "personal_attack": "Attacks people rather than arguments.",
+    "off_topic": "Keeps posting off the questions being discussed.",
+    "disruption": "Disrupts the discussion (flooding, provocation).",
+    "repeated_violations": "Keeps breaking the space's rules after warnings.",
+    "impersonation": "Pretends to be another person or organisation.",
+    "other": "Another reason, explained in the note.",
+}
+
+ControlReason = Literal["volume", "disruption", "spam", "pause", "other"]
+
+CONTROL_REASONS: dict[ControlReason, str] = {
+    "volume": "Too many contributions at once for the moderators to follow.",
+    "disruption": "The discussion is disrupted (flooding, provocation).",
+    "spam": "A wave of spam.",
+    "pause": "A planned pause (a break, a session change).",
+    "other": "Another reason, explained in the note.",
+}
+
+assert set(RESTRICTION_REASONS) == set(get_args(RestrictionReason))
+assert set(CONTROL_REASONS) == set(get_args(ControlReason))

@@ -102,3 +102,9 @@ class Settings(BaseSettings):
         gt=0,
         description="How far back the moderators' `recent` queue reaches.",
     )
+    scheduler_interval_secs: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often each process opens and closes scheduled questions and closes live "
+        "connections of revoked screen tokens and suspended accounts.",
+    )

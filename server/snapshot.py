@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from server import access, views
+from server import access, steward_views, views
 from server.db import Pool
 from server.events import Audience
 from server.models import QuestionList
+from server.queries import controls as control_queries
 from server.queries import live as live_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
@@ -36,6 +37,7 @@ async def read_snapshot(
             conn, space.id, include_pending=include_pending, author_id=user_id
         )
         spotlight = await read_spotlight(conn, space.id)
+        announcements = await control_queries.list_active_announcements(conn, space.id)
     space_view = views.space(space, moderators, "anonymous", access.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),
@@ -49,5 +51,6 @@ async def read_snapshot(
         ],
         "comments_complete": total <= len(comments),
         "spotlight": spotlight.model_dump(mode="json"),
+        "announcements": [steward_views.announcement(a).model_dump(mode="json") for a in announcements],
     }
     return space.event_seq, state

@@ -19,6 +19,7 @@ from server.hub import Resync
 from server.live import LiveConnection, space_for
 from server.models import MAX_ID, Query
 from server.outbound import Frame, Outbox
+from server.screens import screen_token_from, screen_viewer
 from server.services import Services
 
 # Proxies must neither cache nor buffer a live stream.
@@ -30,6 +31,9 @@ class EventStreamQuery(Query):
         default=None, description="Resume after this seq (the Last-Event-ID header wins)."
     )
     epoch: Annotated[str, Field(max_length=64)] | None = None
+    screen_token: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="A screen token: read the space's public stream as that screen."
+    )
 
 
 def register_routes(api: Api) -> None:
@@ -40,7 +44,7 @@ def register_routes(api: Api) -> None:
         tag="live",
         query=EventStreamQuery,
         stream=True,
-        raises=(errors.SpaceNotFound, errors.InvalidQuery),
+        raises=(errors.SpaceNotFound, errors.InvalidQuery, errors.InvalidScreenToken),
     )(event_stream)
 
 
@@ -61,6 +65,12 @@ async def event_stream(request: Request, _: None) -> Response:
     hub = svc.hub
     assert hub is not None
     who = await viewer(request)
+    screen_token = screen_token_from(query.screen_token, request.headers.get("authorization"))
+    if screen_token is not None:
+        screen = await screen_viewer(svc.pool, screen_token)
+        if screen is None:
+            raise errors.InvalidScreenToken()
+        who = screen
     space, audience = await space_for(svc, who, request.path_params["slug"])
     if request.method == "HEAD":
         # No body will be read: holding a subscription open would also hold

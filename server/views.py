@@ -1,6 +1,8 @@
 """Rows to API resources, applying what each role may see of them."""
 
-from server.models import Comment, Me, Question, Removal, Role, Space, UserSummary
+from datetime import UTC, datetime
+
+from server.models import Comment, Me, Question, Removal, Role, Space, SpaceLock, UserRef, UserSummary
 from server.queries.comments import CommentRow
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
@@ -51,6 +53,26 @@ def space(row: SpaceRow, moderators: list[UserRow], role: Role, accepting_input:
         epoch=row.epoch,
         my_role=role,
         accepting_input=accepting_input,
+        locked=None
+        if row.locked_at is None
+        else SpaceLock(
+            locked_at=row.locked_at,
+            locked_by=None
+            if row.locked_by is None
+            else UserRef(id=row.locked_by, display_name=row.locked_by_name or ""),
+            reason=row.lock_reason or "other",
+        ),
+        slow_mode_secs=row.slow_mode_secs,
+    )
+
+
+def question_accepting_comments(row: QuestionRow, now: datetime | None = None) -> bool:
+    """Open, and inside its opening times (the scheduler may not have caught up yet)."""
+    now = now or datetime.now(UTC)
+    return (
+        row.status == "open"
+        and (row.opens_at is None or row.opens_at <= now)
+        and (row.closes_at is None or now < row.closes_at)
     )
 
 
@@ -73,6 +95,12 @@ def question(row: QuestionRow) -> Question:
         created_at=row.created_at,
         updated_at=row.updated_at,
         comment_count=row.comment_count,
+        opens_at=row.opens_at,
+        closes_at=row.closes_at,
+        accepting_comments=question_accepting_comments(row),
+        closing_remark=row.closing_remark,
+        closing_remark_html=row.closing_remark_html,
+        slow_mode_secs=row.slow_mode_secs,
     )
 
 

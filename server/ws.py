@@ -25,6 +25,7 @@ from server.direct import RAW_SEND, DirectSocket, direct_socket
 from server.hub import Hub, Resync, Subscription
 from server.live import LiveConnection, space_for
 from server.outbound import Frame, Outbox
+from server.screens import screen_token_from, screen_viewer
 from server.services import Services
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,10 @@ async def _refusal(websocket: WebSocket, services: Services) -> Viewer | tuple[s
     ):
         return "origin_not_allowed", frames.CLOSE_ORIGIN_NOT_ALLOWED
     authorization = websocket.headers.get("authorization")
+    screen_token = screen_token_from(websocket.query_params.get("screen_token"), authorization)
+    if screen_token is not None:
+        screen = await screen_viewer(services.pool, screen_token)
+        return screen if screen is not None else ("unauthorized", frames.CLOSE_UNAUTHORIZED)
     if authorization:
         scheme, _, token = authorization.partition(" ")
         viewer = await viewer_for_token(services.pool, token.strip())

@@ -83,7 +83,9 @@ class SseClient:
         self._lines = response.aiter_lines()
         self.seen: list[dict[str, Any]] = []
 
-    async def receive(self, timeout: float = RECEIVE_TIMEOUT_SECS) -> dict[str, Any]:
+    async def receive(
+        self, *, skip_ephemeral: bool = True, timeout: float = RECEIVE_TIMEOUT_SECS
+    ) -> dict[str, Any]:
         fields: dict[str, str] = {}
         async with asyncio.timeout(timeout):
             async for line in self._lines:
@@ -94,12 +96,21 @@ class SseClient:
                         message["_event"] = fields.get("event")
                         if message.get("type") == "events":
                             self.seen.extend(message["events"])
-                        return message
+                        if not (skip_ephemeral and message.get("type") in EPHEMERAL):
+                            return message
                     fields = {}
                     continue
                 name, _, value = line.partition(":")
                 fields[name] = value.removeprefix(" ")
         raise EOFError("stream ended")
+
+    async def receive_type(self, type_: str, timeout: float = RECEIVE_TIMEOUT_SECS) -> dict[str, Any]:
+        """Skip messages until one of this type arrives."""
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self.receive(skip_ephemeral=type_ not in EPHEMERAL, timeout=timeout)
+                if message["type"] == type_:
+                    return message
 
     async def events_through(self, seq: int, timeout: float = RECEIVE_TIMEOUT_SECS) -> list[dict[str, Any]]:
         async with asyncio.timeout(timeout):

@@ -39,6 +39,16 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "SpotlightTarget": {"question_id": 1},
     "SpotlightEnqueue": {"question_id": 1},
     "SpotlightOrder": {"item_ids": []},
+    # Stewarding a space.
+    "LockBody": {"reason": "pause"},
+    "SlowModeBody": {"seconds": 30, "reason": "volume"},
+    "AnnouncementCreate": {"body": "Sample announcement"},
+    "RestrictionCreate": {"user_id": 1, "kind": "muted", "reason": "spam"},
+    "SuspensionCreate": {"reason": "spam"},
+    "InvitationCreate": {"label": "Sample"},
+    "InvitationAccept": {"token": "sample-token"},
+    "NoteCreate": {"target_type": "user", "target_id": 1, "body": "Sample note"},
+    "ScreenCreate": {"name": "Sample screen"},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [

@@ -448,9 +448,7 @@ async def test_heartbeat_reaches_unsubscribed_sockets_and_sse_streams(scene: Sce
         assert (await live.receive_type("heartbeat"))["spaces"] == {}
     async with sse_client(scene.api.http, SLUG) as stream:
         snapshot = await stream.receive()
-        heartbeat = await stream.receive()
-        while heartbeat["type"] != "heartbeat":
-            heartbeat = await stream.receive()
+        heartbeat = await stream.receive_type("heartbeat")
         assert heartbeat["_event"] == "heartbeat" and heartbeat["_id"] is None
         assert heartbeat["spaces"] == {SLUG: snapshot["seq"]}
 

@@ -9,6 +9,7 @@ from server import errors
 from server.auth import hash_password, new_token, token_hash, verify_password
 from server.models import LoginBody, ProfilePatch, RegisterBody
 from server.queries import Executor
+from server.queries import restrictions as restriction_queries
 from server.queries import users as user_queries
 from server.queries.users import UserRow
 from server.services import Services
@@ -107,6 +108,8 @@ async def login(services: Services, body: LoginBody, address: str) -> tuple[str,
             await user_queries.insert_login_failure(conn, account_key)
             await user_queries.insert_login_failure(conn, address_key)
         raise errors.InvalidCredentials()
+    if await restriction_queries.is_suspended(pool, user.id):
+        raise errors.AccountSuspended()
     async with pool.acquire() as conn, conn.transaction():
         await user_queries.delete_login_failures(conn, account_key)
         token = await start_session(services, conn, user)

@@ -1,6 +1,6 @@
 """Posting, editing and deleting comments, and supporting them."""
 
-from server import access, errors, views
+from server import access, errors, guards, views
 from server.actions import spotlight as spotlight_actions
 from server.auth import Viewer
 from server.events import Event, payload, record_event
@@ -62,8 +62,7 @@ async def post_comment(
         assert viewer.user is not None
         space = await space_queries.lock_space(conn, space.id)
         access.check_accepting_input(space)
-        if question.status != "open":
-            raise errors.QuestionClosed()
+        await guards.check_may_comment(conn, viewer, space, question)
         lang = body.lang or viewer.user.language
         if lang not in space.languages:
             raise errors.UnsupportedLanguage(details={"accepted": space.languages})
@@ -128,6 +127,7 @@ async def edit_comment(
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await _own_comment(conn, viewer, comment_id)
         access.check_accepting_input(space)
+        await guards.check_may_write(conn, viewer, space)
         if comment.status in ("hidden", "rejected"):
             raise errors.Forbidden("A comment removed by a moderator cannot be edited.")
         question = await question_queries.get_question(conn, comment.question_id)
@@ -158,6 +158,7 @@ async def delete_comment(services: Services, viewer: Viewer, comment_id: int) ->
     """
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await _own_comment(conn, viewer, comment_id)
+        await guards.check_may_write(conn, viewer, space, withdrawing=True)
         await comment_queries.mark_comment_deleted(conn, comment.id)
         await comment_queries.delete_revisions(conn, comment.id)
         await comment_queries.replace_mentions(conn, comment.id, [])

@@ -1,6 +1,16 @@
-"""Posting, editing, moving, closing and reopening questions."""
+"""Posting, editing, moving, scheduling, closing and reopening questions.
 
-from server import access, errors, views
+What moderators do to questions is moderation: each change records one audit
+entry, carried in its event's moderators payload. The scheduler opens and
+closes questions at their times (server/actions/schedule.py) through
+`question_event` too, with no actor.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from server import access, errors, guards, views
+from server.audit import record_audit
 from server.auth import Viewer
 from server.events import Event, payload, record_event
 from server.models import QuestionCreate, QuestionPatch
@@ -12,10 +22,32 @@ from server.queries.spaces import SpaceRow
 from server.render import render_document
 from server.services import Services
 
+# The audit log's name for what each event records.
+AUDIT_ACTIONS = {
+    "question.created": "question.post",
+    "question.updated": "question.edit",
+    "question.moved": "question.move",
+    "question.scheduled": "question.schedule",
+    "question.opened": "question.open",
+    "question.closed": "question.close",
+    "question.reopened": "question.reopen",
+    "question.slow_mode_changed": "question.slow_mode",
+}
 
-async def _question_event(
-    db: Executor, space: SpaceRow, question_id: int, type_: str
+
+async def question_event(
+    db: Executor,
+    space: SpaceRow,
+    question_id: int,
+    type_: str,
+    *,
+    audit: bool = False,
+    actor: Viewer | None = None,
+    reason: str | None = None,
+    note: str = "",
+    details: dict[str, Any] | None = None,
 ) -> tuple[QuestionRow, Event]:
+    """Record the question's event; with `audit`, its audit entry too (actor None: Roundtable)."""
     row = await question_queries.get_question(db, question_id)
     assert row is not None
     data = payload(question=views.question(row))
@@ -24,22 +56,55 @@ async def _question_event(
         data["order"] = [
             q.id for q in await question_queries.list_questions(db, space.id) if q.kind == "discussion"
         ]
+    moderators = data
+    if audit:
+        entry = await record_audit(
+            db,
+            space.id,
+            actor,
+            AUDIT_ACTIONS[type_],
+            "question",
+            row.id,
+            reason=reason,
+            note=note,
+            details=details,
+        )
+        moderators = data | {"audit": entry.model_dump(mode="json")}
     event = await record_event(
-        db, space.id, type_, public=None if space.status == "draft" else data, moderators=data
+        db, space.id, type_, public=None if space.status == "draft" else data, moderators=moderators
     )
     return row, event
+
+
+def _check_times(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> None:
+    """Times a moderator sets lie ahead; to open or close now, they send a status."""
+    for name, value in (("opens_at", opens_at), ("closes_at", closes_at)):
+        if value is not None and value <= now:
+            raise errors.InvalidBody(
+                f"{name} must be in the future; to open or close a question now, send its status.",
+                details=[{"loc": [name], "msg": "must be in the future"}],
+            )
 
 
 async def post_question(
     services: Services, viewer: Viewer, slug: str, body: QuestionCreate
 ) -> tuple[QuestionRow, Event]:
-    """Moderators post numbered discussion questions; participants, where the space
-    allows it, pose their own (unnumbered) ones."""
+    """Moderators post numbered discussion questions, open now or at `opens_at`;
+    participants, where the space allows it, pose their own (unnumbered) ones."""
+    now = datetime.now(UTC)
     async with services.pool.acquire() as conn, conn.transaction():
         space, role = await access.visible_space(conn, viewer, slug)
         author_id = access.require_user(viewer)
+        steward = access.is_steward(role)
+        if not steward and (body.opens_at or body.closes_at):
+            raise errors.Forbidden("Only moderators schedule questions.")
+        _check_times(body.opens_at, body.closes_at, now)
+        if body.opens_at and body.closes_at and body.closes_at <= body.opens_at:
+            raise errors.InvalidBody("closes_at must be after opens_at.")
         space = await space_queries.lock_space(conn, space.id)
-        if access.is_steward(role):
+        if steward:
+            await guards.check_may_write(conn, viewer, space)
+            guards.check_steward_may_post(space, now)
             kind = "discussion"
             count = await question_queries.count_discussion_questions(conn, space.id)
             position = count + 1 if body.position is None else body.position
@@ -62,68 +127,144 @@ async def post_question(
             body=body.body,
             body_html=render_document(body.body),
             author_id=author_id,
+            status="scheduled" if body.opens_at else "open",
+            opens_at=body.opens_at,
+            closes_at=body.closes_at,
         )
-        row, event = await _question_event(conn, space, question_id, "question.created")
+        row, event = await question_event(
+            conn,
+            space,
+            question_id,
+            "question.created",
+            audit=steward,
+            actor=viewer,
+            details={
+                "position": position,
+                "opens_at": _iso(body.opens_at),
+                "closes_at": _iso(body.closes_at),
+            },
+        )
     await services.publish(event)
     return row, event
 
 
-def _event_type(before: QuestionRow, after_status: str, moved: bool) -> str:
-    if before.status != after_status:
-        return "question.closed" if after_status == "closed" else "question.reopened"
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _event_type(before: str, after: str, moved: bool) -> str:
+    if before != after:
+        if after == "scheduled":
+            return "question.scheduled"
+        if after == "closed":
+            return "question.closed"
+        return "question.opened" if before == "scheduled" else "question.reopened"
     return "question.moved" if moved else "question.updated"
+
+
+def _schedule(
+    question: QuestionRow, body: QuestionPatch, sent: set[str], now: datetime
+) -> tuple[str, datetime | None, datetime | None]:
+    """The question's status, opens_at and closes_at after this change."""
+    if "status" in sent and "opens_at" in sent:
+        raise errors.InvalidBody("Send either status (now) or opens_at (later), not both.")
+    _check_times(
+        body.opens_at if "opens_at" in sent else None, body.closes_at if "closes_at" in sent else None, now
+    )
+    opens_at = body.opens_at if "opens_at" in sent else question.opens_at
+    closes_at = body.closes_at if "closes_at" in sent else question.closes_at
+    status = question.status
+    if body.status == "open":
+        status = "open"
+        if opens_at is not None and opens_at > now:
+            opens_at = None  # opened now, not at the time it was scheduled for
+        if closes_at is not None and closes_at <= now:
+            closes_at = None  # reopened after its closing time: no longer due to close
+    elif body.status == "closed":
+        status = "closed"
+        if question.status == "scheduled":
+            opens_at = None
+    elif "opens_at" in sent:
+        # A future opening schedules the question (a closed one reopens then);
+        # clearing it opens a scheduled question now.
+        if opens_at is not None:
+            status = "scheduled"
+        elif question.status == "scheduled":
+            status = "open"
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise errors.InvalidBody("closes_at must be after opens_at.")
+    return status, opens_at, closes_at
+
+
+async def _move(db: Executor, space: SpaceRow, question: QuestionRow, position: int | None) -> int | None:
+    """Make room for the question at `position` (None: where it is); return its position."""
+    if position is None or position == question.position:
+        return question.position
+    assert question.position is not None
+    count = await question_queries.count_discussion_questions(db, space.id)
+    if position > count:
+        raise errors.InvalidPosition(details={"max": count})
+    if position < question.position:
+        await question_queries.shift_positions(db, space.id, position, question.position - 1, 1)
+    else:
+        await question_queries.shift_positions(db, space.id, question.position + 1, position, -1)
+    return position
 
 
 async def update_question(
     services: Services, viewer: Viewer, question_id: int, body: QuestionPatch
 ) -> tuple[QuestionRow, Event | None]:
     """Stewards change anything; a participant may edit the title and body of their own."""
-    sent = body.model_fields_set
-    for field in sent:
+    sent = set(body.model_fields_set)
+    for field in sent - {"opens_at", "closes_at"}:
         if getattr(body, field) is None:
             raise errors.InvalidBody(f"{field} cannot be null.", details=[{"loc": [field]}])
+    now = datetime.now(UTC)
     async with services.pool.acquire() as conn, conn.transaction():
         question = await question_queries.get_question(conn, question_id)
         if question is None:
             raise errors.QuestionNotFound()
         space, role = await access.visible_space_by_id(conn, viewer, question.space_id)
         access.require_user(viewer)
-        if not access.is_steward(role):
+        steward = access.is_steward(role)
+        if not steward:
             if question.author_id != viewer.user_id or question.kind != "participant":
                 raise errors.Forbidden("Only this space's moderators may change this question.")
-            if sent & {"position", "status"}:
-                raise errors.Forbidden("Only moderators move, close or reopen questions.")
+            if sent & {"position", "status", "opens_at", "closes_at", "closing_remark"}:
+                raise errors.Forbidden("Only moderators move, schedule, close or reopen questions.")
             access.check_accepting_input(space)
         if "position" in sent and question.kind != "discussion":
             raise errors.InvalidPosition("Only discussion questions are numbered.")
         space = await space_queries.lock_space(conn, space.id)
+        await guards.check_may_write(conn, viewer, space)
         # Re-read under the space lock: a concurrent move may have shifted it.
         question = await question_queries.get_question(conn, question_id)
         assert question is not None
-        position = question.position
-        if body.position is not None and body.position != question.position:
-            assert question.position is not None
-            count = await question_queries.count_discussion_questions(conn, space.id)
-            if body.position > count:
-                raise errors.InvalidPosition(details={"max": count})
-            if body.position < question.position:
-                await question_queries.shift_positions(
-                    conn, space.id, body.position, question.position - 1, 1
-                )
-            else:
-                await question_queries.shift_positions(
-                    conn, space.id, question.position + 1, body.position, -1
-                )
-            position = body.position
+        position = await _move(conn, space, question, body.position)
         title = body.title if body.title is not None else question.title
         text = body.body if body.body is not None else question.body
-        status = body.status or question.status
-        if (title, text, position, status) == (
-            question.title,
-            question.body,
-            question.position,
-            question.status,
-        ):
+        remark = body.closing_remark if body.closing_remark is not None else question.closing_remark
+        status, opens_at, closes_at = _schedule(question, body, sent, now)
+        before = {
+            "title": question.title,
+            "body": question.body,
+            "position": question.position,
+            "status": question.status,
+            "opens_at": question.opens_at,
+            "closes_at": question.closes_at,
+            "closing_remark": question.closing_remark,
+        }
+        after = {
+            "title": title,
+            "body": text,
+            "position": position,
+            "status": status,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "closing_remark": remark,
+        }
+        changed = [name for name in before if before[name] != after[name]]
+        if not changed:
             return question, None
         await question_queries.update_question(
             conn,
@@ -133,9 +274,27 @@ async def update_question(
             body_html=render_document(text),
             position=position,
             status=status,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            closing_remark=remark,
+            closing_remark_html=render_document(remark),
         )
-        row, event = await _question_event(
-            conn, space, question.id, _event_type(question, status, position != question.position)
+        details: dict[str, Any] = {"changed": changed}
+        for name in ("position", "status", "opens_at", "closes_at"):
+            if name in changed:
+                old, new = before[name], after[name]
+                details[name] = {
+                    "from": old.isoformat() if isinstance(old, datetime) else old,
+                    "to": new.isoformat() if isinstance(new, datetime) else new,
+                }
+        row, event = await question_event(
+            conn,
+            space,
+            question.id,
+            _event_type(question.status, status, position != question.position),
+            audit=steward,
+            actor=viewer,
+            details=details,
         )
     await services.publish(event)
     return row, event

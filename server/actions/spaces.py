@@ -4,6 +4,7 @@ from dataclasses import replace
 from typing import Any
 
 from server import access, errors, views
+from server.actions.invitations import participant_event
 from server.audit import record_audit
 from server.auth import Viewer
 from server.events import Event, payload, record_event
@@ -119,24 +120,28 @@ async def _member_change(
             raise errors.UserNotFound()
         space = await space_queries.lock_space(conn, space.id)
         if not moderators:
-            if add:
-                await space_queries.insert_participant(conn, space.id, user.id)
-            else:
-                await space_queries.delete_participant(conn, space.id, user.id)
-            return user, None
-        changed = await (
-            space_queries.insert_moderator(conn, space.id, user.id)
-            if add
-            else space_queries.delete_moderator(conn, space.id, user.id)
-        )
-        if not changed:
-            return user, None
-        event = await _space_event(
-            conn,
-            space,
-            "space.moderator_added" if add else "space.moderator_removed",
-            user=views.user_summary(user).model_dump(mode="json"),
-        )
+            changed = await (
+                space_queries.insert_participant(conn, space.id, user.id)
+                if add
+                else space_queries.delete_participant(conn, space.id, user.id)
+            )
+            if not changed:
+                return user, None
+            event = await participant_event(conn, space, viewer, user, invited=add)
+        else:
+            changed = await (
+                space_queries.insert_moderator(conn, space.id, user.id)
+                if add
+                else space_queries.delete_moderator(conn, space.id, user.id)
+            )
+            if not changed:
+                return user, None
+            event = await _space_event(
+                conn,
+                space,
+                "space.moderator_added" if add else "space.moderator_removed",
+                user=views.user_summary(user).model_dump(mode="json"),
+            )
     await services.publish(event)
     return user, event
 

@@ -11,6 +11,7 @@ from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
+from server.steward_views import my_restriction
 
 
 def register_routes(api: Api) -> None:
@@ -109,8 +110,10 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
 
 async def get_space(request: Request, _: None) -> Space:
     pool = services(request).pool
-    row, role = await access.visible_space(pool, await viewer(request), request.path_params["slug"])
-    return await space_view(pool, row, role)
+    who = await viewer(request)
+    row, role = await access.visible_space(pool, who, request.path_params["slug"])
+    view = await space_view(pool, row, role)
+    return view.model_copy(update={"my_restriction": await my_restriction(pool, who, row)})
 
 
 async def _written(request: Request, row: SpaceRow, event_seq: int | None) -> SpaceWrite:

@@ -13,7 +13,7 @@ AUDIT_COLUMNS = """a.id, a.space_id, a.actor_id, u.display_name AS actor_name, a
 @dataclass(frozen=True, slots=True)
 class AuditRow:
     id: int
-    space_id: int
+    space_id: int | None
     actor_id: int | None
     actor_name: str | None
     action: str
@@ -28,7 +28,7 @@ class AuditRow:
 async def insert_audit(
     db: Executor,
     *,
-    space_id: int,
+    space_id: int | None,
     actor_id: int | None,
     action: str,
     target_type: str,
@@ -55,3 +55,46 @@ async def insert_audit(
         details,
     )
     return AuditRow(**dict(record))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which entries to read; None means any."""
+
+    action: str | None = None
+    actor_id: int | None = None
+    target_type: str | None = None
+    target_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def list_audit(
+    db: Executor, space_id: int | None, where: AuditFilter, *, before_id: int | None, limit: int | None
+) -> list[AuditRow]:
+    """A space's entries (site-wide ones when `space_id` is None), newest first, before `before_id`."""
+    # Spelled out for each case so that PostgreSQL can use the matching index.
+    scope = "a.space_id = $1" if space_id is not None else "a.space_id IS NULL AND $1::bigint IS NULL"
+    rows = await db.fetch(
+        f"""SELECT {AUDIT_COLUMNS} FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+            WHERE {scope}
+              AND ($2::text IS NULL OR a.action = $2)
+              AND ($3::bigint IS NULL OR a.actor_id = $3)
+              AND ($4::text IS NULL OR a.target_type = $4)
+              AND ($5::bigint IS NULL OR a.target_id = $5)
+              AND ($6::timestamptz IS NULL OR a.at >= $6)
+              AND ($7::timestamptz IS NULL OR a.at < $7)
+              AND ($8::bigint IS NULL OR a.id < $8)
+            ORDER BY a.id DESC
+            LIMIT $9""",
+        space_id,
+        where.action,
+        where.actor_id,
+        where.target_type,
+        where.target_id,
+        where.since,
+        where.until,
+        before_id,
+        limit,
+    )
+    return [AuditRow(**dict(r)) for r in rows]

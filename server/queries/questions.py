@@ -13,7 +13,8 @@ QUESTION_VIEW = """
            u.id AS author_id, u.display_name AS author_name, u.handle AS author_handle,
            u.affiliation AS author_affiliation,
            (SELECT count(*) FROM comments c
-             WHERE c.question_id = q.id AND c.status = 'published') AS comment_count
+             WHERE c.question_id = q.id AND c.status = 'published') AS comment_count,
+           q.opens_at, q.closes_at, q.closing_remark, q.closing_remark_html, q.slow_mode_secs
     FROM questions q JOIN spaces s ON s.id = q.space_id JOIN users u ON u.id = q.author_id
 """
 
@@ -36,6 +37,11 @@ class QuestionRow:
     author_handle: str
     author_affiliation: str | None
     comment_count: int
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    closing_remark: str = ""
+    closing_remark_html: str = ""
+    slow_mode_secs: int | None = None
 
 
 async def get_question(db: Executor, question_id: int) -> QuestionRow | None:
@@ -78,10 +84,14 @@ async def insert_question(
     body: str,
     body_html: str,
     author_id: int,
+    status: str = "open",
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
 ) -> int:
     question_id: int = await db.fetchval(
-        """INSERT INTO questions (space_id, kind, position, title, body, body_html, author_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
+        """INSERT INTO questions
+               (space_id, kind, position, title, body, body_html, author_id, status, opens_at, closes_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""",
         space_id,
         kind,
         position,
@@ -89,6 +99,9 @@ async def insert_question(
         body,
         body_html,
         author_id,
+        status,
+        opens_at,
+        closes_at,
     )
     return question_id
 
@@ -102,10 +115,15 @@ async def update_question(
     body_html: str,
     position: int | None,
     status: str,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    closing_remark: str = "",
+    closing_remark_html: str = "",
 ) -> None:
     await db.execute(
         """UPDATE questions SET title = $2, body = $3, body_html = $4, position = $5,
-                                status = $6, updated_at = now()
+                                status = $6, opens_at = $7, closes_at = $8, closing_remark = $9,
+                                closing_remark_html = $10, updated_at = now()
            WHERE id = $1""",
         question_id,
         title,
@@ -113,4 +131,75 @@ async def update_question(
         body_html,
         position,
         status,
+        opens_at,
+        closes_at,
+        closing_remark,
+        closing_remark_html,
+    )
+
+
+# ---- Schedules and slow mode (stewarding) -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionWindow:
+    """What decides whether a question takes a comment now, read under the space's lock."""
+
+    id: int
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    slow_mode_secs: int | None
+
+
+async def get_question_window(db: Executor, question_id: int) -> QuestionWindow | None:
+    return build(
+        QuestionWindow,
+        await db.fetchrow(
+            "SELECT id, status, opens_at, closes_at, slow_mode_secs FROM questions WHERE id = $1",
+            question_id,
+        ),
+    )
+
+
+async def set_question_slow_mode(db: Executor, question_id: int, secs: int | None) -> None:
+    await db.execute("UPDATE questions SET slow_mode_secs = $2 WHERE id = $1", question_id, secs)
+
+
+# A question is due when it is scheduled and its opening time has come, or
+# open and its closing time has come.
+DUE = """((q.status = 'scheduled' AND q.opens_at <= now())
+          OR (q.status = 'open' AND q.closes_at <= now()))"""
+
+
+async def claim_space_with_due_questions(db: Executor) -> int | None:
+    """Lock one space that has due questions, skipping spaces another transaction holds.
+
+    Locking the space (not the question) first keeps the lock order of every
+    other writer, so the scheduler never deadlocks with them; SKIP LOCKED lets
+    several processes share the work, and whoever holds a space's lock is the
+    only one to apply its transitions.
+    """
+    space_id: int | None = await db.fetchval(
+        f"""SELECT s.id FROM spaces s
+            WHERE s.id IN (SELECT q.space_id FROM questions q WHERE {DUE})
+            ORDER BY s.id LIMIT 1
+            FOR UPDATE OF s SKIP LOCKED"""
+    )
+    return space_id
+
+
+async def list_due_questions(db: Executor, space_id: int) -> list[QuestionWindow]:
+    """The space's due questions; call holding the space's lock, so the answer is current."""
+    rows = await db.fetch(
+        f"""SELECT q.id, q.status, q.opens_at, q.closes_at, q.slow_mode_secs FROM questions q
+            WHERE q.space_id = $1 AND {DUE} ORDER BY q.id FOR UPDATE""",
+        space_id,
+    )
+    return [QuestionWindow(**dict(r)) for r in rows]
+
+
+async def set_question_status(db: Executor, question_id: int, status: str) -> None:
+    await db.execute(
+        "UPDATE questions SET status = $2, updated_at = now() WHERE id = $1", question_id, status
     )

@@ -10,6 +10,9 @@ from server.queries.users import UserRow
 SPACE_COLUMNS = (
     "id, slug, title, intro, intro_html, languages, status, contact, disclaimer, posting, "
     "moderation, allow_participant_questions, opens_at, closes_at, created_at, event_seq, epoch"
+    # Stewarding: the lock (who, why) and slow mode.
+    ", locked_at, locked_by, (SELECT u.display_name FROM users u WHERE u.id = locked_by) AS locked_by_name"
+    ", lock_reason, slow_mode_secs"
 )
 # Columns a PATCH may change; anything else is never interpolated into SQL.
 EDITABLE_COLUMNS = frozenset(
@@ -49,6 +52,11 @@ class SpaceRow:
     created_at: datetime
     event_seq: int
     epoch: str
+    locked_at: datetime | None = None
+    locked_by: int | None = None
+    locked_by_name: str | None = None
+    lock_reason: str | None = None
+    slow_mode_secs: int | None = None
 
 
 async def insert_space(db: Executor, slug: str, fields: dict[str, Any]) -> SpaceRow | None:

@@ -134,7 +134,8 @@ async def get_session_user(db: Executor, token_hash: bytes) -> UserRow | None:
     record = await db.fetchrow(
         f"""SELECT {", ".join("u." + c.strip() for c in USER_COLUMNS.split(","))}
             FROM sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.token_hash = $1 AND s.expires_at > now()""",
+            WHERE s.token_hash = $1 AND s.expires_at > now()
+              AND NOT EXISTS (SELECT 1 FROM account_suspensions x WHERE x.user_id = u.id)""",
         token_hash,
     )
     return build(UserRow, record)

@@ -1,0 +1,134 @@
+"""Reading the audit log: a space's (its moderators, admins) and the site-wide one (admins).
+
+Newest first, filtered, a page at a time, or whole as a CSV or JSON file. The
+log is append-only: there is no endpoint to change or remove an entry, and the
+database refuses to (schema.sql).
+"""
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import access, audit, errors
+from server.api.routing import Api, parse_query, services, viewer
+from server.models import AuditEntry
+from server.queries import audit as audit_queries
+from server.steward_models import AuditPage, AuditQuery
+
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "action",
+    "actor_id",
+    "actor_name",
+    "target_type",
+    "target_id",
+    "reason",
+    "note",
+    "details",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (OWASP "CSV injection"); a leading quote makes it text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "GET",
+        "/spaces/{slug}/audit",
+        summary="The space's audit log, newest first; ?format=csv or json to download it",
+        tag="audit",
+        query=AuditQuery,
+        response=AuditPage,
+        auth="moderator",
+        raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
+    )(space_audit)
+    api.route(
+        "GET",
+        "/audit",
+        summary="The site-wide audit log (account suspensions), newest first (admins)",
+        tag="audit",
+        query=AuditQuery,
+        response=AuditPage,
+        auth="admin",
+        raises=(errors.InvalidCursor, errors.InvalidQuery),
+    )(site_audit)
+
+
+async def space_audit(request: Request, _: None) -> Response | AuditPage:
+    query = parse_query(request, AuditQuery)
+    pool = services(request).pool
+    space, role = await access.visible_space(pool, await viewer(request), request.path_params["slug"])
+    access.require_moderator(role)
+    return await _answer(request, query, space.id, space.slug)
+
+
+async def site_audit(request: Request, _: None) -> Response | AuditPage:
+    query = parse_query(request, AuditQuery)
+    access.require_admin(await viewer(request))
+    return await _answer(request, query, None, "site")
+
+
+async def _answer(
+    request: Request, query: AuditQuery, space_id: int | None, name: str
+) -> Response | AuditPage:
+    where = audit_queries.AuditFilter(
+        action=query.action,
+        actor_id=query.actor_id,
+        target_type=query.target_type,
+        target_id=query.target_id,
+        since=query.since,
+        until=query.until,
+    )
+    before = _decode_cursor(query.cursor) if query.cursor else None
+    pool = services(request).pool
+    if query.format != "page":
+        rows = await audit_queries.list_audit(pool, space_id, where, before_id=before, limit=None)
+        entries = [audit.entry(r) for r in rows]
+        return _download(entries, query.format, name)
+    rows = await audit_queries.list_audit(pool, space_id, where, before_id=before, limit=query.limit + 1)
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return AuditPage(
+        items=[audit.entry(r) for r in rows], next_cursor=str(rows[-1].id) if more and rows else None
+    )
+
+
+def _decode_cursor(cursor: str) -> int:
+    if not (cursor.isascii() and cursor.isdigit()) or not 1 <= int(cursor) < 2**63:
+        raise errors.InvalidCursor()
+    return int(cursor)
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _download(entries: list[AuditEntry], format_: str, name: str) -> Response:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    filename = f"roundtable-audit-{name}-{stamp}.{format_}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+    if format_ == "json":
+        content = orjson.dumps(
+            {
+                "log": name,
+                "exported_at": datetime.now(UTC),
+                "items": [e.model_dump(mode="json") for e in entries],
+            }
+        )
+        return Response(content, media_type="application/json", headers=headers)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        row = e.model_dump(mode="json")
+        row["details"] = orjson.dumps(row["details"]).decode()
+        writer.writerow([safe_cell(row[column]) for column in CSV_COLUMNS])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,274 @@
+"""Participants: mutes and bans, account suspensions, invitation links, moderator notes."""
+
+from starlette.requests import Request
+
+from server import errors, views
+from server.actions import invitations as invitation_actions
+from server.actions import notes as note_actions
+from server.actions import restrictions as restriction_actions
+from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.steward_models import (
+    InvitationAccept,
+    InvitationAccepted,
+    InvitationCreate,
+    InvitationCreated,
+    InvitationList,
+    InvitationWrite,
+    NoteCreate,
+    NoteList,
+    NoteListQuery,
+    NoteWrite,
+    RestrictionCreate,
+    RestrictionList,
+    RestrictionWrite,
+    Suspension,
+    SuspensionCreate,
+)
+from server.steward_views import invitation, note, restriction
+
+STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "GET",
+        "/spaces/{slug}/restrictions",
+        summary="Mutes and bans in force in the space",
+        tag="participants",
+        response=RestrictionList,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(list_restrictions)
+    api.route(
+        "POST",
+        "/spaces/{slug}/restrictions",
+        summary="Mute or ban a person in the space (replaces a restriction in force)",
+        tag="participants",
+        body=RestrictionCreate,
+        response=RestrictionWrite,
+        status=201,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.CannotRestrictSteward),
+    )(restrict)
+    api.route(
+        "DELETE",
+        "/spaces/{slug}/restrictions/{user_id:int}",
+        summary="Lift a person's mute or ban",
+        tag="participants",
+        response=RestrictionWrite,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.RestrictionNotFound),
+    )(lift_restriction)
+    api.route(
+        "POST",
+        "/users/{user_id:int}/suspension",
+        summary="Suspend an account site-wide (admins)",
+        tag="participants",
+        body=SuspensionCreate,
+        response=Suspension,
+        status=201,
+        auth="admin",
+        raises=(errors.UserNotFound, errors.CannotRestrictSteward),
+    )(suspend_account)
+    api.route(
+        "DELETE",
+        "/users/{user_id:int}/suspension",
+        summary="Lift an account's suspension (admins)",
+        tag="participants",
+        response=Suspension,
+        auth="admin",
+        raises=(errors.UserNotFound, errors.RestrictionNotFound),
+    )(unsuspend_account)
+    api.route(
+        "GET",
+        "/spaces/{slug}/invitations",
+        summary="The space's invitation links, newest first",
+        tag="participants",
+        response=InvitationList,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(list_invitations)
+    api.route(
+        "POST",
+        "/spaces/{slug}/invitations",
+        summary="Create an invitation link (its token is shown once)",
+        tag="participants",
+        body=InvitationCreate,
+        response=InvitationCreated,
+        status=201,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(create_invitation)
+    api.route(
+        "DELETE",
+        "/spaces/{slug}/invitations/{id:int}",
+        summary="Revoke an invitation link",
+        tag="participants",
+        response=InvitationWrite,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.InvitationNotFound),
+    )(revoke_invitation)
+    api.route(
+        "POST",
+        "/invitations/accept",
+        summary="Accept an invitation link: become an invited participant of its space",
+        tag="participants",
+        body=InvitationAccept,
+        response=InvitationAccepted,
+        auth="user",
+        raises=(
+            errors.InvitationNotFound,
+            errors.InvitationRevoked,
+            errors.InvitationExpired,
+            errors.InvitationUsedUp,
+            errors.SpaceLocked,
+            errors.Banned,
+        ),
+    )(accept_invitation)
+    api.route(
+        "GET",
+        "/spaces/{slug}/notes",
+        summary="Moderators' notes, on one comment or person or all",
+        tag="participants",
+        query=NoteListQuery,
+        response=NoteList,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(list_notes)
+    api.route(
+        "POST",
+        "/spaces/{slug}/notes",
+        summary="Write a note for the other moderators on a comment or a person",
+        tag="participants",
+        body=NoteCreate,
+        response=NoteWrite,
+        status=201,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.NoteTargetNotFound),
+    )(create_note)
+    api.route(
+        "DELETE",
+        "/spaces/{slug}/notes/{id:int}",
+        summary="Delete a moderators' note",
+        tag="participants",
+        response=NoteWrite,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.NoteNotFound),
+    )(delete_note)
+
+
+async def list_restrictions(request: Request, _: None) -> RestrictionList:
+    space, rows = await restriction_actions.list_restrictions(
+        services(request), await viewer(request), request.path_params["slug"]
+    )
+    return RestrictionList(items=[restriction(row, space.slug, user) for row, user in rows])
+
+
+async def restrict(request: Request, body: RestrictionCreate) -> RestrictionWrite:
+    slug = request.path_params["slug"]
+    row, user, event = await restriction_actions.restrict(
+        services(request), await viewer(request), slug, body
+    )
+    return RestrictionWrite(**restriction(row, slug, user).model_dump(), event_seq=event.seq)
+
+
+async def lift_restriction(request: Request, _: None) -> RestrictionWrite:
+    slug = request.path_params["slug"]
+    user_id = path_id(request, "user_id", errors.UserNotFound)
+    row, user, event = await restriction_actions.lift_restriction(
+        services(request), await viewer(request), slug, user_id
+    )
+    return RestrictionWrite(**restriction(row, slug, user).model_dump(), event_seq=event.seq)
+
+
+async def suspend_account(request: Request, body: SuspensionCreate) -> Suspension:
+    user_id = path_id(request, "user_id", errors.UserNotFound)
+    row, user, revoked = await restriction_actions.suspend_account(
+        services(request), await viewer(request), user_id, body
+    )
+    return Suspension(
+        user=views.user_summary(user),
+        suspended=True,
+        reason=row.reason,
+        note=row.note,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        sessions_revoked=revoked,
+    )
+
+
+async def unsuspend_account(request: Request, _: None) -> Suspension:
+    user_id = path_id(request, "user_id", errors.UserNotFound)
+    row, user = await restriction_actions.unsuspend_account(services(request), await viewer(request), user_id)
+    return Suspension(
+        user=views.user_summary(user),
+        suspended=False,
+        reason=row.reason,
+        note=row.note,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        sessions_revoked=0,
+    )
+
+
+async def list_invitations(request: Request, _: None) -> InvitationList:
+    space, rows = await invitation_actions.list_invitations(
+        services(request), await viewer(request), request.path_params["slug"]
+    )
+    return InvitationList(items=[invitation(r, space.slug) for r in rows])
+
+
+async def create_invitation(request: Request, body: InvitationCreate) -> InvitationCreated:
+    slug = request.path_params["slug"]
+    row, token, event = await invitation_actions.create_invitation(
+        services(request), await viewer(request), slug, body
+    )
+    return InvitationCreated(**invitation(row, slug).model_dump(), token=token, event_seq=event.seq)
+
+
+async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
+    slug = request.path_params["slug"]
+    invitation_id = path_id(request, "id", errors.InvitationNotFound)
+    row, event = await invitation_actions.revoke_invitation(
+        services(request), await viewer(request), slug, invitation_id
+    )
+    return InvitationWrite(**invitation(row, slug).model_dump(), event_seq=event.seq if event else None)
+
+
+async def accept_invitation(request: Request, body: InvitationAccept) -> InvitationAccepted:
+    space, user, event = await invitation_actions.accept_invitation(
+        services(request), await viewer(request), body.token
+    )
+    return InvitationAccepted(
+        space=space.slug,
+        user=views.user_summary(user),
+        already_invited=event is None,
+        event_seq=event.seq if event else None,
+    )
+
+
+async def list_notes(request: Request, _: None) -> NoteList:
+    query = parse_query(request, NoteListQuery)
+    rows = await note_actions.list_notes(
+        services(request),
+        await viewer(request),
+        request.path_params["slug"],
+        query.target_type,
+        query.target_id,
+    )
+    return NoteList(items=[note(r) for r in rows])
+
+
+async def create_note(request: Request, body: NoteCreate) -> NoteWrite:
+    row, event = await note_actions.create_note(
+        services(request), await viewer(request), request.path_params["slug"], body
+    )
+    return NoteWrite(**note(row).model_dump(), event_seq=event.seq)
+
+
+async def delete_note(request: Request, _: None) -> NoteWrite:
+    note_id = path_id(request, "id", errors.NoteNotFound)
+    row, event = await note_actions.delete_note(
+        services(request), await viewer(request), request.path_params["slug"], note_id
+    )
+    return NoteWrite(**note(row).model_dump(), event_seq=event.seq)

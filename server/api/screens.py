@@ -1,0 +1,65 @@
+"""Screen tokens of a space: create (the token is shown once), list, revoke."""
+
+from starlette.requests import Request
+
+from server import errors
+from server.actions import screens as screen_actions
+from server.api.routing import Api, path_id, services, viewer
+from server.steward_models import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite
+from server.steward_views import screen
+
+STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "GET",
+        "/spaces/{slug}/screens",
+        summary="The space's screen tokens (without the tokens)",
+        tag="screens",
+        response=ScreenList,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(list_screens)
+    api.route(
+        "POST",
+        "/spaces/{slug}/screens",
+        summary="Create a screen token: read-only live access to the space, shown once",
+        tag="screens",
+        body=ScreenCreate,
+        response=ScreenCreated,
+        status=201,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(create_screen)
+    api.route(
+        "DELETE",
+        "/spaces/{slug}/screens/{id:int}",
+        summary="Revoke a screen token: its live connections close",
+        tag="screens",
+        response=ScreenWrite,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.ScreenNotFound),
+    )(revoke_screen)
+
+
+async def list_screens(request: Request, _: None) -> ScreenList:
+    space, rows = await screen_actions.list_screens(
+        services(request), await viewer(request), request.path_params["slug"]
+    )
+    return ScreenList(items=[screen(r, space.slug) for r in rows])
+
+
+async def create_screen(request: Request, body: ScreenCreate) -> ScreenCreated:
+    slug = request.path_params["slug"]
+    row, token, event = await screen_actions.create_screen(
+        services(request), await viewer(request), slug, body
+    )
+    return ScreenCreated(**screen(row, slug).model_dump(), token=token, event_seq=event.seq)
+
+
+async def revoke_screen(request: Request, _: None) -> ScreenWrite:
+    slug = request.path_params["slug"]
+    screen_id = path_id(request, "id", errors.ScreenNotFound)
+    row, event = await screen_actions.revoke_screen(services(request), await viewer(request), slug, screen_id)
+    return ScreenWrite(**screen(row, slug).model_dump(), event_seq=event.seq if event else None)

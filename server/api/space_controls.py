@@ -1,0 +1,149 @@
+"""The moderators' controls of a space: its lock, slow mode, announcements."""
+
+from starlette.requests import Request
+
+from server import access, errors, views
+from server.actions import space_controls as control_actions
+from server.api.routing import Api, path_id, services, viewer
+from server.api.spaces import space_view
+from server.events import Event
+from server.models import QuestionWrite, SpaceWrite
+from server.queries.spaces import SpaceRow
+from server.steward_models import (
+    AnnouncementCreate,
+    AnnouncementList,
+    AnnouncementWrite,
+    LockBody,
+    SlowModeBody,
+)
+from server.steward_views import announcement
+
+STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "POST",
+        "/spaces/{slug}/lock",
+        summary="Lock the space: read-only for all but its moderators",
+        tag="stewarding",
+        body=LockBody,
+        response=SpaceWrite,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(lock_space)
+    api.route(
+        "DELETE",
+        "/spaces/{slug}/lock",
+        summary="Unlock the space",
+        tag="stewarding",
+        response=SpaceWrite,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(unlock_space)
+    api.route(
+        "PUT",
+        "/spaces/{slug}/slow-mode",
+        summary="Set the space's slow mode (0 seconds: off)",
+        tag="stewarding",
+        body=SlowModeBody,
+        response=SpaceWrite,
+        auth="moderator",
+        raises=STEWARD_ERRORS,
+    )(set_space_slow_mode)
+    api.route(
+        "PUT",
+        "/questions/{id:int}/slow-mode",
+        summary="Set a question's slow mode (0 seconds: off)",
+        tag="stewarding",
+        body=SlowModeBody,
+        response=QuestionWrite,
+        auth="moderator",
+        raises=(errors.QuestionNotFound, errors.NotModerator),
+    )(set_question_slow_mode)
+    api.route(
+        "GET",
+        "/spaces/{slug}/announcements",
+        summary="The space's active announcements",
+        tag="stewarding",
+        response=AnnouncementList,
+        raises=(errors.SpaceNotFound,),
+    )(list_announcements)
+    api.route(
+        "POST",
+        "/spaces/{slug}/announcements",
+        summary="Announce something to everyone in the space",
+        tag="stewarding",
+        body=AnnouncementCreate,
+        response=AnnouncementWrite,
+        status=201,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.UnsupportedLanguage),
+    )(post_announcement)
+    api.route(
+        "DELETE",
+        "/spaces/{slug}/announcements/{id:int}",
+        summary="Dismiss an announcement, for everyone",
+        tag="stewarding",
+        response=AnnouncementWrite,
+        auth="moderator",
+        raises=(*STEWARD_ERRORS, errors.AnnouncementNotFound),
+    )(dismiss_announcement)
+
+
+async def _space_written(request: Request, result: tuple[SpaceRow, Event | None]) -> SpaceWrite:
+    row, event = result
+    pool = services(request).pool
+    view = await space_view(pool, row, await access.role_in(pool, await viewer(request), row))
+    return SpaceWrite(**view.model_dump(), event_seq=event.seq if event else None)
+
+
+async def lock_space(request: Request, body: LockBody) -> SpaceWrite:
+    result = await control_actions.lock_space(
+        services(request), await viewer(request), request.path_params["slug"], body
+    )
+    return await _space_written(request, result)
+
+
+async def unlock_space(request: Request, _: None) -> SpaceWrite:
+    result = await control_actions.unlock_space(
+        services(request), await viewer(request), request.path_params["slug"]
+    )
+    return await _space_written(request, result)
+
+
+async def set_space_slow_mode(request: Request, body: SlowModeBody) -> SpaceWrite:
+    result = await control_actions.set_space_slow_mode(
+        services(request), await viewer(request), request.path_params["slug"], body
+    )
+    return await _space_written(request, result)
+
+
+async def set_question_slow_mode(request: Request, body: SlowModeBody) -> QuestionWrite:
+    question_id = path_id(request, "id", errors.QuestionNotFound)
+    row, event = await control_actions.set_question_slow_mode(
+        services(request), await viewer(request), question_id, body
+    )
+    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq if event else None)
+
+
+async def list_announcements(request: Request, _: None) -> AnnouncementList:
+    rows = await control_actions.list_announcements(
+        services(request), await viewer(request), request.path_params["slug"]
+    )
+    return AnnouncementList(items=[announcement(r) for r in rows])
+
+
+async def post_announcement(request: Request, body: AnnouncementCreate) -> AnnouncementWrite:
+    row, event = await control_actions.post_announcement(
+        services(request), await viewer(request), request.path_params["slug"], body
+    )
+    return AnnouncementWrite(**announcement(row).model_dump(), event_seq=event.seq)
+
+
+async def dismiss_announcement(request: Request, _: None) -> AnnouncementWrite:
+    announcement_id = path_id(request, "id", errors.AnnouncementNotFound)
+    row, event = await control_actions.dismiss_announcement(
+        services(request), await viewer(request), request.path_params["slug"], announcement_id
+    )
+    return AnnouncementWrite(**announcement(row).model_dump(), event_seq=event.seq if event else None)

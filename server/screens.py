@@ -1,0 +1,95 @@
+"""Screen tokens at the live endpoints, and ending connections that lost their right.
+
+A screen (a display on a wall) connects with a token a moderator created:
+`/ws?screen_token=…`, `Authorization: Screen <token>`, or the SSE stream with
+`?screen_token=…`. It reads its own space's public stream and nothing else.
+A connection whose screen token is revoked, or whose user is suspended, is
+closed with 4001: at once on the process that made the change, and by every
+process's scheduler within its interval (server/scheduler.py).
+"""
+
+from server import frames
+from server.auth import ScreenGrant, Viewer, token_hash
+from server.live import LiveConnection
+from server.outbound import Frame
+from server.queries import Executor
+from server.queries import restrictions as restriction_queries
+from server.queries import screens as screen_queries
+from server.services import Services
+
+SCREEN_SCHEME = "screen"
+# Longer than any token this server gives out; a longer one is not worth a lookup.
+TOKEN_MAX_CHARS = 200
+
+
+def screen_token_from(query_value: str | None, authorization: str | None) -> str | None:
+    """The screen token a handshake carries, if it carries one (it may be empty: then invalid)."""
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == SCREEN_SCHEME:
+            return value.strip()
+    return query_value
+
+
+async def screen_viewer(db: Executor, token: str) -> Viewer | None:
+    """The read-only viewer of a live screen token; None if unknown or revoked."""
+    if not token or len(token) > TOKEN_MAX_CHARS:
+        return None
+    screen = await screen_queries.get_live_screen(db, token_hash(token))
+    if screen is None:
+        return None
+    return Viewer(user=None, screen=ScreenGrant(token_id=screen.id, space_id=screen.space_id))
+
+
+def _close(connection: LiveConnection) -> None:
+    connection.outbox.push(
+        Frame({"type": "error", "code": "unauthorized", "message": frames.ERROR_CODES["unauthorized"]})
+    )
+    connection.outbox.close(frames.CLOSE_UNAUTHORIZED, frames.CLOSE_CODES[frames.CLOSE_UNAUTHORIZED])
+
+
+def _live_connections(services: Services) -> list[LiveConnection]:
+    if services.hub is None:
+        return []
+    return [c for c in services.hub.connections() if isinstance(c, LiveConnection)]
+
+
+def close_screen_connections(services: Services, token_id: int) -> int:
+    """Close this process's connections that use the screen token; return how many."""
+    closing = [
+        c for c in _live_connections(services) if c.viewer.screen and c.viewer.screen.token_id == token_id
+    ]
+    for connection in closing:
+        _close(connection)
+    return len(closing)
+
+
+def close_user_connections(services: Services, user_id: int) -> int:
+    closing = [c for c in _live_connections(services) if c.viewer.user_id == user_id]
+    for connection in closing:
+        _close(connection)
+    return len(closing)
+
+
+async def close_lapsed_connections(services: Services) -> int:
+    """Close this process's connections of revoked screen tokens and suspended users.
+
+    The change that revoked or suspended closed those on its own process; this
+    finds the ones on every other process (and any a lost message missed).
+    """
+    connections = _live_connections(services)
+    screen_ids = {c.viewer.screen.token_id for c in connections if c.viewer.screen}
+    user_ids = {c.viewer.user_id for c in connections if c.viewer.user_id is not None}
+    if not screen_ids and not user_ids:
+        return 0
+    pool = services.pool
+    revoked = await screen_queries.list_revoked(pool, sorted(screen_ids)) if screen_ids else set()
+    suspended = await restriction_queries.list_suspended(pool, sorted(user_ids)) if user_ids else set()
+    closed = 0
+    for connection in connections:
+        screen = connection.viewer.screen
+        lapsed = (screen and screen.token_id in revoked) or connection.viewer.user_id in suspended
+        if lapsed and not connection.outbox.closed:
+            _close(connection)
+            closed += 1
+    return closed
