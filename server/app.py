@@ -8,13 +8,14 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from server import errors, sse
-from server.api import accounts, comments, questions, spaces
+from server.api import accounts, comments, questions, render, spaces
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
 from server.bus import Bus, LocalBus, RedisBus
@@ -23,6 +24,7 @@ from server.frames import CLOSE_GOING_AWAY
 from server.hub import Hub
 from server.models import Health, Readiness
 from server.presence import LocalPresence, PresenceStore, RedisPresence
+from server.security import SecurityHeaders
 from server.services import Services
 from server.settings import Settings
 from server.ws import websocket_endpoint
@@ -34,7 +36,7 @@ API_PREFIX = "/api/v1"
 
 def build_api() -> Api:
     api = Api(prefix=API_PREFIX)
-    for module in (accounts, spaces, questions, comments, sse):
+    for module in (accounts, spaces, questions, comments, render, sse):
         module.register_routes(api)
     return api
 
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
         exception_handlers={
             errors.AppError: app_error,
             HTTPException: http_error,

@@ -31,6 +31,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "QuestionPatch": {"title": "Renamed question"},
     "CommentCreate": {"body": "Sample comment"},
     "CommentPatch": {"body": "Edited comment"},
+    "RenderBody": {"body": "A *preview*"},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [
