@@ -7,7 +7,17 @@ BIN := $(VENV)/bin
 # same as today's; pyproject.toml keeps the bounded ranges.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint typecheck pytest bench bench-node clean lock
+# Browser tests drive Debian's chromium (never a browser downloaded by Playwright)
+# and check pages with axe-core, fetched from the npm registry at a pinned version
+# and verified against the registry's integrity hash (dist.integrity, sha512,
+# written here in hex).
+CHROMIUM := /usr/bin/chromium
+AXE_VERSION := 4.14.1
+AXE_SHA512 := 1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f8c22a0dab86ee6a6f64b8afbe804b214d36db85a2826965edfb3a0b9d546b5
+AXE_DIR := .cache/axe-core
+AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
+
+.PHONY: run test browser-deps lint typecheck pytest bench bench-node clean lock
 
 $(VENV)/.created:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Roundtable needs Python 3.11 or newer"; exit 1; }
@@ -25,10 +35,21 @@ $(VENV)/.test-deps: $(VENV)/.created pyproject.toml constraints.txt
 run: $(VENV)/.run-deps
 	$(BIN)/roundtable serve --demo
 
-test: $(VENV)/.test-deps
+test: $(VENV)/.test-deps browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+browser-deps: $(CHROMIUM) $(AXE_STAMP)
+
+# Only when missing; `make test` runs as root on CI and developer machines.
+$(CHROMIUM):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+$(AXE_STAMP):
+	rm -rf $(AXE_DIR)
+	$(PYTHON) tests/browser/fetch_axe.py $(AXE_VERSION) $(AXE_SHA512) $(AXE_DIR)
+	touch $@
 
 $(VENV)/.bench-deps: $(VENV)/.created pyproject.toml constraints.txt
 	$(PIP_INSTALL) -e '.[test,bench]'
@@ -51,4 +72,4 @@ lock: $(VENV)/.test-deps
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^roundtable' > constraints.txt
 
 clean:
-	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .data .cache .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -22,6 +23,7 @@ from server.api import (
     moderation,
     participants,
     questions,
+    render,
     screens,
     space_controls,
     spaces,
@@ -36,6 +38,7 @@ from server.hub import Hub
 from server.models import Health, Readiness
 from server.presence import LocalPresence, PresenceStore, RedisPresence
 from server.scheduler import Scheduler
+from server.security import SecurityHeaders
 from server.services import Services
 from server.settings import Settings
 from server.ws import LIVE_PATH, serve_live_socket
@@ -64,6 +67,7 @@ def build_api() -> Api:
         spaces,
         questions,
         comments,
+        render,
         moderation,
         spotlight,
         sse,
@@ -141,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = RoundtableApp(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
         exception_handlers={
             errors.AppError: app_error,
             HTTPException: http_error,

@@ -423,6 +423,19 @@ class RevisionList(Resource):
     items: list[Revision] = Field(description="Earlier versions, oldest first.")
 
 
+# ---- Preview --------------------------------------------------------------
+
+
+class RenderBody(Body):
+    body: Annotated[str, StringConstraints(max_length=COMMENT_MAX_CHARS)] = Field(
+        description="A comment's Markdown source, as it would be posted."
+    )
+
+
+class Rendered(Resource):
+    html: str = Field(description="The sanitised HTML the comment would get, mentions included.")
+
+
 class Query(BaseModel):
     """Query parameters: unknown ones are errors; numbers arrive as text, so types are coerced."""
 

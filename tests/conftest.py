@@ -16,9 +16,8 @@ import pytest
 from server.db import apply_schema
 from server.embedded import database_url_for, ensure_database, start_postgres
 from server.settings import Settings
-from tests.helpers import Api, RunningServer, start_server
+from tests.helpers import TEMPLATE_DB, Api, RunningServer, fresh_database, start_server
 
-TEMPLATE_DB = "roundtable_test_template"
 _counter = itertools.count()
 
 
@@ -55,18 +54,8 @@ def template_url(postgres_server_url: str) -> str:
 @pytest.fixture
 async def database_url(postgres_server_url: str, template_url: str) -> AsyncIterator[str]:
     """A fresh database with the schema applied, dropped after the test."""
-    name = f"roundtable_test_{os.getpid()}_{next(_counter)}"
-    conn = await asyncpg.connect(postgres_server_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
-    finally:
-        await conn.close()
-    yield database_url_for(postgres_server_url, name)
-    conn = await asyncpg.connect(postgres_server_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    async with fresh_database(postgres_server_url, TEMPLATE_DB) as url:
+        yield url
 
 
 @pytest.fixture

@@ -12,18 +12,22 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 import httpx
 import uvicorn
 
 from server.actions.accounts import create_admin
 from server.app import create_app
+from server.embedded import database_url_for
 from server.services import Services
 from server.settings import Settings
 
 # Generous: a loaded CI machine with two cores starts a server in well under this.
 SERVER_START_TIMEOUT_SECS = 20
 PASSWORD = "correct horse battery"
+TEMPLATE_DB = "roundtable_test_template"
 _names = itertools.count(1)
+_databases = itertools.count(1)
 
 
 @dataclass
@@ -70,6 +74,25 @@ async def start_server(settings: Settings) -> AsyncIterator[RunningServer]:
     finally:
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def fresh_database(postgres_server_url: str, template: str) -> AsyncIterator[str]:
+    """A database cloned from the template (which has the schema), dropped afterwards."""
+    name = f"roundtable_test_{os.getpid()}_{next(_databases)}"
+    conn = await asyncpg.connect(postgres_server_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    try:
+        yield database_url_for(postgres_server_url, name)
+    finally:
+        conn = await asyncpg.connect(postgres_server_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

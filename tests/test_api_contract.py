@@ -49,6 +49,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "InvitationAccept": {"token": "sample-token"},
     "NoteCreate": {"target_type": "user", "target_id": 1, "body": "Sample note"},
     "ScreenCreate": {"name": "Sample screen"},
+    "RenderBody": {"body": "A *preview*"},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [

@@ -6,21 +6,17 @@ the server and the role-holders are shared by the module to keep the matrix fast
 """
 
 import itertools
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
 
-from server.embedded import database_url_for
 from server.settings import Settings
-from tests.conftest import TEMPLATE_DB
-from tests.helpers import Api, User, assert_error, start_server
+from tests.helpers import TEMPLATE_DB, Api, User, assert_error, fresh_database, start_server
 
 ROLES = ("anonymous", "participant", "muted", "moderator", "other_moderator", "admin", "screen")
 _slugs = itertools.count(1)
@@ -52,15 +48,11 @@ class Scene:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(postgres_server_url: str, template_url: str) -> AsyncIterator[World]:
-    name = f"roundtable_matrix_{os.getpid()}"
-    conn = await asyncpg.connect(postgres_server_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
-    finally:
-        await conn.close()
-    settings = Settings(database_url=database_url_for(postgres_server_url, name), redis_url=None)
-    async with start_server(settings) as server, httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+    async with (
+        fresh_database(postgres_server_url, TEMPLATE_DB) as url,
+        start_server(Settings(database_url=url, redis_url=None)) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=10) as http,
+    ):
         api = Api(http, server)
         await api.space("elsewhere")
         yield World(
@@ -70,11 +62,6 @@ async def world(postgres_server_url: str, template_url: str) -> AsyncIterator[Wo
             moderator=await api.register("Mira Moderator"),
             other_moderator=await api.moderator("elsewhere", "Otto Elsewhere"),
         )
-    conn = await asyncpg.connect(postgres_server_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

@@ -1,0 +1,18 @@
+/** Errors from the API as sentences in the interface language. */
+import { t } from './i18n.js';
+
+// Codes a reader can meet in the client; anything else gets the generic sentence.
+const KNOWN = new Set([
+  'network_error', 'invalid_credentials', 'too_many_login_attempts', 'email_taken', 'invalid_body',
+  'text_too_long', 'not_authenticated', 'question_closed', 'space_closed', 'space_not_open', 'not_invited',
+  'unsupported_language', 'parent_not_replyable', 'own_comment', 'space_not_found',
+]);
+
+/** The catalogue key for an API error's code. */
+export function errorKey(error) {
+  return KNOWN.has(error?.code) ? `error.${error.code}` : 'error.generic';
+}
+
+export function errorText(error) {
+  return t(errorKey(error));
+}

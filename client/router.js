@@ -1,0 +1,56 @@
+/**
+ * Hash routes, so the static server needs no rewrites:
+ *
+ *   #/                          the list of spaces
+ *   #/spaces/<slug>             a space (participant view)
+ *   #/login, #/register, #/profile
+ *   #/console/<slug>            the moderator console
+ *   #/screen/<slug>?token=…     the big-screen display
+ */
+
+const PATTERNS = [
+  ['spaces', /^\/?$/],
+  ['space', /^\/spaces\/([a-z0-9-]+)$/],
+  ['login', /^\/login$/],
+  ['register', /^\/register$/],
+  ['profile', /^\/profile$/],
+  ['console', /^\/console\/([a-z0-9-]+)$/],
+  ['screen', /^\/screen\/([a-z0-9-]+)$/],
+];
+
+/**
+ * @param {string} hash e.g. "#/screen/water?token=abc"
+ * @returns {{name: string, slug?: string, query: URLSearchParams}}
+ */
+export function parseRoute(hash) {
+  const [path, search = ''] = hash.replace(/^#/, '').split('?');
+  const query = new URLSearchParams(search);
+  for (const [name, pattern] of PATTERNS) {
+    const match = pattern.exec(path);
+    if (match) return { name, slug: match[1], query };
+  }
+  return { name: 'not-found', query };
+}
+
+/** The hash of the space page, the login page, … */
+export const links = {
+  spaces: () => '#/',
+  space: (slug) => `#/spaces/${slug}`,
+  login: (next) => (next ? `#/login?next=${encodeURIComponent(next)}` : '#/login'),
+  register: (next) => (next ? `#/register?next=${encodeURIComponent(next)}` : '#/register'),
+  profile: () => '#/profile',
+  console: (slug) => `#/console/${slug}`,
+  screen: (slug) => `#/screen/${slug}`,
+};
+
+/** A `next` parameter we may follow: only our own hash routes. */
+export function safeNext(value) {
+  return typeof value === 'string' && value.startsWith('#/') ? value : '#/';
+}
+
+/** Call `onRoute(route)` now and on every hash change. */
+export function startRouter(onRoute) {
+  const fire = () => onRoute(parseRoute(location.hash));
+  window.addEventListener('hashchange', fire);
+  fire();
+}

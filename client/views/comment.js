@@ -1,0 +1,141 @@
+/**
+ * One comment in a thread: its author line, its sanitised body, its status,
+ * support and reply buttons, a slot for a reply composer, and its replies.
+ * Updating a comment redraws its own parts only, never the reply slot (where
+ * someone may be typing) or the replies.
+ */
+import { h, replaceChildren, setSanitisedHtml } from '../dom.js';
+import { label } from '../i18n.js';
+
+const TOMBSTONE_TEXT = {
+  deleted: 'comment.deleted',
+  hidden: 'comment.hidden',
+  rejected: 'comment.rejected',
+};
+
+/** "Sarah Okafor, Ministry of Water" as text nodes (user text never becomes markup). */
+export function authorLine(author) {
+  if (!author) return [h('span', { class: 'comment-author', t: 'comment.deletedAuthor' })];
+  return [
+    h('span', { class: 'comment-author' }, author.display_name),
+    author.affiliation ? [' ', h('span', { class: 'comment-affiliation' }, author.affiliation)] : null,
+  ];
+}
+
+/** A language tag: "FR" to the eye, the language's name to a screen reader. */
+export function languageTag(code) {
+  return h('span', { class: 'lang-tag' },
+    h('span', { 'aria-hidden': 'true' }, code.toUpperCase()),
+    h('span', { class: 'visually-hidden', 'data-i18n-lang': code }));
+}
+
+/**
+ * @param {object} comment
+ * @param {object} ctx
+ * @param {() => object | null} ctx.user the reader (the `Me` resource) or null
+ * @param {(id: number) => object | undefined} ctx.lookup another comment of the index
+ * @param {() => boolean} ctx.mayReply whether replies can be written now
+ * @param {(node: object) => void} ctx.onReply
+ * @param {(node: object) => void} ctx.onSupport
+ */
+export function createCommentNode(comment, ctx) {
+  const id = `comment-${comment.id}`;
+  const meta = h('header', { class: 'comment-meta' });
+  const body = h('div', { class: 'comment-body' });
+  const actions = h('div', { class: 'comment-actions' });
+  const slot = h('div', { class: 'reply-slot' });
+  const article = h('article', { class: 'comment', id, tabindex: '-1', 'aria-labelledby': `${id}-by`,
+    'data-anchor': '' }, meta, body, actions, slot);
+  const replies = h('ol', { class: 'replies' });
+  const toggle = h('button', { type: 'button', class: 'link-button replies-toggle', hidden: true,
+    'aria-expanded': 'true', 'aria-controls': `${id}-replies` });
+  replies.id = `${id}-replies`;
+  const el = h('li', { class: 'comment-item', 'data-comment-id': comment.id }, article, toggle, replies);
+
+  const node = { el, article, meta, body, actions, replies, slot, toggle, comment, replyCount: 0, collapsed: false };
+
+  toggle.addEventListener('click', () => {
+    node.collapsed = !node.collapsed;
+    drawToggle(node);
+  });
+
+  node.update = (next) => {
+    node.comment = next;
+    draw(node, ctx);
+  };
+  node.setReplyCount = (count) => {
+    node.replyCount = count;
+    drawToggle(node);
+  };
+  draw(node, ctx);
+  return node;
+}
+
+function drawToggle(node) {
+  node.toggle.hidden = node.replyCount === 0;
+  node.replies.hidden = node.collapsed;
+  node.toggle.setAttribute('aria-expanded', String(!node.collapsed));
+  label(node.toggle, node.collapsed ? 'thread.showReplies' : 'thread.hideReplies', { count: node.replyCount });
+}
+
+function draw(node, ctx) {
+  const { comment } = node;
+  const user = ctx.user();
+  const own = Boolean(user && comment.author && comment.author.id === user.id);
+  const tombstone = TOMBSTONE_TEXT[comment.status];
+  node.article.classList.toggle('is-own', own);
+  node.article.classList.toggle('is-tombstone', Boolean(tombstone));
+  node.article.classList.toggle('is-pending', comment.status === 'pending');
+  node.article.dataset.status = comment.status;
+  node.article.dataset.lang = comment.lang;
+
+  const parent = comment.parent_id ? ctx.lookup(comment.parent_id) : null;
+  let replyTo = null;
+  if (comment.parent_id) {
+    replyTo = parent?.author
+      ? h('span', { class: 'comment-reply-to', t: 'comment.inReplyTo', tArgs: { name: parent.author.display_name } })
+      : h('span', { class: 'comment-reply-to', t: 'comment.inReplyToUnknown' });
+  }
+  replaceChildren(node.meta,
+    h('span', { id: `${node.article.id}-by`, class: 'comment-by' }, authorLine(comment.author)),
+    languageTag(comment.lang),
+    h('time', { datetime: comment.created_at, 'data-i18n-date': comment.created_at }),
+    comment.edited_at ? h('span', { class: 'comment-edited', t: 'comment.edited' }) : null,
+    replyTo,
+    comment.status === 'pending' ? h('span', { class: 'badge badge-pending', t: 'comment.pending' }) : null);
+
+  const { body } = node;
+  if (tombstone) {
+    body.removeAttribute('lang');
+    replaceChildren(body, h('p', { class: 'tombstone', t: tombstone }));
+  } else {
+    body.setAttribute('lang', comment.lang);
+    setSanitisedHtml(body, comment.html);
+  }
+
+  // Redrawing replaces the buttons: give focus back to the one that had it.
+  const focused = node.actions.contains(document.activeElement) ? document.activeElement.classList[0] : null;
+  replaceChildren(node.actions, supportControls(node, ctx, own), replyButton(node, ctx));
+  if (focused) node.actions.querySelector(`.${focused}`)?.focus();
+}
+
+function supportControls(node, ctx, own) {
+  const { comment } = node;
+  if (comment.status !== 'published') return null;
+  const count = comment.support_count;
+  const counter = h('span', { class: 'support-count', t: 'comment.supporters', tArgs: { count } });
+  if (!ctx.user() || own) return count ? counter : null;
+  const pressed = Boolean(comment.supported_by_me);
+  const button = h('button', {
+    type: 'button', class: 'support-button secondary', 'aria-pressed': String(pressed),
+    t: pressed ? 'comment.supported' : 'comment.support',
+    on: { click: () => ctx.onSupport(node) },
+  });
+  return [button, count ? counter : null];
+}
+
+function replyButton(node, ctx) {
+  if (node.comment.status !== 'published' || !ctx.mayReply()) return null;
+  return h('button', { type: 'button', class: 'link-button reply-button', t: 'comment.reply',
+    'aria-describedby': `${node.article.id}-by`, on: { click: () => ctx.onReply(node) } });
+}

@@ -1,0 +1,140 @@
+/**
+ * The comment composer: Markdown with a server-rendered preview, a language
+ * picker (the interface language by default), a draft kept in localStorage
+ * as it is typed, and a typing signal for the "writing" counts.
+ */
+import { api } from '../api.js';
+import { clearDraft, loadDraft, saveDraft } from '../drafts.js';
+import { h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
+import { errorKey } from '../errors.js';
+import { currentLanguage, label } from '../i18n.js';
+import { currentUser } from '../session.js';
+
+// The server's limit (COMMENT_MAX_CHARS in server/models.py).
+const COMMENT_MAX_CHARS = 10_000;
+
+function defaultLanguage(languages) {
+  const candidates = [currentLanguage(), currentUser()?.language, languages[0]];
+  return candidates.find((code) => languages.includes(code)) ?? languages[0];
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.slug
+ * @param {object} options.question
+ * @param {object | null} options.parent the comment replied to, or null
+ * @param {string[]} options.languages the space's languages
+ * @param {{typing: (space: string, questionId: number) => void}} options.live
+ * @param {(comment: object) => void} options.onPosted the server's answer
+ * @param {() => void} [options.onCancel] a reply composer's cancel button
+ */
+export function createComposer({ slug, question, parent, languages, live, onPosted, onCancel }) {
+  const parentId = parent?.id ?? null;
+  const draft = loadDraft(slug, question.id, parentId);
+  const ids = { text: uniqueId('composer'), help: uniqueId('help'), error: uniqueId('error') };
+
+  const textarea = h('textarea', {
+    id: ids.text, name: 'body', rows: parent ? 3 : 5, maxlength: COMMENT_MAX_CHARS, required: true,
+    'aria-describedby': ids.help, value: draft?.body ?? '',
+  });
+  const language = h('select', { name: 'lang', class: 'composer-lang' },
+    languages.map((code) => h('option', { value: code, 'data-i18n-lang': code })));
+  language.value = languages.includes(draft?.lang) ? draft.lang : defaultLanguage(languages);
+  const preview = h('div', { class: 'composer-preview comment-body', hidden: true, 'aria-live': 'polite' });
+  const previewButton = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false',
+    t: 'composer.preview' });
+  const submit = h('button', { type: 'submit', t: parent ? 'composer.postReply' : 'composer.post' });
+  const error = h('p', { class: 'form-error', id: ids.error, role: 'alert' });
+  const label = parent
+    ? h('label', { for: ids.text, t: 'composer.replyLabel',
+      tArgs: { name: parent.author?.display_name ?? '' } })
+    : h('label', { for: ids.text, t: 'composer.label' });
+
+  const form = h('form', { class: parent ? 'composer composer-reply' : 'composer', novalidate: true },
+    label,
+    textarea,
+    preview,
+    h('p', { class: 'hint', id: ids.help, t: 'composer.help' }),
+    h('div', { class: 'composer-row' },
+      h('label', { class: 'inline-label' }, h('span', { t: 'composer.language' }), language),
+      previewButton,
+      submit,
+      onCancel ? h('button', { type: 'button', class: 'secondary', t: 'composer.cancel',
+        on: { click: () => onCancel() } }) : null),
+    error);
+
+  const keep = () => saveDraft(slug, question.id, parentId, { body: textarea.value, lang: language.value });
+  textarea.addEventListener('input', () => {
+    keep();
+    live.typing(slug, question.id);
+  });
+  language.addEventListener('change', keep);
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  function showError(key) {
+    label(error, key);
+  }
+
+  function clearError() {
+    delete error.dataset.i18n;
+    error.textContent = '';
+  }
+
+  async function togglePreview() {
+    const showing = previewButton.getAttribute('aria-pressed') === 'true';
+    if (showing) {
+      preview.hidden = true;
+      textarea.hidden = false;
+      previewButton.setAttribute('aria-pressed', 'false');
+      textarea.focus();
+      return;
+    }
+    try {
+      const { html } = await api.post('/render', { body: textarea.value });
+      if (html) setSanitisedHtml(preview, html);
+      else replaceChildren(preview, h('p', { class: 'hint', t: 'composer.emptyPreview' }));
+      preview.hidden = false;
+      textarea.hidden = true;
+      previewButton.setAttribute('aria-pressed', 'true');
+      clearError();
+    } catch (failure) {
+      showError(errorKey(failure));
+    }
+  }
+  previewButton.addEventListener('click', togglePreview);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!textarea.value.trim()) {
+      showError('composer.empty');
+      textarea.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const posted = await api.post(`/questions/${question.id}/comments`, {
+        body: textarea.value, lang: language.value, parent_id: parentId,
+      });
+      textarea.value = '';
+      clearDraft(slug, question.id, parentId);
+      clearError();
+      if (!preview.hidden) await togglePreview();
+      onPosted(posted);
+    } catch (failure) {
+      showError(errorKey(failure));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  return {
+    el: form,
+    textarea,
+    focus: () => textarea.focus(),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * One question of a space: heading, body, thread controls (order, language
+ * filter), the thread, and the composer — or why there is none (closed, log in).
+ */
+import { h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
+import { replyDraftParents } from '../drafts.js';
+import { label } from '../i18n.js';
+import { links } from '../router.js';
+import { createComposer } from './composer.js';
+import { createThread } from './thread.js';
+
+/**
+ * @param {object} options
+ * @param {string} options.slug
+ * @param {object} options.question
+ * @param {() => object} options.space the space now
+ * @param {() => object | null} options.user the reader now
+ * @param {object} options.index the comment index (createCommentIndex)
+ * @param {object} options.live the live client (for typing signals)
+ * @param {(comment: object) => void} options.onPosted the reader posted a comment
+ * @param {(node: object) => void} options.onSupport the reader pressed a support button
+ */
+export function createQuestionView({ slug, question, space, user, index, live, onPosted, onSupport }) {
+  let current = question;
+  const titleId = `question-${question.id}-title`;
+  const number = h('span', { class: 'question-number' });
+  const title = h('span', { class: 'question-title' });
+  const heading = h('h3', { id: titleId, 'data-anchor': '' }, number, ' ', title);
+  const status = h('p', { class: 'question-meta' });
+  const count = h('span', { class: 'question-count' });
+  const writing = h('span', { class: 'question-writing', hidden: true });
+  const body = h('div', { class: 'question-body' });
+  const empty = h('p', { class: 'hint thread-empty', t: 'thread.empty' });
+  const composerArea = h('div', { class: 'composer-area' });
+  const replyComposers = new Map();
+  let composer = null;
+
+  const mayPost = () => Boolean(user() && space().accepting_input && current.status === 'open');
+
+  const thread = createThread({
+    user,
+    lookup: (id) => index.get(id),
+    mayReply: mayPost,
+    onReply: (node) => openReply(node),
+    onSupport,
+  });
+
+  const orderId = uniqueId('order');
+  const langId = uniqueId('lang');
+  const order = h('select', { id: orderId, on: { change: () => thread.setOrder(order.value) } },
+    h('option', { value: 'oldest', t: 'thread.oldestFirst' }),
+    h('option', { value: 'newest', t: 'thread.newestFirst' }));
+  const language = h('select', { id: langId, on: { change: () => thread.setLanguage(language.value) } },
+    h('option', { value: '', t: 'thread.allLanguages' }),
+    space().languages.map((code) => h('option', { value: code, 'data-i18n-lang': code })));
+  const controls = h('div', { class: 'thread-controls' },
+    h('label', { for: orderId, t: 'thread.order' }), order,
+    h('label', { for: langId, t: 'thread.language' }), language);
+
+  const el = h('section', { class: 'question', id: `question-${question.id}`, 'aria-labelledby': titleId,
+    'data-question-id': question.id },
+  heading, status, body, controls, thread.el, empty, composerArea);
+
+  function openReply(node, { focus = true } = {}) {
+    const parent = node.comment;
+    let reply = replyComposers.get(parent.id);
+    if (!reply) {
+      const close = () => {
+        replyComposers.delete(parent.id);
+        reply.el.remove();
+      };
+      reply = createComposer({
+        slug, question: current, parent, languages: space().languages, live,
+        onPosted: (comment) => {
+          close();
+          onPosted(comment);
+          thread.nodes.get(comment.id)?.article.focus();
+        },
+        onCancel: () => {
+          close();
+          node.article.querySelector('.reply-button')?.focus();
+        },
+      });
+      replyComposers.set(parent.id, reply);
+      node.slot.append(reply.el);
+    }
+    if (focus) reply.focus();
+  }
+
+  function drawComposerArea() {
+    const reader = user();
+    for (const reply of replyComposers.values()) reply.el.hidden = !mayPost();
+    if (mayPost()) {
+      if (!composer) {
+        composer = createComposer({ slug, question: current, parent: null, languages: space().languages, live,
+          onPosted });
+      }
+      replaceChildren(composerArea, composer.el);
+      return;
+    }
+    let notice;
+    if (current.status !== 'open') notice = h('p', { class: 'notice', t: 'question.closed' });
+    else if (!space().accepting_input) notice = h('p', { class: 'notice', t: 'question.spaceClosed' });
+    else if (!reader) {
+      const here = links.space(slug);
+      notice = h('p', { class: 'notice login-prompt' },
+        h('a', { href: links.login(here), t: 'question.loginToPost' }), ' ',
+        h('a', { href: links.register(here), t: 'question.registerToPost' }));
+    }
+    replaceChildren(composerArea, notice);
+  }
+
+  function draw() {
+    label(number, current.number ? 'question.number' : 'question.participant', { number: current.number ?? 0 });
+    title.textContent = current.title;
+    setSanitisedHtml(body, current.body_html);
+    replaceChildren(status,
+      current.status === 'closed' ? h('span', { class: 'badge badge-closed', t: 'question.closedBadge' }) : null,
+      current.kind === 'participant' && current.author
+        ? h('span', { class: 'question-author', t: 'question.askedBy', tArgs: { name: current.author.display_name } })
+        : null,
+      count, writing);
+    drawComposerArea();
+  }
+
+  draw();
+
+  return {
+    el,
+    get question() { return current; },
+    /** The question changed (edited, moved, closed, reopened) or the space did. */
+    update(next) {
+      const reopenedOrClosed = next.status !== current.status;
+      current = next;
+      draw();
+      if (reopenedOrClosed) thread.redraw();
+    },
+    /** The reader logged in or out, or the space changed: redraw what depends on it. */
+    refresh() {
+      draw();
+      thread.redraw();
+    },
+    /** Bring the thread up to date; returns the comments that were not shown before. */
+    sync(options) {
+      const comments = index.forQuestion(question.id);
+      const added = thread.sync(comments, options);
+      const visible = comments.filter((c) => c.status === 'published').length;
+      label(count, 'question.comments', { count: visible });
+      empty.hidden = comments.length > 0;
+      return added;
+    },
+    /** How many people are writing on this question now. */
+    setWriting(people) {
+      writing.hidden = !people;
+      label(writing, 'question.writing', { count: people });
+    },
+    /** Reopen the reply composers that have a saved draft. */
+    restoreReplyDrafts() {
+      if (!mayPost()) return;
+      for (const parentId of replyDraftParents(slug, question.id)) {
+        const node = thread.nodes.get(parentId);
+        if (node && !replyComposers.has(parentId)) openReply(node, { focus: false });
+      }
+    },
+  };
+}

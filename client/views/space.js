@@ -1,0 +1,247 @@
+/**
+ * The participant view of a space: background, moderators, contact, status,
+ * and its questions with their threads — all from the live store, so it
+ * follows every change without a reload and catches up after a drop.
+ */
+import { api, ApiError } from '../api.js';
+import { createCommentIndex } from '../comments.js';
+import { h, replaceChildren, setSanitisedHtml } from '../dom.js';
+import { label, localizeAll, t } from '../i18n.js';
+import { createSpaceStore } from '../live.js';
+import { links } from '../router.js';
+import { keepScrollAnchor } from '../scroll.js';
+import { currentUser } from '../session.js';
+import { authorLine } from './comment.js';
+import { createQuestionView } from './question.js';
+import { statusKey } from './spaces.js';
+
+// A reader's first page of a question's comments (the API's largest page);
+// older pages are fetched only when the snapshot did not carry everything.
+const PAGE_LIMIT = 200;
+// Enough for any real consultation question; a bound so a runaway thread cannot hold the page.
+const MAX_PAGES = 25;
+
+/**
+ * @param {HTMLElement} container
+ * @param {{slug: string, live: object, announcer: object}} options
+ * @returns {{unmount: () => void}}
+ */
+export function mountSpace(container, { slug, live, announcer }) {
+  const index = createCommentIndex();
+  const questionViews = new Map();
+  const user = () => currentUser();
+  let store = null;
+  let space = null;
+  let built = false;
+  let disposed = false;
+
+  const title = h('h1', { id: 'space-title' });
+  const status = h('p', { class: 'space-status' });
+  const online = h('span', { class: 'online-count' });
+  const closedNotice = h('p', { class: 'notice', hidden: true });
+  const intro = h('div', { class: 'intro' });
+  const moderators = h('ul', { class: 'people' });
+  const contact = h('p', { class: 'contact' });
+  const disclaimer = h('p', { class: 'disclaimer hint' });
+  const discussion = h('div', { class: 'question-list' });
+  const noQuestions = h('p', { class: 'hint', hidden: true, t: 'space.noQuestions' });
+  const participant = h('div', { class: 'question-list' });
+  const participantSection = h('section', { class: 'questions', 'aria-labelledby': 'participant-questions',
+    hidden: true },
+  h('h2', { id: 'participant-questions', t: 'space.participantQuestions' }), participant);
+  const page = h('div', { class: 'space-page' },
+    h('header', { class: 'space-header' },
+      h('p', { class: 'breadcrumb' }, h('a', { href: links.spaces(), t: 'nav.spaces' })),
+      title, status, closedNotice),
+    h('div', { class: 'space-layout' },
+      h('div', { class: 'space-main' },
+        h('section', { 'aria-labelledby': 'background' }, h('h2', { id: 'background', t: 'space.background' }),
+          intro),
+        h('section', { class: 'questions', 'aria-labelledby': 'discussion-questions' },
+          h('h2', { id: 'discussion-questions', t: 'space.questions' }), noQuestions, discussion),
+        participantSection),
+      h('aside', { class: 'space-aside', 'aria-labelledby': 'about-space' },
+        h('h2', { id: 'about-space', class: 'visually-hidden', t: 'space.about' }),
+        h('h3', { t: 'space.moderators' }), moderators,
+        h('h3', { t: 'space.contact' }), contact, disclaimer)));
+
+  replaceChildren(container, h('p', { class: 'hint', role: 'status', t: 'common.loading' }));
+
+  function drawSpace() {
+    title.textContent = space.title;
+    document.title = `${space.title} · Roundtable`;
+    replaceChildren(status, h('span', { class: `badge badge-${space.status}`, t: statusKey(space) }), ' ', online);
+    closedNotice.hidden = space.accepting_input;
+    if (!space.accepting_input) label(closedNotice, space.status === 'open' ? 'space.notAcceptingNotice'
+      : 'space.closedNotice');
+    setSanitisedHtml(intro, space.intro_html);
+    replaceChildren(moderators, space.moderators.length
+      ? space.moderators.map((m) => h('li', {}, authorLine(m)))
+      : h('li', { class: 'hint', t: 'space.noModerators' }));
+    contact.textContent = space.contact;
+    contact.hidden = !space.contact;
+    disclaimer.textContent = space.disclaimer;
+    disclaimer.hidden = !space.disclaimer;
+  }
+
+  function drawPresence(presence) {
+    if (!presence) {
+      online.textContent = '';
+      return;
+    }
+    label(online, 'space.online', { count: presence.participants + presence.moderators });
+    for (const [id, view] of questionViews) view.setWriting(presence.writing?.[String(id)] ?? 0);
+  }
+
+  /** Create, update and order the question sections as the store has them. */
+  function drawQuestions(state) {
+    for (const [list, holder] of [[state.questions.discussion, discussion],
+      [state.questions.participant, participant]]) {
+      list.forEach((question, position) => {
+        let view = questionViews.get(question.id);
+        if (!view) {
+          view = createQuestionView({ slug, question, space: () => space, user, index, live,
+            onPosted, onSupport });
+          questionViews.set(question.id, view);
+        } else if (view.question !== question) {
+          view.update(question);
+        }
+        // Move only what is out of place: moving a section would take the focus out of its composer.
+        const there = holder.children[position];
+        if (there !== view.el) holder.insertBefore(view.el, there ?? null);
+      });
+    }
+    participantSection.hidden = state.questions.participant.length === 0;
+    noQuestions.hidden = state.questions.discussion.length > 0;
+  }
+
+  function syncThreads(highlight) {
+    let added = 0;
+    keepScrollAnchor(page, () => {
+      for (const view of questionViews.values()) {
+        added += view.sync({ highlight }).filter((c) => highlight(c) && c.status === 'published').length;
+      }
+    });
+    if (added) announcer.newComments(added);
+  }
+
+  const byOthers = (comment) => !(user() && comment.author && comment.author.id === user().id);
+
+  function firstSnapshot(state) {
+    built = true;
+    replaceChildren(container, page);
+    localizeAll(page); // built before the snapshot: the language may have changed since
+    drawSpace();
+    drawQuestions(state);
+    syncThreads(() => false);
+    for (const view of questionViews.values()) view.restoreReplyDrafts();
+    drawPresence(state.presence);
+    fetchPersonal(state);
+  }
+
+  /** A fresh snapshot after a resync: whatever we had not seen is new. */
+  function laterSnapshot(state, fresh) {
+    drawSpace();
+    drawQuestions(state);
+    for (const view of questionViews.values()) view.refresh();
+    syncThreads((c) => fresh.has(c.id) && byOthers(c));
+  }
+
+  function applyEvents(state, events) {
+    const arrived = new Set();
+    let spaceChanged = false;
+    for (const event of events) {
+      const comment = event.data?.comment;
+      if (comment) {
+        index.putLive(comment);
+        // Approved: a held comment the public now sees for the first time.
+        const news = event.type === 'comment.created' || event.type === 'comment.approved';
+        if (news && byOthers(comment)) arrived.add(comment.id);
+      }
+      if (event.type.startsWith('space.')) spaceChanged = true;
+    }
+    if (spaceChanged) {
+      space = state.space;
+      drawSpace();
+      for (const view of questionViews.values()) view.refresh();
+    }
+    keepScrollAnchor(page, () => drawQuestions(state));
+    syncThreads((c) => arrived.has(c.id));
+  }
+
+  function onChange(state, change) {
+    if (change.type === 'presence') {
+      drawPresence(state.presence);
+    } else if (change.type === 'snapshot') {
+      const fresh = new Set(Object.values(state.comments).filter((c) => !index.get(c.id)).map((c) => c.id));
+      for (const comment of Object.values(state.comments)) index.putLive(comment);
+      space = state.space;
+      if (built) laterSnapshot(state, fresh);
+      else firstSnapshot(state);
+    } else {
+      applyEvents(state, change.events);
+    }
+  }
+
+  /** Comments only this reader gets (their held ones, their support) and pages the snapshot left out. */
+  async function fetchPersonal(state) {
+    if (!user() && state.commentsComplete) return;
+    const questions = [...state.questions.discussion, ...state.questions.participant];
+    for (const question of questions) {
+      let cursor = null;
+      for (let pages = 0; pages < MAX_PAGES; pages += 1) {
+        const query = `?limit=${PAGE_LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        let result;
+        try {
+          result = await api.get(`/questions/${question.id}/comments${query}`);
+        } catch {
+          return; // the live view stands on its own; personal details come with the next visit
+        }
+        if (disposed) return;
+        for (const comment of result.items) index.putFetched(comment);
+        cursor = result.next_cursor;
+        if (!cursor) break;
+      }
+    }
+    syncThreads(() => false);
+  }
+
+  function onPosted(comment) {
+    index.putOwn(comment);
+    syncThreads(() => false);
+    announcer.say(t(comment.status === 'pending' ? 'composer.held' : 'composer.posted'));
+  }
+
+  async function onSupport(node) {
+    const { comment } = node;
+    const method = comment.supported_by_me ? 'delete' : 'post';
+    try {
+      index.putOwn(await api[method](`/comments/${comment.id}/support`));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      // Out of step (supported in another tab): take the comment as it is now.
+      try {
+        index.putOwn(await api.get(`/comments/${comment.id}`));
+      } catch {
+        return;
+      }
+    }
+    syncThreads(() => false);
+  }
+
+  api.get(`/spaces/${slug}`).catch((error) => {
+    if (disposed || !(error instanceof ApiError) || error.code !== 'space_not_found') return;
+    replaceChildren(container, h('h1', { t: 'space.notFound' }),
+      h('p', {}, h('a', { href: links.spaces(), t: 'nav.spaces' })));
+  });
+  store = live.subscribe(slug, createSpaceStore());
+  const stop = store.subscribe(onChange);
+
+  return {
+    unmount() {
+      disposed = true;
+      stop();
+      live.unsubscribe(slug);
+    },
+  };
+}

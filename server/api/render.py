@@ -1,0 +1,29 @@
+"""A comment's preview: the same Markdown rendering and sanitising as posting, nothing stored."""
+
+from starlette.requests import Request
+
+from server import access
+from server.api.routing import Api, services, viewer
+from server.models import RenderBody, Rendered
+from server.queries import users as user_queries
+from server.render import find_mentions, render_comment
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "POST",
+        "/render",
+        summary="Preview a comment: its Markdown as the sanitised HTML it would get",
+        tag="comments",
+        body=RenderBody,
+        response=Rendered,
+        auth="user",
+    )(render)
+
+
+async def render(request: Request, body: RenderBody) -> Rendered:
+    # Only people who may write need a preview; it keeps anonymous load off the renderer.
+    access.require_user(await viewer(request))
+    handles = sorted(find_mentions(body.body))
+    users = await user_queries.list_users_by_handles(services(request).pool, handles) if handles else []
+    return Rendered(html=render_comment(body.body, {u.handle.lower(): u.handle for u in users}))

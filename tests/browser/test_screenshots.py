@@ -1,0 +1,60 @@
+"""Screenshots of the participant view and the screen at desktop and phone widths,
+taken on the demo consultation and saved to docs/screenshots/ for the README. Each
+layout must fit its width: nothing may stick out sideways."""
+
+import pytest
+from playwright.async_api import FloatRect, Page, ViewportSize, expect
+
+from server.demo import DEMO_PASSWORD, DEMO_SLUG, PARTICIPANTS, load_demo
+from tests.browser.support import DESKTOP, PHONE, SCREENSHOTS, Browsing
+from tests.helpers import Api, RunningServer, User
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+WIDTHS: dict[str, ViewportSize] = {"desktop": DESKTOP, "phone": PHONE}
+
+
+async def demo_participant(api: Api) -> User:
+    person = PARTICIPANTS[0]
+    response = await api.http.post(
+        "/api/v1/auth/login", json={"email": person.email, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    api.http.cookies.clear()
+    body = response.json()
+    return User(body["user"]["id"], person.email, body["token"], body["user"]["handle"], person.name)
+
+
+async def assert_fits_its_width(page: Page) -> None:
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the {page.viewport_size} viewport"
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+async def test_screenshots_of_the_participant_view_and_the_screen(
+    width: str, api: Api, server: RunningServer, browsing: Browsing
+) -> None:
+    await load_demo(server.services)
+    sarah = await demo_participant(api)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    reader = await browsing.page(sarah, viewport=WIDTHS[width])
+    await reader.goto(f"/#/spaces/{DEMO_SLUG}")
+    await expect(reader.locator(".comment").first).to_be_visible()
+    await expect(reader.locator("#connection")).to_have_attribute("data-state", "live")
+    await assert_fits_its_width(reader)
+    # Two screens' worth from the top: the space, its background and the first thread.
+    size = WIDTHS[width]
+    clip: FloatRect = {"x": 0, "y": 0, "width": size["width"], "height": size["height"] * 2}
+    await reader.screenshot(path=SCREENSHOTS / f"participant-{width}.png", full_page=True, clip=clip)
+
+    screen = await browsing.page(viewport=WIDTHS[width])
+    await screen.goto(f"/#/screen/{DEMO_SLUG}")
+    await expect(screen.locator(".wall-item").first).to_be_visible()
+    await expect(screen.locator(".counter-big")).not_to_be_empty()
+    await assert_fits_its_width(screen)
+    await screen.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
+    await screen.screenshot(path=SCREENSHOTS / f"screen-{width}.png")
+
+    for name in (f"participant-{width}.png", f"screen-{width}.png"):
+        assert (SCREENSHOTS / name).stat().st_size > 10_000, name  # a real picture, not a blank page
