@@ -168,9 +168,8 @@ async def record_event(
     An event that withdraws a comment's text also withdraws it from the
     comment's earlier events in the log.
     """
-    seq = await event_queries.take_next_seq(db, space_id)
-    row = await event_queries.insert_event(
-        db, space_id, seq, type_, public, moderators, recipient_id, personal
+    row = await event_queries.insert_next_event(
+        db, space_id, type_, public, moderators, recipient_id, personal
     )
     event = Event.from_row(row)
     redaction = event.redaction()

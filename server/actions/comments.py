@@ -54,15 +54,15 @@ async def post_comment(
     services: Services, viewer: Viewer, question_id: int, body: CommentCreate
 ) -> tuple[CommentRow, Event]:
     async with services.pool.acquire() as conn, conn.transaction():
+        # Everything that needs no lock comes first: the space's row lock
+        # serialises every writer of the space, so it is held for the few
+        # statements that must see the space as it is at commit.
         question = await question_queries.get_question(conn, question_id)
         if question is None:
             raise errors.QuestionNotFound()
         space, role = await access.visible_space_by_id(conn, viewer, question.space_id)
         author_id = await access.check_may_post(conn, viewer, space, role)
         assert viewer.user is not None
-        space = await space_queries.lock_space(conn, space.id)
-        access.check_accepting_input(space)
-        await guards.check_may_comment(conn, viewer, space, question)
         lang = body.lang or viewer.user.language
         if lang not in space.languages:
             raise errors.UnsupportedLanguage(details={"accepted": space.languages})
@@ -79,9 +79,13 @@ async def post_comment(
                 raise errors.ParentNotReplyable()
             parent_path = parent.path
         html, mentioned = await _render_with_mentions(conn, body.body)
-        held = not access.is_steward(role) and (
-            space.moderation == "pre" or await moderation_queries.is_held(conn, space.id, author_id)
-        )
+        steward = access.is_steward(role)
+        always_held = not steward and await moderation_queries.is_held(conn, space.id, author_id)
+
+        space = await space_queries.lock_space(conn, space.id)
+        access.check_accepting_input(space)
+        await guards.check_may_comment(conn, viewer, space, question)
+        held = always_held or (space.moderation == "pre" and not steward)
         comment_id = await comment_queries.insert_comment(
             conn,
             space_id=space.id,
@@ -93,7 +97,7 @@ async def post_comment(
             body_html=html,
             status="pending" if held else "published",
         )
-        await comment_queries.replace_mentions(conn, comment_id, mentioned)
+        await comment_queries.add_mentions(conn, comment_id, mentioned)
         row, event = await _comment_event(conn, space, comment_id, "comment.created", services.settings)
     await services.publish(event)
     return row, event

@@ -181,12 +181,17 @@ async def list_revisions(db: Executor, comment_id: int) -> list[RevisionRow]:
 
 async def replace_mentions(db: Executor, comment_id: int, user_ids: list[int]) -> None:
     await db.execute("DELETE FROM comment_mentions WHERE comment_id = $1", comment_id)
-    await db.execute(
-        """INSERT INTO comment_mentions (comment_id, user_id)
-           SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING""",
-        comment_id,
-        user_ids,
-    )
+    await add_mentions(db, comment_id, user_ids)
+
+
+async def add_mentions(db: Executor, comment_id: int, user_ids: list[int]) -> None:
+    if user_ids:
+        await db.execute(
+            """INSERT INTO comment_mentions (comment_id, user_id)
+               SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING""",
+            comment_id,
+            user_ids,
+        )
 
 
 async def insert_support(db: Executor, comment_id: int, user_id: int) -> int | None:

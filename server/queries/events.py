@@ -22,30 +22,28 @@ class EventRow:
 EVENT_COLUMNS = "space_id, seq, type, at, public, moderators, recipient_id, personal"
 
 
-async def take_next_seq(db: Executor, space_id: int) -> int:
-    """Take the space's next seq; the row lock it takes is held until commit."""
-    seq: int = await db.fetchval(
-        "UPDATE spaces SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq", space_id
-    )
-    return seq
-
-
-async def insert_event(
+async def insert_next_event(
     db: Executor,
     space_id: int,
-    seq: int,
     type_: str,
     public: dict[str, Any] | None,
     moderators: dict[str, Any],
     recipient_id: int | None,
     personal: dict[str, Any] | None,
 ) -> EventRow:
+    """Take the space's next seq and write the event with it, in one statement.
+
+    Taking the seq locks the space's row until commit, so writers of a space
+    serialise here and seq order is commit order with no gaps.
+    """
     record = await db.fetchrow(
-        f"""INSERT INTO events (space_id, seq, type, public, moderators, recipient_id, personal)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+        f"""WITH next AS (
+                UPDATE spaces SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq
+            )
+            INSERT INTO events (space_id, seq, type, public, moderators, recipient_id, personal)
+            SELECT $1, next.event_seq, $2, $3, $4, $5, $6 FROM next
             RETURNING {EVENT_COLUMNS}""",
         space_id,
-        seq,
         type_,
         public,
         moderators,
