@@ -9,7 +9,7 @@ import { createLiveClient } from './live.js';
 import { links, parseRoute, startRouter } from './router.js';
 import { currentUser, loadSession, logout, onSessionChange } from './session.js';
 import { mountLogin, mountProfile, mountRegister } from './views/account.js';
-import { mountConsole } from './views/console.js';
+import { mountConsole } from './views/console/console.js';
 import { mountScreen } from './views/screen.js';
 import { mountSpace } from './views/space.js';
 import { mountSpaces } from './views/spaces.js';
@@ -35,6 +35,40 @@ function startLive() {
 function onLiveState(listener) {
   liveListeners.add(listener);
   return () => liveListeners.delete(listener);
+}
+
+/**
+ * A screen opened with a screen token has a connection of its own, authenticated by
+ * the token (docs/protocol.md "Screens"); without one it reads as this browser does.
+ */
+function mountScreenView(route) {
+  const token = route.query.get('token');
+  if (!token) return mountScreen(main, { slug: route.slug, live, onLiveState });
+  const listeners = new Set();
+  let view = null;
+  const own = createLiveClient({
+    screenToken: token,
+    onStateChange: (state) => { for (const listener of listeners) listener(state); },
+    onError: (error) => {
+      // An unknown or revoked token: the server closes with 4001 and the client stops retrying.
+      if (error.code === 'unauthorized') view?.refused();
+      else console.warn('screen:', error.code, error.message);
+    },
+  });
+  view = mountScreen(main, {
+    slug: route.slug,
+    live: own,
+    onLiveState: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+  return {
+    unmount() {
+      view.unmount();
+      own.close();
+    },
+  };
 }
 
 function drawConnection(state) {
@@ -64,8 +98,8 @@ const VIEWS = {
   login: (route) => mountLogin(main, route),
   register: (route) => mountRegister(main, route),
   profile: (route) => mountProfile(main, route),
-  console: (route) => mountConsole(main, route),
-  screen: (route) => mountScreen(main, { slug: route.slug, token: route.query.get('token'), live, onLiveState }),
+  console: (route) => mountConsole(main, { slug: route.slug, live, announcer }),
+  screen: (route) => mountScreenView(route),
   'not-found': () => {
     replaceChildren(main, h('h1', { t: 'notFound.title' }), h('p', {}, h('a', { href: links.spaces(),
       t: 'nav.spaces' })));

@@ -6,6 +6,11 @@ const KNOWN = new Set([
   'network_error', 'invalid_credentials', 'too_many_login_attempts', 'email_taken', 'invalid_body',
   'text_too_long', 'not_authenticated', 'question_closed', 'space_closed', 'space_not_open', 'not_invited',
   'unsupported_language', 'parent_not_replyable', 'own_comment', 'space_not_found',
+  // Moderation and stewarding (docs/protocol.md).
+  'not_moderator', 'reason_required', 'already_decided', 'claimed_by_other', 'not_claimed', 'no_open_flags',
+  'already_flagged', 'not_flaggable', 'flag_text_required', 'not_spotlightable', 'already_in_spotlight',
+  'spotlight_queue_full', 'spotlight_queue_empty', 'space_locked', 'muted', 'banned', 'question_not_open',
+  'slow_mode', 'cannot_restrict_steward', 'restriction_not_found', 'account_suspended',
 ]);
 
 /** The catalogue key for an API error's code. */

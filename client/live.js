@@ -41,13 +41,16 @@ const CLOSE_TOO_SLOW = 4008;
  *
  * @param {object} [options]
  * @param {string} [options.url] WebSocket URL; default ws(s)://<this host>/ws.
+ * @param {string} [options.screenToken] Connect as a screen (docs/protocol.md "Screens"): the
+ *   token goes in the URL as `?screen_token=`, since a browser cannot set headers on a WebSocket.
  * @param {(state: LiveState) => void} [options.onStateChange] Called on every state change.
  * @param {(error: {code: string, message: string, space?: string}) => void} [options.onError]
  *   Called with each `error` message (default: console.warn).
  * @returns {LiveClient}
  */
-export function createLiveClient({ url, onStateChange = () => {}, onError = console.warn } = {}) {
-  const target = url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+export function createLiveClient({ url, screenToken, onStateChange = () => {}, onError = console.warn } = {}) {
+  const base = url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const target = screenToken ? `${base}?screen_token=${encodeURIComponent(screenToken)}` : base;
   /** @type {Map<string, {store: SpaceStore, seq: number | null, epoch: string | null}>} */
   const spaces = new Map();
   /** @type {Map<string, number>} when each space last had a typing signal (ms) */
@@ -209,6 +212,9 @@ export function createLiveClient({ url, onStateChange = () => {}, onError = cons
  * @property {boolean} commentsComplete False when older comments are only in the HTTP API.
  * @property {object | null} presence {participants, moderators, screens, writing}.
  * @property {{now: object | null, next: object[]}} spotlight What screens show now and next.
+ * @property {object[]} announcements The active announcements, oldest first.
+ * @property {object | null | undefined} myRestriction This reader's mute or ban as the live stream
+ *   last told it (`participant.muted`… personal payloads); undefined until it says anything.
  * @property {object | null} queue Moderators: {pending, flagged, recent} from the latest event carrying it.
  * @property {number | null} seq The last seq applied (snapshot or event).
  * @property {string | null} epoch The space's events log identity.
@@ -226,12 +232,19 @@ export function createLiveClient({ url, onStateChange = () => {}, onError = cons
  * @property {(presence: object) => void} applyPresence Take a `presence` message's counts.
  */
 
-/** A space's live state, built from a snapshot and the events after it. @returns {SpaceStore} */
-export function createSpaceStore() {
+/**
+ * A space's live state, built from a snapshot and the events after it.
+ *
+ * @param {object} [options]
+ * @param {number} [options.maxComments] Keep at most this many comments, dropping the oldest
+ *   (lowest id) first: a display that runs all day holds a bounded number. Default: no bound.
+ * @returns {SpaceStore}
+ */
+export function createSpaceStore({ maxComments = Infinity } = {}) {
   /** @type {SpaceState} */
   const state = { space: null, questions: { discussion: [], participant: [] }, comments: {},
-    commentsComplete: true, presence: null, spotlight: { now: null, next: [] }, queue: null,
-    seq: null, epoch: null, role: null };
+    commentsComplete: true, presence: null, spotlight: { now: null, next: [] }, announcements: [],
+    myRestriction: undefined, queue: null, seq: null, epoch: null, role: null };
   const listeners = new Set();
 
   const notify = (change) => { for (const listener of listeners) listener(state, change); };
@@ -256,9 +269,24 @@ export function createSpaceStore() {
     else if (kind === 'question' && data.question) putQuestion(data.question, data.order);
     else if (kind === 'comment' && data.comment) state.comments[data.comment.id] = data.comment;
     if (type === 'spotlight.changed') state.spotlight = data.spotlight;
+    if (type === 'announcement.posted') state.announcements.push(data.announcement);
+    if (type === 'announcement.dismissed') {
+      state.announcements = state.announcements.filter((a) => a.id !== data.announcement.id);
+    }
+    // A personal payload: this reader was muted, banned, or set free.
+    if ('my_restriction' in data) state.myRestriction = data.my_restriction;
     // Moderators' events carry the queue counts as of that event: the latest wins.
     if (data.queue) state.queue = data.queue;
     // Event types this client does not know yet only advance the seq.
+  }
+
+  /** Drop the oldest comments beyond `maxComments` (ids grow in posting order). */
+  function bound() {
+    const ids = Object.keys(state.comments);
+    if (ids.length <= maxComments) return;
+    const oldest = ids.map(Number).sort((a, b) => a - b).slice(0, ids.length - maxComments);
+    for (const id of oldest) delete state.comments[id];
+    state.commentsComplete = false;
   }
 
   return {
@@ -275,6 +303,8 @@ export function createSpaceStore() {
       state.commentsComplete = s.comments_complete;
       state.presence = s.presence ?? null;
       state.spotlight = s.spotlight ?? { now: null, next: [] };
+      state.announcements = [...(s.announcements ?? [])];
+      bound();
       state.seq = snapshot.seq;
       state.epoch = snapshot.epoch;
       state.role = snapshot.role;
@@ -290,6 +320,7 @@ export function createSpaceStore() {
       }
       // The frame's seq also covers trailing events this client may not see.
       if (seq > (state.seq ?? -1)) state.seq = seq;
+      bound();
       if (applied.length) notify({ type: 'events', events: applied });
     },
     applyPresence({ participants, moderators, screens, writing }) {

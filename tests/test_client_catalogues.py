@@ -15,7 +15,7 @@ PLURAL_FORMS = (".one", ".other")
 # which the client compares with `===`).
 KEY_LITERAL = re.compile(
     r"""(?<!=== )['"]((?:account|announce|comment|common|composer|connection|console|error|nav|notFound|"""
-    r"""question|screen|space|spaces|thread)\.[A-Za-z_.]+)['"]"""
+    r"""question|screen|space|spaces|thread|reason|flag)\.[A-Za-z_.]+)['"]"""
 )
 HTML_KEY = re.compile(r"""data-i18n(?:-attrs)?="(?:[\w-]+=)?([\w.]+)\"""")
 
@@ -57,7 +57,7 @@ def test_plural_keys_have_a_one_and_an_other_form() -> None:
 def test_every_key_the_client_uses_is_in_the_catalogues() -> None:
     keys = set(catalogue("en"))
     used: set[str] = set()
-    for source in [*CLIENT.glob("*.js"), *CLIENT.glob("views/*.js")]:
+    for source in [*CLIENT.glob("*.js"), *CLIENT.glob("views/**/*.js")]:
         used |= set(KEY_LITERAL.findall(source.read_text(encoding="utf-8")))
     used |= set(HTML_KEY.findall((CLIENT / "index.html").read_text(encoding="utf-8")))
     assert len(used) > 50  # the scan finds the client's keys

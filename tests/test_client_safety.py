@@ -10,7 +10,7 @@ from server.security import CONTENT_SECURITY_POLICY
 from tests.helpers import Api
 
 CLIENT = Path(__file__).resolve().parent.parent / "client"
-SOURCES = sorted([*CLIENT.glob("*.js"), *CLIENT.glob("views/*.js")])
+SOURCES = sorted([*CLIENT.glob("*.js"), *CLIENT.glob("views/**/*.js")])
 
 
 def directives(policy: str) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@
  */
 import { h, replaceChildren, setSanitisedHtml } from '../dom.js';
 import { label } from '../i18n.js';
+import { reasonText } from '../reasons.js';
 
 const TOMBSTONE_TEXT = {
   deleted: 'comment.deleted',
@@ -37,6 +38,7 @@ export function languageTag(code) {
  * @param {() => boolean} ctx.mayReply whether replies can be written now
  * @param {(node: object) => void} ctx.onReply
  * @param {(node: object) => void} ctx.onSupport
+ * @param {(node: object) => void} ctx.onFlag the reader wants to flag the comment
  */
 export function createCommentNode(comment, ctx) {
   const id = `comment-${comment.id}`;
@@ -107,7 +109,7 @@ function draw(node, ctx) {
   const { body } = node;
   if (tombstone) {
     body.removeAttribute('lang');
-    replaceChildren(body, h('p', { class: 'tombstone', t: tombstone }));
+    replaceChildren(body, comment.removal ? removalLine(comment) : h('p', { class: 'tombstone', t: tombstone }));
   } else {
     body.setAttribute('lang', comment.lang);
     setSanitisedHtml(body, comment.html);
@@ -115,8 +117,23 @@ function draw(node, ctx) {
 
   // Redrawing replaces the buttons: give focus back to the one that had it.
   const focused = node.actions.contains(document.activeElement) ? document.activeElement.classList[0] : null;
-  replaceChildren(node.actions, supportControls(node, ctx, own), replyButton(node, ctx));
+  replaceChildren(node.actions, supportControls(node, ctx, own), replyButton(node, ctx), flagButton(node, ctx, own));
   if (focused) node.actions.querySelector(`.${focused}`)?.focus();
+}
+
+/** "Removed by a moderator: Off topic, 27 Nov 2026, 18:37" — each part relabelled on a language switch. */
+function removalLine(comment) {
+  const { by, reason, at } = comment.removal;
+  let key = by === 'flags' ? 'comment.removedByFlags' : 'comment.removedByModerator';
+  if (by !== 'flags' && comment.status === 'rejected') key = 'comment.rejectedByModerator';
+  return h('p', { class: 'tombstone' }, h('span', { t: key }), ': ', reasonText(reason), ', ',
+    h('time', { datetime: at, 'data-i18n-date': at }));
+}
+
+function flagButton(node, ctx, own) {
+  if (node.comment.status !== 'published' || !ctx.user() || own || !ctx.onFlag) return null;
+  return h('button', { type: 'button', class: 'link-button flag-button', t: 'comment.flag',
+    'aria-describedby': `${node.article.id}-by`, on: { click: () => ctx.onFlag(node) } });
 }
 
 function supportControls(node, ctx, own) {

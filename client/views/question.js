@@ -1,13 +1,24 @@
 /**
- * One question of a space: heading, body, thread controls (order, language
- * filter), the thread, and the composer — or why there is none (closed, log in).
+ * One question of a space: heading, body, closing remark, thread controls (order,
+ * language filter), the thread, and the composer — or why there is none (closed,
+ * scheduled with a countdown, the space locked, the reader muted, log in).
  */
 import { h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
 import { replyDraftParents } from '../drafts.js';
-import { label } from '../i18n.js';
+import { formatDateTime, label } from '../i18n.js';
 import { links } from '../router.js';
 import { createComposer } from './composer.js';
+import { createFlagForm } from './flag.js';
 import { createThread } from './thread.js';
+
+/** "1:02:03" (or "2 d 1:02:03"): the time left until `target`, language-neutral. */
+export function countdown(target, now = Date.now()) {
+  const total = Math.max(0, Math.ceil((Date.parse(target) - now) / 1000));
+  const days = Math.floor(total / 86_400);
+  const pad = (n) => String(n).padStart(2, '0');
+  const clock = `${Math.floor((total % 86_400) / 3600)}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+  return days ? `${days} d ${clock}` : clock;
+}
 
 /**
  * @param {object} options
@@ -19,8 +30,10 @@ import { createThread } from './thread.js';
  * @param {object} options.live the live client (for typing signals)
  * @param {(comment: object) => void} options.onPosted the reader posted a comment
  * @param {(node: object) => void} options.onSupport the reader pressed a support button
+ * @param {() => boolean} options.held whether the space's lock or a mute or ban keeps this reader from posting
+ * @param {(key: string) => void} options.say announce the result of the reader's action
  */
-export function createQuestionView({ slug, question, space, user, index, live, onPosted, onSupport }) {
+export function createQuestionView({ slug, question, space, user, index, live, onPosted, onSupport, held, say }) {
   let current = question;
   const titleId = `question-${question.id}-title`;
   const number = h('span', { class: 'question-number' });
@@ -30,12 +43,15 @@ export function createQuestionView({ slug, question, space, user, index, live, o
   const count = h('span', { class: 'question-count' });
   const writing = h('span', { class: 'question-writing', hidden: true });
   const body = h('div', { class: 'question-body' });
+  const remark = h('div', { class: 'closing-remark', hidden: true });
   const empty = h('p', { class: 'hint thread-empty', t: 'thread.empty' });
   const composerArea = h('div', { class: 'composer-area' });
   const replyComposers = new Map();
   let composer = null;
 
-  const mayPost = () => Boolean(user() && space().accepting_input && current.status === 'open');
+  const mayPost = () => Boolean(user() && space().accepting_input && current.status === 'open'
+    && current.accepting_comments !== false && !held());
+  let countdownText = null;
 
   const thread = createThread({
     user,
@@ -43,6 +59,7 @@ export function createQuestionView({ slug, question, space, user, index, live, o
     mayReply: mayPost,
     onReply: (node) => openReply(node),
     onSupport,
+    onFlag: (node) => openFlag(node),
   });
 
   const orderId = uniqueId('order');
@@ -59,7 +76,26 @@ export function createQuestionView({ slug, question, space, user, index, live, o
 
   const el = h('section', { class: 'question', id: `question-${question.id}`, 'aria-labelledby': titleId,
     'data-question-id': question.id },
-  heading, status, body, controls, thread.el, empty, composerArea);
+  heading, status, body, remark, controls, thread.el, empty, composerArea);
+
+  function openFlag(node) {
+    if (node.slot.querySelector('.flag-form')) return;
+    const back = () => node.article.querySelector('.flag-button')?.focus();
+    const form = createFlagForm({
+      comment: node.comment,
+      onDone: (key) => {
+        form.el.remove();
+        say(key);
+        back();
+      },
+      onCancel: () => {
+        form.el.remove();
+        back();
+      },
+    });
+    node.slot.prepend(form.el);
+    form.focus();
+  }
 
   function openReply(node, { focus = true } = {}) {
     const parent = node.comment;
@@ -99,8 +135,17 @@ export function createQuestionView({ slug, question, space, user, index, live, o
       return;
     }
     let notice;
-    if (current.status !== 'open') notice = h('p', { class: 'notice', t: 'question.closed' });
-    else if (!space().accepting_input) notice = h('p', { class: 'notice', t: 'question.spaceClosed' });
+    countdownText = null;
+    if (current.status === 'scheduled') {
+      countdownText = h('span', { class: 'countdown' });
+      notice = h('p', { class: 'notice question-scheduled' },
+        h('span', { t: 'question.scheduled', tArgs: { time: formatDateTime(current.opens_at) } }), ' ',
+        countdownText);
+      tick();
+    } else if (current.status !== 'open' || current.accepting_comments === false) {
+      notice = h('p', { class: 'notice', t: 'question.closed' });
+    } else if (!space().accepting_input) notice = h('p', { class: 'notice', t: 'question.spaceClosed' });
+    else if (reader && held()) notice = h('p', { class: 'notice', t: 'question.held' });
     else if (!reader) {
       const here = links.space(slug);
       notice = h('p', { class: 'notice login-prompt' },
@@ -114,8 +159,12 @@ export function createQuestionView({ slug, question, space, user, index, live, o
     label(number, current.number ? 'question.number' : 'question.participant', { number: current.number ?? 0 });
     title.textContent = current.title;
     setSanitisedHtml(body, current.body_html);
+    remark.hidden = !current.closing_remark_html;
+    setSanitisedHtml(remark, current.closing_remark_html);
     replaceChildren(status,
       current.status === 'closed' ? h('span', { class: 'badge badge-closed', t: 'question.closedBadge' }) : null,
+      current.status === 'scheduled'
+        ? h('span', { class: 'badge badge-pending', t: 'question.scheduledBadge' }) : null,
       current.kind === 'participant' && current.author
         ? h('span', { class: 'question-author', t: 'question.askedBy', tArgs: { name: current.author.display_name } })
         : null,
@@ -123,9 +172,16 @@ export function createQuestionView({ slug, question, space, user, index, live, o
     drawComposerArea();
   }
 
+  /** Count down to a scheduled question's opening (the scheduler opens it; an event follows). */
+  function tick() {
+    if (!countdownText || !current.opens_at) return;
+    label(countdownText, 'question.opensIn', { countdown: countdown(current.opens_at) });
+  }
+
   draw();
 
   return {
+    tick,
     el,
     get question() { return current; },
     /** The question changed (edited, moved, closed, reopened) or the space did. */

@@ -1,17 +1,22 @@
 /**
- * The big-screen display: the space's title and active question, a wall of
- * the newest visible comments, and counters. Built to run all day: the wall
- * keeps a bounded number of items, and after a drop it says since when it is
- * stale, reconnects and catches up by itself.
+ * The big-screen display: the space's title, the spotlight (what the moderators
+ * put on screen) or else the active question, announcements, a wall of the
+ * newest visible comments, and counters. Built to run all day: the live store
+ * and the wall keep a bounded number of comments, and after a drop it says since
+ * when it is stale, reconnects and catches up by itself.
  */
 import { h, replaceChildren, setSanitisedHtml, svg, uniqueId } from '../dom.js';
 import { formatNumber, formatPercent, formatTime, label, localizeAll } from '../i18n.js';
 import { createSpaceStore } from '../live.js';
 import { authorLine, languageTag } from './comment.js';
+import { spotlightContent } from './console/spotlight.js';
 
 // Readable from the back of a room, a screen shows a few dozen comments at
 // most; keeping the DOM to this many items keeps memory flat all day.
 const WALL_MAX_ITEMS = 50;
+// Comments the screen's live store keeps (the newest): the wall and an hour's chart
+// at a busy pace, and a flat memory over a day of input.
+const STORE_MAX_COMMENTS = 500;
 // The chart's window and resolution: the last hour, minute by minute.
 const CHART_MINUTES = 60;
 const MINUTE_MS = 60_000;
@@ -65,8 +70,7 @@ function chart(buckets) {
  * @param {HTMLElement} container
  * @param {object} options
  * @param {string} options.slug
- * @param {string | null} options.token the screen token from the URL (used once screens have tokens)
- * @param {object} options.live the live client
+ * @param {object} options.live the live client (connected with the screen token, if the URL has one)
  * @param {(listener: (state: string) => void) => () => void} options.onLiveState
  */
 export function mountScreen(container, { slug, live, onLiveState }) {
@@ -80,12 +84,18 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   const languages = h('ul', { class: 'counter-list languages' });
   const chartHolder = h('div', { class: 'chart-holder' });
   const rate = h('p', { class: 'counter-note' });
+  const spotlight = h('section', { class: 'screen-spotlight', hidden: true, 'aria-labelledby': 'spotlight-heading' });
+  const announcements = h('ul', { class: 'screen-announcements', hidden: true, tAttrs: {
+    'aria-label': 'screen.announcements' } });
+  const questionSection = h('section', { class: 'screen-question', 'aria-labelledby': 'screen-question-heading' },
+    h('h2', { id: 'screen-question-heading', class: 'screen-label', t: 'screen.activeQuestion' }),
+    h('p', { class: 'screen-question-text' }, questionNumber, ' ', questionTitle));
 
   const page = h('div', { class: 'screen' },
     h('header', { class: 'screen-head' }, title, freshness),
-    h('section', { class: 'screen-question', 'aria-labelledby': 'screen-question-heading' },
-      h('h2', { id: 'screen-question-heading', class: 'screen-label', t: 'screen.activeQuestion' }),
-      h('p', { class: 'screen-question-text' }, questionNumber, ' ', questionTitle)),
+    announcements,
+    spotlight,
+    questionSection,
     h('div', { class: 'screen-grid' },
       h('section', { class: 'screen-wall' }, h('h2', { id: 'wall-title', class: 'screen-label',
         t: 'screen.latestComments' }), wall),
@@ -98,8 +108,10 @@ export function mountScreen(container, { slug, live, onLiveState }) {
 
   /** @type {Map<number, HTMLElement>} the wall's items by comment id (at most WALL_MAX_ITEMS) */
   const onWall = new Map();
-  /** Per question: visible comments the snapshot counted but did not carry. */
+  /** Per question: visible comments counted but not in the store (never carried, or dropped since). */
   const baseline = new Map();
+  /** Published comments in the store, by id → question id: one dropped from the store moves to the baseline. */
+  const carried = new Map();
   let store = null;
   let built = false;
   let staleSince = null;
@@ -160,6 +172,12 @@ export function mountScreen(container, { slug, live, onLiveState }) {
 
   function countBaselines(state) {
     const known = published(state);
+    for (const [id, questionId] of carried) {
+      const comment = state.comments[id];
+      if (!comment) baseline.set(questionId, (baseline.get(questionId) ?? 0) + 1); // dropped, still counts
+      if (!comment || comment.status !== 'published') carried.delete(id);
+    }
+    for (const comment of known) carried.set(comment.id, comment.question_id);
     for (const question of [...state.questions.discussion, ...state.questions.participant]) {
       if (baseline.has(question.id)) continue;
       const carried = known.filter((c) => c.question_id === question.id).length;
@@ -210,6 +228,21 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     questionTitle.textContent = question?.title ?? '';
   }
 
+  function drawSpotlight(state) {
+    const now = state.spotlight?.now;
+    spotlight.hidden = !now;
+    questionSection.hidden = Boolean(now);
+    replaceChildren(spotlight, now ? [h('h2', { id: 'spotlight-heading', class: 'screen-label',
+      t: 'screen.spotlight' }), h('div', { class: 'spotlight-item', 'data-kind': now.kind }, spotlightContent(now))]
+      : null);
+  }
+
+  function drawAnnouncements(state) {
+    announcements.hidden = state.announcements.length === 0;
+    replaceChildren(announcements, state.announcements.map((a) => h('li', { class: 'screen-announcement' },
+      setSanitisedHtml(h('div', { lang: a.lang ?? undefined }), a.html))));
+  }
+
   function drawFreshness(state) {
     if (state === 'live') {
       staleSince = null;
@@ -230,6 +263,7 @@ export function mountScreen(container, { slug, live, onLiveState }) {
         localizeAll(page); // built before the snapshot: the language may have changed since
       }
       baseline.clear();
+      carried.clear();
       countBaselines(state);
       rebuildWall(state);
     } else {
@@ -239,11 +273,13 @@ export function mountScreen(container, { slug, live, onLiveState }) {
       }
     }
     drawHeading(state);
+    drawSpotlight(state);
+    drawAnnouncements(state);
     scheduleCounters();
     return undefined;
   }
 
-  store = live.subscribe(slug, createSpaceStore());
+  store = live.subscribe(slug, createSpaceStore({ maxComments: STORE_MAX_COMMENTS }));
   const stopStore = store.subscribe(onChange);
   const stopState = onLiveState(drawFreshness);
   drawFreshness(live.state);
@@ -252,6 +288,11 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   }, REFRESH_MS);
 
   return {
+    /** The screen token was refused (unknown or revoked): say so instead of waiting forever. */
+    refused() {
+      replaceChildren(container, h('h1', { class: 'screen-title', t: 'screen.refusedTitle' }),
+        h('p', { class: 'screen-refused', role: 'alert', t: 'screen.refused' }));
+    },
     unmount() {
       clearInterval(refresh);
       clearTimeout(countersTimer);

@@ -1,13 +1,15 @@
 /**
- * The participant view of a space: background, moderators, contact, status,
- * and its questions with their threads — all from the live store, so it
- * follows every change without a reload and catches up after a drop.
+ * The participant view of a space: announcements, background, moderators,
+ * contact, status (and a lock, or the reader's own mute or ban, with why), and
+ * its questions with their threads — all from the live store, so it follows
+ * every change without a reload and catches up after a drop.
  */
 import { api, ApiError } from '../api.js';
 import { createCommentIndex } from '../comments.js';
 import { h, replaceChildren, setSanitisedHtml } from '../dom.js';
-import { label, localizeAll, t } from '../i18n.js';
+import { formatDateTime, label, localizeAll, t } from '../i18n.js';
 import { createSpaceStore } from '../live.js';
+import { reasonText } from '../reasons.js';
 import { links } from '../router.js';
 import { keepScrollAnchor } from '../scroll.js';
 import { currentUser } from '../session.js';
@@ -20,6 +22,12 @@ import { statusKey } from './spaces.js';
 const PAGE_LIMIT = 200;
 // Enough for any real consultation question; a bound so a runaway thread cannot hold the page.
 const MAX_PAGES = 25;
+// Countdowns to scheduled questions, and the end of a timed mute, are checked this often.
+const TICK_MS = 1_000;
+const STEWARDS = new Set(['moderator', 'admin']);
+// What a decision on the reader's own comment tells them (personal payloads).
+const OWN_DECISIONS = { approve: 'comment.ownApproved', reject: 'comment.ownRejected', hide: 'comment.ownHidden',
+  restore: 'comment.ownRestored' };
 
 /**
  * @param {HTMLElement} container
@@ -34,11 +42,21 @@ export function mountSpace(container, { slug, live, announcer }) {
   let space = null;
   let built = false;
   let disposed = false;
+  let role = 'anonymous';
+  /** @type {{kind: string, until: string | null, reason: string} | null} this reader's mute or ban */
+  let restriction = null;
 
   const title = h('h1', { id: 'space-title' });
   const status = h('p', { class: 'space-status' });
   const online = h('span', { class: 'online-count' });
   const closedNotice = h('p', { class: 'notice', hidden: true });
+  const lockNotice = h('p', { class: 'alert lock-notice', hidden: true });
+  const restrictionNotice = h('p', { class: 'alert restriction-notice', hidden: true });
+  const consoleLink = h('p', { class: 'console-link', hidden: true },
+    h('a', { href: links.console(slug), t: 'space.openConsole' }));
+  const banner = h('section', { class: 'announcement-banner', hidden: true, tAttrs: {
+    'aria-label': 'space.announcements' } });
+  const bannerLive = h('div', { 'aria-live': 'polite' }, banner);
   const intro = h('div', { class: 'intro' });
   const moderators = h('ul', { class: 'people' });
   const contact = h('p', { class: 'contact' });
@@ -52,7 +70,8 @@ export function mountSpace(container, { slug, live, announcer }) {
   const page = h('div', { class: 'space-page' },
     h('header', { class: 'space-header' },
       h('p', { class: 'breadcrumb' }, h('a', { href: links.spaces(), t: 'nav.spaces' })),
-      title, status, closedNotice),
+      title, status, consoleLink, closedNotice, lockNotice, restrictionNotice),
+    bannerLive,
     h('div', { class: 'space-layout' },
       h('div', { class: 'space-main' },
         h('section', { 'aria-labelledby': 'background' }, h('h2', { id: 'background', t: 'space.background' }),
@@ -84,6 +103,38 @@ export function mountSpace(container, { slug, live, announcer }) {
     disclaimer.hidden = !space.disclaimer;
   }
 
+  const restricted = () => Boolean(restriction && (!restriction.until || Date.parse(restriction.until) > Date.now()));
+  const lockedForMe = () => Boolean(space?.locked && !STEWARDS.has(role));
+  const held = () => lockedForMe() || restricted();
+
+  function drawStanding() {
+    consoleLink.hidden = !STEWARDS.has(role);
+    lockNotice.hidden = !lockedForMe();
+    replaceChildren(lockNotice, lockedForMe()
+      ? [h('span', { t: 'space.locked' }), ' ', reasonText(space.locked.reason)] : null);
+    restrictionNotice.hidden = !restricted();
+    if (!restricted()) return replaceChildren(restrictionNotice);
+    const { kind, until, reason } = restriction;
+    const key = `space.${kind}${until ? 'Until' : ''}`;
+    return replaceChildren(restrictionNotice,
+      h('span', { t: key, tArgs: until ? { time: formatDateTime(until) } : undefined }), ' ',
+      h('span', { t: 'space.restrictionReason' }), ' ', reasonText(reason));
+  }
+
+  function drawAnnouncements(state) {
+    banner.hidden = state.announcements.length === 0;
+    replaceChildren(banner, state.announcements.map((a) => h('div', { class: 'announcement',
+      'data-announcement-id': a.id },
+    h('p', { class: 'announcement-label', t: 'space.announcement' }),
+    setSanitisedHtml(h('div', { class: 'announcement-body', lang: a.lang ?? undefined }), a.html))));
+  }
+
+  /** The reader's standing changed (role, lock, mute): redraw the notices and the composers. */
+  function refreshStanding() {
+    drawStanding();
+    for (const view of questionViews.values()) view.refresh();
+  }
+
   function drawPresence(presence) {
     if (!presence) {
       online.textContent = '';
@@ -101,7 +152,7 @@ export function mountSpace(container, { slug, live, announcer }) {
         let view = questionViews.get(question.id);
         if (!view) {
           view = createQuestionView({ slug, question, space: () => space, user, index, live,
-            onPosted, onSupport });
+            onPosted, onSupport, held, say: (key) => announcer.say(t(key)) });
           questionViews.set(question.id, view);
         } else if (view.question !== question) {
           view.update(question);
@@ -132,6 +183,8 @@ export function mountSpace(container, { slug, live, announcer }) {
     replaceChildren(container, page);
     localizeAll(page); // built before the snapshot: the language may have changed since
     drawSpace();
+    drawStanding();
+    drawAnnouncements(state);
     drawQuestions(state);
     syncThreads(() => false);
     for (const view of questionViews.values()) view.restoreReplyDrafts();
@@ -142,6 +195,8 @@ export function mountSpace(container, { slug, live, announcer }) {
   /** A fresh snapshot after a resync: whatever we had not seen is new. */
   function laterSnapshot(state, fresh) {
     drawSpace();
+    drawStanding();
+    drawAnnouncements(state);
     drawQuestions(state);
     for (const view of questionViews.values()) view.refresh();
     syncThreads((c) => fresh.has(c.id) && byOthers(c));
@@ -150,8 +205,18 @@ export function mountSpace(container, { slug, live, announcer }) {
   function applyEvents(state, events) {
     const arrived = new Set();
     let spaceChanged = false;
+    let standingChanged = false;
     for (const event of events) {
       const comment = event.data?.comment;
+      const decision = event.data?.decision;
+      if (decision && comment && !byOthers(comment) && OWN_DECISIONS[decision.action]) {
+        announcer.say(t(OWN_DECISIONS[decision.action]));
+      }
+      if (event.type.startsWith('announcement.')) drawAnnouncements(state);
+      if (event.data && 'my_restriction' in event.data) {
+        restriction = event.data.my_restriction;
+        standingChanged = true;
+      }
       if (comment) {
         index.putLive(comment);
         // Approved: a held comment the public now sees for the first time.
@@ -163,8 +228,8 @@ export function mountSpace(container, { slug, live, announcer }) {
     if (spaceChanged) {
       space = state.space;
       drawSpace();
-      for (const view of questionViews.values()) view.refresh();
     }
+    if (spaceChanged || standingChanged) refreshStanding();
     keepScrollAnchor(page, () => drawQuestions(state));
     syncThreads((c) => arrived.has(c.id));
   }
@@ -229,17 +294,32 @@ export function mountSpace(container, { slug, live, announcer }) {
     syncThreads(() => false);
   }
 
-  api.get(`/spaces/${slug}`).catch((error) => {
+  api.get(`/spaces/${slug}`).then((read) => {
+    if (disposed) return;
+    role = read.my_role;
+    // The live stream only tells of later changes: take the standing as it is now.
+    if (restriction === null) restriction = read.my_restriction ?? null;
+    if (built) refreshStanding();
+  }).catch((error) => {
     if (disposed || !(error instanceof ApiError) || error.code !== 'space_not_found') return;
     replaceChildren(container, h('h1', { t: 'space.notFound' }),
       h('p', {}, h('a', { href: links.spaces(), t: 'nav.spaces' })));
   });
   store = live.subscribe(slug, createSpaceStore());
   const stop = store.subscribe(onChange);
+  const ticker = setInterval(() => {
+    if (!built) return;
+    for (const view of questionViews.values()) view.tick();
+    if (restriction?.until && Date.parse(restriction.until) <= Date.now()) {
+      restriction = null; // a timed mute ends by itself, without an event
+      refreshStanding();
+    }
+  }, TICK_MS);
 
   return {
     unmount() {
       disposed = true;
+      clearInterval(ticker);
       stop();
       live.unsubscribe(slug);
     },

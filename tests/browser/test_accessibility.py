@@ -162,3 +162,46 @@ async def test_new_comments_fade_in_unless_the_reader_prefers_reduced_motion(
         await expect(fresh).to_have_class(re.compile(r"\bis-new\b"), timeout=LIVE_MS)
         animations.append(await fresh.evaluate("(el) => getComputedStyle(el).animationName"))
     assert animations == ["fade-new", "none"]
+
+
+async def test_axe_finds_no_serious_or_critical_violation_in_the_console_the_screen_and_an_announcement(
+    api: Api, browsing: Browsing
+) -> None:
+    water = await open_consultation(api, moderation="pre")
+    headers = water.moderator.headers
+    held = await api.comment(water.alice, water.questions[0]["id"], "Waiting for *review*.")
+    shown = await api.comment(water.bob, water.questions[1]["id"], "Déjà publié.", lang="fr")
+    for path, body in (
+        (f"/comments/{shown['id']}/decisions", {"action": "approve"}),
+        (f"/spaces/{water.slug}/spotlight", {"comment_id": shown["id"]}),
+        (f"/spaces/{water.slug}/announcements", {"body": "Break until **15:00**."}),
+    ):
+        method = "PUT" if path.endswith("/spotlight") else "POST"
+        response = await api.http.request(method, f"/api/v1{path}", json=body, headers=headers)
+        assert response.status_code < 300, response.text
+    screens = await api.http.post(
+        f"/api/v1/spaces/{water.slug}/screens", json={"name": "Hall"}, headers=headers
+    )
+    token = screens.json()["token"]
+    axe = (axe_script(),)
+
+    console = await browsing.page(water.moderator, init_scripts=axe)
+    await console.goto(f"/#/console/{water.slug}")
+    await expect(console.locator(f".queue-item[data-comment-id='{held['id']}']")).to_be_visible()
+    await expect(console.locator(".audit-entry").first).to_be_visible()
+    assert await serious_violations(console) == []
+    await console.locator(".author-button").first.click()
+    await expect(console.locator(".author-dialog")).to_be_visible()
+    assert await serious_violations(console) == []
+
+    screen = await browsing.page(init_scripts=axe)
+    await screen.goto(f"{water.screen_url}?token={token}")
+    await expect(screen.locator(".screen-spotlight")).to_contain_text("Déjà publié.")
+    await expect(screen.locator(".screen-announcement")).to_contain_text("15:00")
+    assert await serious_violations(screen) == []
+
+    reader = await browsing.page(water.alice, init_scripts=axe)
+    await reader.goto(water.url())
+    await expect(reader.locator(".announcement-banner")).to_contain_text("15:00")
+    await expect(reader.locator(".comment")).to_have_count(2)  # the published one and her own, waiting
+    assert await serious_violations(reader) == []

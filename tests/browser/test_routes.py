@@ -22,7 +22,9 @@ async def test_the_routes_lead_to_their_views_without_reloading(api: Api, browsi
 
     await page.goto(f"/#/console/{water.slug}")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Moderator console")
-    await expect(page.locator(".notice")).to_contain_text("arrives with moderation")
+    # Not logged in: not a moderator, and offered the login.
+    await expect(page.locator(".notice")).to_contain_text("You are not a moderator of this consultation")
+    await expect(page.get_by_role("link", name="Log in").last).to_be_visible()
     await page.get_by_role("link", name="Back to the consultation").click()
     await expect(page.locator(".question")).to_have_count(2)
 
@@ -32,9 +34,14 @@ async def test_the_routes_lead_to_their_views_without_reloading(api: Api, browsi
     await expect(page.get_by_role("heading", level=1)).to_have_text("This consultation does not exist")
     assert await page.evaluate("window.__sameDocument") is True
 
-    await page.goto(f"/#/screen/{water.slug}?token=later&lang=fr")
+    await page.goto(f"/#/screen/{water.slug}?lang=fr")
     await expect(page.locator("body")).to_have_class("kiosk")
     await expect(page.locator(".app-header")).to_be_hidden()
     await expect(page.locator("html")).to_have_attribute("lang", "fr")
     await expect(page.locator(".screen-label").first).to_have_text("En discussion")
     await expect(page.locator(".screen-freshness")).to_have_text("En direct")
+
+    await page.goto(f"/#/screen/{water.slug}?token=not-a-token&lang=en")
+    await expect(page.locator(".screen-refused")).to_have_text(
+        "Its screen token is unknown or was revoked. Ask a moderator for a new screen address."
+    )

@@ -119,3 +119,22 @@ async def test_a_disconnected_screen_says_since_when_it_is_stale_and_catches_up_
     await expect(screen.locator(".screen-freshness")).to_have_text("Live")
     await expect(screen.locator(".wall-item")).to_have_count(1)
     assert await screen.evaluate("window.__sameDocument") is True
+
+
+async def test_a_space_store_with_a_bound_keeps_only_the_newest_comments(browsing: Browsing) -> None:
+    page = await browsing.page()
+    await page.goto("/#/")
+    kept = await page.evaluate("""async () => {
+      const { createSpaceStore } = await import('/live.js');
+      const store = createSpaceStore({ maxComments: 3 });
+      const comment = (id) => ({ id, question_id: 1, status: 'published' });
+      const space = { slug: 'water', languages: ['en'] };
+      store.applySnapshot({ seq: 2, epoch: 'e', role: 'public', state: { space,
+        comments: [comment(1), comment(2)], questions: { discussion: [], participant: [] },
+        comments_complete: true } });
+      const events = [3, 4, 5].map((id) => ({ seq: id, type: 'comment.created',
+        data: { comment: comment(id) } }));
+      store.applyEvents(events, 5);
+      return { ids: Object.keys(store.state.comments).map(Number), complete: store.state.commentsComplete };
+    }""")
+    assert kept == {"ids": [3, 4, 5], "complete": False}

@@ -1,11 +1,13 @@
-"""Screenshots of the participant view and the screen at desktop and phone widths,
+"""Screenshots of the participant view, the screen and the moderator console at desktop and phone widths,
 taken on the demo consultation and saved to docs/screenshots/ for the README. Each
 layout must fit its width: nothing may stick out sideways."""
+
+from typing import Any
 
 import pytest
 from playwright.async_api import FloatRect, Page, ViewportSize, expect
 
-from server.demo import DEMO_PASSWORD, DEMO_SLUG, PARTICIPANTS, load_demo
+from server.demo import DEMO_PASSWORD, DEMO_SLUG, MODERATORS, PARTICIPANTS, load_demo
 from tests.browser.support import DESKTOP, PHONE, SCREENSHOTS, Browsing
 from tests.helpers import Api, RunningServer, User
 
@@ -15,7 +17,10 @@ WIDTHS: dict[str, ViewportSize] = {"desktop": DESKTOP, "phone": PHONE}
 
 
 async def demo_participant(api: Api) -> User:
-    person = PARTICIPANTS[0]
+    return await demo_login(api, PARTICIPANTS[0])
+
+
+async def demo_login(api: Api, person: Any) -> User:
     response = await api.http.post(
         "/api/v1/auth/login", json={"email": person.email, "password": DEMO_PASSWORD}
     )
@@ -58,3 +63,25 @@ async def test_screenshots_of_the_participant_view_and_the_screen(
 
     for name in (f"participant-{width}.png", f"screen-{width}.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000, name  # a real picture, not a blank page
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+async def test_screenshots_of_the_moderator_console(
+    width: str, api: Api, server: RunningServer, browsing: Browsing
+) -> None:
+    await load_demo(server.services)
+    moderator = await demo_login(api, MODERATORS[0])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    console = await browsing.page(moderator, viewport=WIDTHS[width])
+    await console.goto(f"/#/console/{DEMO_SLUG}")
+    await console.locator(".queue-tab", has_text="Recent").click()
+    await expect(console.locator(".queue-item").first).to_be_visible()
+    await expect(console.locator(".audit-entry").first).to_be_visible()
+    await expect(console.locator("#connection")).to_have_attribute("data-state", "live")
+    await assert_fits_its_width(console)
+    size = WIDTHS[width]
+    clip: FloatRect = {"x": 0, "y": 0, "width": size["width"], "height": size["height"] * 2}
+    path = SCREENSHOTS / f"console-{width}.png"
+    await console.screenshot(path=path, full_page=True, clip=clip)
+    assert path.stat().st_size > 10_000  # a real picture, not a blank page
