@@ -369,6 +369,12 @@ class InvalidScreenToken(AppError):
     message = "That screen token is unknown or has been revoked."
 
 
+class ScreenReadOnly(AppError):
+    code = "screen_read_only"
+    status = 403
+    message = "A screen token only reads its space's public stream; log in as a person to do this."
+
+
 class QuestionNotOpen(AppError):
     code = "question_not_open"
     status = 409

@@ -270,3 +270,20 @@ async def start_process(env: dict[str, str]) -> AsyncIterator[ServerProcess]:
                 process.kill()
                 await process.wait()
         log.close()
+
+
+def app_env(database_url: str, redis_url: str, bus_prefix: str) -> dict[str, str]:
+    """The environment of app processes that share this test's database and Redis."""
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "ROUNDTABLE_BUS_CHANNEL_PREFIX": bus_prefix,
+        "ROUNDTABLE_REPAIR_INTERVAL_SECS": "0.5",
+        "ROUNDTABLE_PRESENCE_INTERVAL_SECS": "0.2",
+    }
+
+
+@asynccontextmanager
+async def two_processes(env: dict[str, str]) -> AsyncIterator[tuple[ServerProcess, ServerProcess]]:
+    async with start_process(env) as a, start_process(env) as b:
+        yield a, b

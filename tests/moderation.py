@@ -1,15 +1,15 @@
 """A moderation scene for tests: a space with an author, a held author, another
-participant, its moderator, a moderator of another space and an admin."""
+participant, a muted one, its moderator, a moderator of another space, an admin
+and a screen token (tests/roles.py)."""
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
 from tests.helpers import Api, User
+from tests.roles import People, Role, cast_roles
 
-Role = Literal["anonymous", "participant", "moderator", "other_moderator", "admin"]
-ROLES: tuple[Role, ...] = ("anonymous", "participant", "moderator", "other_moderator", "admin")
 SLUG = "water"
 
 
@@ -20,16 +20,16 @@ class Scene:
     author: User
     held_author: User
     participant: User
+    muted: User
     moderator: User
     other_moderator: User
     admin: User
+    role_headers: dict[Role, dict[str, str]] = field(default_factory=dict)
 
-    def user(self, role: Role) -> User | None:
-        return None if role == "anonymous" else getattr(self, role)
-
-    def headers(self, role: Role | User | None) -> dict[str, str]:
-        user = self.user(role) if isinstance(role, str) else role
-        return user.headers if user else {}
+    def headers(self, who: Role | User | None) -> dict[str, str]:
+        if isinstance(who, str):
+            return self.role_headers[who]
+        return who.headers if who else {}
 
     async def request(
         self, who: Role | User | None, method: str, path: str, body: dict[str, Any] | None = None
@@ -86,9 +86,12 @@ async def make_scene(api: Api, **space_fields: Any) -> Scene:
         author=await api.register("Alice Author"),
         held_author=await api.register("Hal Held"),
         participant=await api.register("Pat Participant"),
-        moderator=await api.moderator(SLUG, "Maya Moderator"),
+        muted=await api.register("Mo Muted"),
+        moderator=await api.register("Maya Moderator"),
         other_moderator=await api.moderator("air", "Omar Other"),
         admin=admin,
     )
+    people = People(scene.participant, scene.muted, scene.moderator, scene.other_moderator)
+    scene.role_headers = await cast_roles(api, SLUG, people)
     await scene.ok("moderator", "PUT", f"/spaces/{SLUG}/held-participants/{scene.held_author.id}", {})
     return scene

@@ -5,8 +5,8 @@ in-process `server` fixture only sets the scene (admin, space, people).
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Iterator
+from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
@@ -14,26 +14,10 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from server.embedded import EmbeddedValkey
-from tests.helpers import Api, ServerProcess, User, assert_frame, start_process
+from tests.helpers import Api, User, app_env, assert_frame, start_process, two_processes
 from tests.live import LiveClient, SseClient, live_client, sse_client
 
 SLUG = "water"
-
-
-def app_env(database_url: str, redis_url: str, bus_prefix: str) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "ROUNDTABLE_BUS_CHANNEL_PREFIX": bus_prefix,
-        "ROUNDTABLE_REPAIR_INTERVAL_SECS": "0.5",
-        "ROUNDTABLE_PRESENCE_INTERVAL_SECS": "0.2",
-    }
-
-
-@asynccontextmanager
-async def two_processes(env: dict[str, str]) -> AsyncIterator[tuple[ServerProcess, ServerProcess]]:
-    async with start_process(env) as a, start_process(env) as b:
-        yield a, b
 
 
 async def post(http: httpx.AsyncClient, base_url: str, author: User, question_id: int, body: str) -> int:

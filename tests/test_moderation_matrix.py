@@ -2,48 +2,36 @@
 
 Each case starts from its own fresh target (a pending comment to approve, a
 claim of the caller's own to release, …), so an allowed role succeeds and a
-refused one is refused for its role, not for the state it found.
+refused one is refused for its role, not for the state it found. Every cell
+also checks what was written: a refusal writes nothing; a moderation action
+writes exactly one audit entry, carried by the event it wrote with it.
 """
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
-from tests.helpers import Api
-from tests.moderation import ROLES, SLUG, Role, Scene, make_scene
+from tests.helpers import Api, fetch_rows
+from tests.moderation import SLUG, Scene, make_scene
+from tests.roles import EVERYONE, POSTERS, ROLES, STEWARDS, Expected, Role, expect
 
 Request = tuple[str, str, dict[str, Any] | None]
-Expected = dict[Role, tuple[int, str | None]]
+# What a successful call writes: an audit entry and its event(s), only events
+# (a flag is a participant's act, not moderation), or nothing (a read).
+Writes = Literal["audited", "event", "nothing"]
 
 
 def moderators_only(success: int = 200) -> Expected:
-    return {
-        "anonymous": (401, "not_authenticated"),
-        "participant": (403, "not_moderator"),
-        "other_moderator": (403, "not_moderator"),
-        "moderator": (success, None),
-        "admin": (success, None),
-    }
+    return expect(STEWARDS, success)
 
 
-LOGGED_IN: Expected = {
-    "anonymous": (401, "not_authenticated"),
-    "participant": (201, None),
-    "other_moderator": (201, None),
-    "moderator": (201, None),
-    "admin": (201, None),
-}
-ANYONE: Expected = dict.fromkeys(ROLES, (200, None))
+FLAGGERS = expect(POSTERS, 201, {"muted": (403, "muted")})
+ANYONE = expect(EVERYONE)
 # PATCH of a space existed before moderation; its refusals keep their code.
-SPACE_STEWARDS: Expected = {
-    "anonymous": (401, "not_authenticated"),
-    "participant": (403, "forbidden"),
-    "other_moderator": (403, "forbidden"),
-    "moderator": (200, None),
-    "admin": (200, None),
-}
+SIGNED_IN_NON_STEWARDS: tuple[Role, ...] = ("participant", "muted", "other_moderator")
+SPACE_STEWARDS = expect(STEWARDS, refusals=dict.fromkeys(SIGNED_IN_NON_STEWARDS, (403, "forbidden")))
 
 
 @dataclass(frozen=True)
@@ -51,6 +39,7 @@ class Action:
     name: str
     prepare: Callable[[Scene, Role], Awaitable[Request]]
     expected: Expected
+    writes: Writes = "audited"
 
 
 def decision(state: str, action: str, **fields: Any) -> Callable[[Scene, Role], Awaitable[Request]]:
@@ -158,6 +147,7 @@ async def spotlight_advance(scene: Scene, role: Role) -> Request:
 
 
 async def moderation_mode(scene: Scene, role: Role) -> Request:
+    await scene.ok("admin", "PATCH", f"/spaces/{SLUG}", {"moderation": "post"})
     return "PATCH", f"/spaces/{SLUG}", {"moderation": "pre"}
 
 
@@ -174,12 +164,12 @@ ACTIONS = [
     Action("edit_as_moderator", edit, moderators_only()),
     Action("claim", claim, moderators_only()),
     Action("release_claim", release, moderators_only()),
-    Action("flag", flag, LOGGED_IN),
-    Action("queue", queue, moderators_only()),
-    Action("list_held", held_list, moderators_only()),
+    Action("flag", flag, FLAGGERS, "event"),
+    Action("queue", queue, moderators_only(), "nothing"),
+    Action("list_held", held_list, moderators_only(), "nothing"),
     Action("hold_participant", hold, moderators_only()),
     Action("lift_hold", unhold, moderators_only()),
-    Action("spotlight_get", spotlight_get, ANYONE),
+    Action("spotlight_get", spotlight_get, ANYONE, "nothing"),
     Action("spotlight_set", spotlight_set, moderators_only()),
     Action("spotlight_clear", spotlight_clear, moderators_only()),
     Action("spotlight_enqueue", spotlight_enqueue, moderators_only(201)),
@@ -192,17 +182,56 @@ ACTIONS = [
 
 def test_the_matrix_covers_every_role_for_every_action() -> None:
     assert all(set(action.expected) == set(ROLES) for action in ACTIONS)
-    assert len(ACTIONS) * len(ROLES) == 125
+    assert len(ACTIONS) * len(ROLES) == 25 * 7 == 175
+
+
+async def _written_since(scene: Scene, audit_id: int, seq: int) -> tuple[list[int], list[dict[str, Any]]]:
+    """Audit entry ids after `audit_id`, and the moderators' payloads of the space's events after `seq`."""
+    url = scene.api.server.settings.database_url
+    assert url is not None
+    audit = await fetch_rows(url, "SELECT id FROM audit_log WHERE id > $1 ORDER BY id", audit_id)
+    events = await fetch_rows(
+        url,
+        """SELECT e.moderators FROM events e JOIN spaces s ON s.id = e.space_id
+           WHERE s.slug = $1 AND e.seq > $2 ORDER BY e.seq""",
+        SLUG,
+        seq,
+    )
+    return [row["id"] for row in audit], [row["moderators"] for row in events]
+
+
+async def _log_heads(scene: Scene) -> tuple[int, int]:
+    url = scene.api.server.settings.database_url
+    assert url is not None
+    [row] = await fetch_rows(
+        url,
+        """SELECT (SELECT coalesce(max(id), 0) FROM audit_log) AS audit,
+                  (SELECT event_seq FROM spaces WHERE slug = $1) AS seq""",
+        SLUG,
+    )
+    return row["audit"], row["seq"]
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
-async def test_each_role_gets_exactly_the_expected_answer(api: Api, action: Action) -> None:
+async def test_each_role_gets_exactly_the_expected_answer_and_writes_accordingly(
+    api: Api, action: Action
+) -> None:
     scene = await make_scene(api)
     for role in ROLES:
         method, path, body = await action.prepare(scene, role)
+        audit_id, seq = await _log_heads(scene)
         response = await scene.request(role, method, path, body)
         status, code = action.expected[role]
         assert response.status_code == status, (action.name, role, response.text)
+        audit, events = await _written_since(scene, audit_id, seq)
         if code is not None:
             error = response.json()["error"]
             assert (error["code"], set(error)) == (code, {"code", "message", "details"}), (role, error)
+            assert (audit, events) == ([], []), (action.name, role, "a refusal writes nothing")
+        elif action.writes == "nothing":
+            assert (audit, events) == ([], []), (action.name, role)
+        elif action.writes == "event":
+            assert audit == [] and events, (action.name, role)
+        else:
+            assert len(audit) == 1 and events, (action.name, role, audit, events)
+            assert events[0]["audit"]["id"] == audit[0], (action.name, role, events[0])

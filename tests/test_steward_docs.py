@@ -26,6 +26,7 @@ STEWARDING_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.NoteTargetNotFound,
     errors.ScreenNotFound,
     errors.InvalidScreenToken,
+    errors.ScreenReadOnly,
     errors.InvitationNotFound,
     errors.InvitationRevoked,
     errors.InvitationExpired,

@@ -17,18 +17,16 @@ import pytest_asyncio
 
 from server.settings import Settings
 from tests.helpers import TEMPLATE_DB, Api, User, assert_error, fresh_database, start_server
+from tests.roles import EVERYONE, POSTERS, ROLES, STEWARDS, Answer, People, Role, cast_roles, expect
+from tests.steward_helpers import ok
 
-ROLES = ("anonymous", "participant", "muted", "moderator", "other_moderator", "admin", "screen")
 _slugs = itertools.count(1)
 
 
 @dataclass
 class World:
     api: Api
-    participant: User
-    muted: User
-    moderator: User
-    other_moderator: User
+    people: People
 
 
 @dataclass
@@ -38,8 +36,7 @@ class Scene:
     world: World
     slug: str
     question_id: int
-    screen_token: str
-    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    headers: dict[Role, dict[str, str]]
 
     @property
     def api(self) -> Api:
@@ -55,56 +52,20 @@ async def world(postgres_server_url: str, template_url: str) -> AsyncIterator[Wo
     ):
         api = Api(http, server)
         await api.space("elsewhere")
-        yield World(
-            api,
+        people = People(
             participant=await api.register("Pat Participant"),
             muted=await api.register("Mo Muted"),
             moderator=await api.register("Mira Moderator"),
             other_moderator=await api.moderator("elsewhere", "Otto Elsewhere"),
         )
-
-
-async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
+        yield World(api, people)
 
 
 async def scene(world: World) -> Scene:
-    api = world.api
-    admin = await api.admin()
     slug = f"space-{next(_slugs)}"
-    await api.space(slug)
-    await ok(
-        await api.http.post(
-            f"/api/v1/spaces/{slug}/moderators", json={"user_id": world.moderator.id}, headers=admin.headers
-        ),
-        201,
-    )
-    question = await api.question(slug)
-    await ok(
-        await api.http.post(
-            f"/api/v1/spaces/{slug}/restrictions",
-            json={"user_id": world.muted.id, "kind": "muted", "duration_secs": 3600, "reason": "spam"},
-            headers=admin.headers,
-        ),
-        201,
-    )
-    screen = await ok(
-        await api.http.post(f"/api/v1/spaces/{slug}/screens", json={"name": "Wall"}, headers=admin.headers),
-        201,
-    )
-    result = Scene(world, slug, question["id"], screen["token"])
-    result.headers = {
-        "anonymous": {},
-        "participant": world.participant.headers,
-        "muted": world.muted.headers,
-        "moderator": world.moderator.headers,
-        "other_moderator": world.other_moderator.headers,
-        "admin": admin.headers,
-        "screen": {"Authorization": f"Screen {screen['token']}"},
-    }
-    return result
+    await world.api.space(slug)
+    question = await world.api.question(slug)
+    return Scene(world, slug, question["id"], await cast_roles(world.api, slug, world.people))
 
 
 Request = tuple[str, str, dict[str, Any] | None]
@@ -114,30 +75,22 @@ Request = tuple[str, str, dict[str, Any] | None]
 class Action:
     name: str
     prepare: Callable[[Scene], Awaitable[Request]]
-    allowed: frozenset[str]
+    allowed: frozenset[Role]
     success: int = 200
-    # Refusals that differ from a stewarding action's (401 / not_moderator).
-    refusals: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Refusals that differ from a stewarding action's (401 / not_moderator / screen_read_only).
+    refusals: dict[Role, Answer] = field(default_factory=dict)
 
-    def expected(self, role: str) -> tuple[int, str | None]:
-        if role in self.allowed:
-            return self.success, None
-        if role in self.refusals:
-            return self.refusals[role]
-        if role in ("anonymous", "screen"):
-            return 401, "not_authenticated"
-        return 403, "not_moderator"
+    def expected(self, role: Role) -> Answer:
+        return expect(self.allowed, self.success, self.refusals)[role]
 
 
-STEWARDS = frozenset({"moderator", "admin"})
-EVERYONE = frozenset(ROLES)
-ADMIN_ONLY_REFUSALS = {
+ADMIN_ONLY_REFUSALS: dict[Role, Answer] = {
     "participant": (403, "forbidden"),
     "muted": (403, "forbidden"),
     "moderator": (403, "forbidden"),
     "other_moderator": (403, "forbidden"),
 }
-QUESTION_EDIT_REFUSALS = {
+QUESTION_EDIT_REFUSALS: dict[Role, Answer] = {
     "participant": (403, "forbidden"),
     "muted": (403, "forbidden"),
     "other_moderator": (403, "forbidden"),
@@ -244,12 +197,13 @@ async def _list_notes(s: Scene) -> Request:
 
 
 async def _note(s: Scene) -> Request:
-    body = {"target_type": "user", "target_id": s.world.participant.id, "body": "Speaks for a coalition."}
+    participant = s.world.people.participant
+    body = {"target_type": "user", "target_id": participant.id, "body": "Speaks for a coalition."}
     return "POST", f"/api/v1/spaces/{s.slug}/notes", body
 
 
 async def _delete_note(s: Scene) -> Request:
-    body = {"target_type": "user", "target_id": s.world.participant.id, "body": "Outdated."}
+    body = {"target_type": "user", "target_id": s.world.people.participant.id, "body": "Outdated."}
     made = await admin_post(s, f"/api/v1/spaces/{s.slug}/notes", body)
     return "DELETE", f"/api/v1/spaces/{s.slug}/notes/{made['id']}", None
 
@@ -311,7 +265,7 @@ ACTIONS = (
     Action(
         "accept invitation link",
         _accept,
-        frozenset({"participant", "moderator", "other_moderator", "admin"}),
+        POSTERS,
         refusals={"muted": (403, "muted")},
     ),
     Action("list notes", _list_notes, STEWARDS),
@@ -329,16 +283,12 @@ ACTIONS = (
         _scheduled_question,
         STEWARDS,
         201,
-        {
-            "participant": (403, "forbidden"),
-            "muted": (403, "forbidden"),
-            "other_moderator": (403, "forbidden"),
-        },
+        QUESTION_EDIT_REFUSALS,
     ),
     Action(
         "post comment",
         _comment,
-        frozenset({"participant", "moderator", "other_moderator", "admin"}),
+        POSTERS,
         201,
         {"muted": (403, "muted")},
     ),
@@ -348,7 +298,9 @@ CASES = [pytest.param(action, role, id=f"{action.name}-{role}") for action in AC
 
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(("action", "role"), CASES)
-async def test_each_role_may_do_exactly_what_the_matrix_says(world: World, action: Action, role: str) -> None:
+async def test_each_role_may_do_exactly_what_the_matrix_says(
+    world: World, action: Action, role: Role
+) -> None:
     s = await scene(world)
     method, path, body = await action.prepare(s)
     response = await s.api.http.request(method, path, json=body, headers=s.headers[role])

@@ -75,18 +75,20 @@ async def test_a_screen_token_can_do_nothing_but_read(api: Api, database_url: st
     token = screen["token"]
     qid = question["id"]
     path = f"/api/v1/questions/{qid}/comments"
-    for headers, params in (
-        ({"Authorization": f"Screen {token}"}, {}),
-        ({"Authorization": f"Bearer {token}"}, {}),
-        ({}, {"screen_token": token}),
+    # Presented as a screen token, it is refused as one; passed off as a session
+    # token or a query parameter, it is no credential at all.
+    for headers, params, refused in (
+        ({"Authorization": f"Screen {token}"}, {}, (403, "screen_read_only")),
+        ({"Authorization": f"Bearer {token}"}, {}, (401, "not_authenticated")),
+        ({}, {"screen_token": token}, (401, "not_authenticated")),
     ):
         response = await api.http.post(path, json={"body": "From the wall"}, headers=headers, params=params)
-        assert_error(response, 401, "not_authenticated")
+        assert_error(response, *refused)
         response = await api.http.post("/api/v1/spaces/water/lock", json={"reason": "spam"}, headers=headers)
-        assert_error(response, 401, "not_authenticated")
-        assert_error(
-            await api.http.get("/api/v1/me", headers=headers, params=params), 401, "not_authenticated"
-        )
+        assert_error(response, *refused)
+        assert_error(await api.http.get("/api/v1/me", headers=headers, params=params), *refused)
+    as_screen = {"Authorization": f"Screen {token}"}
+    assert (await api.http.get("/api/v1/spaces/water/spotlight", headers=as_screen)).status_code == 200
     assert (await fetch_rows(database_url, "SELECT count(*) AS n FROM comments"))[0]["n"] == 0
 
 

@@ -34,10 +34,12 @@ async def flag_comment(
         space, role = await access.visible_space_by_id(conn, viewer, comment.space_id)
         if comment.status == "pending" and not access.is_steward(role) and comment.author_id != user_id:
             raise errors.CommentNotFound()
+        # A flag is a write: the checks of posting apply (suspension, lock, mute,
+        # ban), on the space as it is under its lock.
+        space = await space_queries.lock_space(conn, space.id)
         await access.check_may_post(conn, viewer, space, role)
         if comment.author_id == user_id:
             raise errors.OwnComment("You cannot flag your own comment.")
-        space = await space_queries.lock_space(conn, space.id)
         await comment_queries.lock_comment(conn, comment.id)
         comment = await comment_queries.get_comment(conn, comment.id, user_id)
         assert comment is not None

@@ -39,6 +39,17 @@ DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.ReasonRequired,
 )
 
+# Why a signed-in person may not write in a space now (server/access.py, server/guards.py).
+WRITE_ERRORS: tuple[type[errors.AppError], ...] = (
+    errors.SpaceNotOpen,
+    errors.SpaceClosed,
+    errors.NotInvited,
+    errors.AccountSuspended,
+    errors.SpaceLocked,
+    errors.Muted,
+    errors.Banned,
+)
+
 
 def register_routes(api: Api) -> None:
     api.route(
@@ -77,7 +88,13 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         response=ClaimWrite,
         auth="moderator",
-        raises=(errors.CommentNotFound, errors.NotModerator, errors.NotClaimed, errors.ClaimedByOther),
+        raises=(
+            errors.CommentNotFound,
+            errors.NotModerator,
+            errors.CommentDeleted,
+            errors.NotClaimed,
+            errors.ClaimedByOther,
+        ),
     )(release)
     api.route(
         "POST",
@@ -95,7 +112,7 @@ def register_routes(api: Api) -> None:
             errors.AlreadyFlagged,
             errors.OwnComment,
             errors.FlagTextRequired,
-            errors.NotInvited,
+            *WRITE_ERRORS,
         ),
     )(flag)
     api.route(
@@ -106,7 +123,7 @@ def register_routes(api: Api) -> None:
         query=QueueQuery,
         response=QueuePage,
         auth="moderator",
-        raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor),
+        raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
     )(queue)
     api.route(
         "GET",
@@ -125,7 +142,13 @@ def register_routes(api: Api) -> None:
         body=HoldBody,
         response=HeldParticipantWrite,
         auth="moderator",
-        raises=(errors.SpaceNotFound, errors.NotModerator, errors.UserNotFound, errors.UserIsModerator),
+        raises=(
+            errors.SpaceNotFound,
+            errors.NotModerator,
+            errors.UserNotFound,
+            errors.UserIsModerator,
+            errors.ReasonRequired,
+        ),
     )(hold)
     api.route(
         "DELETE",

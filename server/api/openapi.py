@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from server import errors
-from server.api.routing import Api, Operation
+from server.api.routing import STATE_CHANGING, Api, Operation
 from server.models import ErrorResponse
 
 REF = "#/components/schemas/{model}"
@@ -94,7 +94,8 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         success["description"] = "A stream of Server-Sent Events; see docs/protocol.md."
         success["content"] = {"text/event-stream": {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {str(op.status): success}
-    for error in (*op.raises, *COMMON_ERRORS):
+    refused_screens = (errors.ScreenReadOnly,) if op.auth != "anyone" or op.method in STATE_CHANGING else ()
+    for error in (*op.raises, *COMMON_ERRORS, *refused_screens):
         entry = responses.setdefault(
             str(error.status),
             {

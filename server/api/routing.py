@@ -19,6 +19,7 @@ from starlette.routing import Route
 from server import errors
 from server.auth import SESSION_COOKIE, Viewer, token_from_headers, viewer_for_token
 from server.models import MAX_ID
+from server.screens import screen_token_from
 from server.services import Services
 
 # Bodies are JSON objects of a few fields; the largest legitimate one is a
@@ -104,6 +105,8 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         op = ops[request.method if request.method != "HEAD" else "GET"]
         if request.method in STATE_CHANGING:
             check_origin(request)
+        if op.auth != "anyone" or request.method in STATE_CHANGING:
+            refuse_screen(request)
         if any(isinstance(v, str) and "\x00" in v for v in request.path_params.values()):
             # No slug or handle holds one, and PostgreSQL text cannot.
             raise errors.RouteNotFound()
@@ -149,6 +152,13 @@ def check_origin(request: Request) -> None:
         origin, request.url.scheme, request.headers.get("host"), services(request).settings.allowed_origins
     ):
         raise errors.OriginNotAllowed(details={"origin": origin})
+
+
+def refuse_screen(request: Request) -> None:
+    """A screen token reads what anyone may read and nothing else: say so rather than
+    answer `not_authenticated`, which would tell a wall display to log in."""
+    if screen_token_from(None, request.headers.get("authorization")) is not None:
+        raise errors.ScreenReadOnly()
 
 
 def origin_allowed(origin: str, scheme: str, host: str | None, allowed: list[str]) -> bool:
