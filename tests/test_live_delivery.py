@@ -134,7 +134,9 @@ async def test_events_arriving_together_go_out_together_in_one_frame(api: Api, s
         while not frames or frames[-1]["seq"] < posted[-1]["event_seq"]:
             frames.append(assert_frame(await live.receive(), "events"))
         assert sum(len(f["events"]) for f in frames) == 5
-        assert len(frames) <= 2
+        # The first may go alone, and the repair sweep may take some of them
+        # from the log; the rest travel together.
+        assert len(frames) <= 3
         assert frames[-1]["events"][0]["seq"] > snapshot["seq"]
 
 
