@@ -37,7 +37,7 @@ function createSpaceControls({ slug, store, say }) {
   const errors = errorLine();
   const state = h('p', { class: 'space-lock-state' });
   const reason = reasonSelect(CONTROL_REASONS, { name: 'control-reason' });
-  const lock = h('button', { type: 'button', class: 'secondary lock-button' });
+  const lock = h('button', { type: 'button', class: 'secondary lock-button', t: 'console.lock' });
   const seconds = h('input', { type: 'number', name: 'slow-mode', min: 0, max: 3600, step: 10 });
   const slow = h('button', { type: 'button', class: 'secondary', t: 'console.setSlowMode' });
   const el = panel('controls', 'console.controlsTitle', state, field('console.reason', reason),
