@@ -161,6 +161,9 @@ CREATE TABLE IF NOT EXISTS events (
     personal   jsonb,
     PRIMARY KEY (space_id, seq)
 );
+-- Databases made before these two columns existed get them here.
+ALTER TABLE events ADD COLUMN IF NOT EXISTS recipient_id bigint REFERENCES users (id) ON DELETE SET NULL;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS personal jsonb;
 -- Finds the earlier events of a comment whose text must be withdrawn from the
 -- log (hidden, rejected or deleted), so a resuming client never receives it.
 CREATE INDEX IF NOT EXISTS events_comment_idx
