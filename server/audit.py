@@ -60,3 +60,8 @@ async def record_audit(
         details=details or {},
     )
     return entry(row)
+
+
+def audited(data: dict[str, Any], entry: AuditEntry) -> dict[str, Any]:
+    """A moderators' payload carrying the audit entry its action wrote."""
+    return data | {"audit": entry.model_dump(mode="json")}

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from server import errors, views
 from server.actions.stewarding import steered_space, steward_space
-from server.audit import record_audit
+from server.audit import audited, record_audit
 from server.auth import Viewer, new_token, token_hash
 from server.events import Event, record_event
 from server.guards import check_may_write
@@ -50,7 +50,7 @@ async def participant_event(
         space.id,
         "participant.invited" if invited else "participant.uninvited",
         public=None,
-        moderators=data | {"audit": entry.model_dump(mode="json")},
+        moderators=audited(data, entry),
         recipient_id=user.id,
         personal=data,
     )
@@ -85,7 +85,7 @@ async def _invitation_event(
     entry = await record_audit(db, space.id, viewer, action, "invitation", row.id, note=row.label)
     data = {"invitation": invitation(row, space.slug).model_dump(mode="json")}
     return await record_event(
-        db, space.id, type_, public=None, moderators=data | {"audit": entry.model_dump(mode="json")}
+        db, space.id, type_, public=None, moderators=audited(data, entry)
     )
 
 

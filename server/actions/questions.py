@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server import access, errors, guards, views
-from server.audit import record_audit
+from server.audit import audited, record_audit
 from server.auth import Viewer
 from server.events import Event, payload, record_event
 from server.models import QuestionCreate, QuestionPatch
@@ -69,7 +69,7 @@ async def question_event(
             note=note,
             details=details,
         )
-        moderators = data | {"audit": entry.model_dump(mode="json")}
+        moderators = audited(data, entry)
     event = await record_event(
         db, space.id, type_, public=None if space.status == "draft" else data, moderators=moderators
     )

@@ -15,7 +15,7 @@ from server import access, errors
 from server.actions.questions import question_event
 from server.actions.spaces import public_space
 from server.actions.stewarding import steward_space
-from server.audit import record_audit
+from server.audit import audited, record_audit
 from server.auth import Viewer
 from server.events import Event, payload, record_event
 from server.queries import Executor
@@ -58,7 +58,7 @@ async def _space_control_event(
         space.id,
         type_,
         public=_public(space, data),
-        moderators=data | {"audit": entry.model_dump(mode="json")},
+        moderators=audited(data, entry),
     )
 
 
@@ -171,7 +171,7 @@ async def post_announcement(
             space.id,
             "announcement.posted",
             public=_public(space, data),
-            moderators=data | {"audit": entry.model_dump(mode="json")},
+            moderators=audited(data, entry),
         )
     await services.publish(event)
     return row, event
@@ -198,7 +198,7 @@ async def dismiss_announcement(
             space.id,
             "announcement.dismissed",
             public=_public(space, data),
-            moderators=data | {"audit": entry.model_dump(mode="json")},
+            moderators=audited(data, entry),
         )
     await services.publish(event)
     return row, event
