@@ -89,7 +89,7 @@ def create_app() -> Any:
 def serve(port: int) -> None:
     import uvicorn
 
-    # The same uvicorn options as `roundtable serve` (server/cli.py).
+    # The same uvicorn options as `roundtable serve` (server/running/cli.py).
     uvicorn.run(
         "bench.baseline_socketio:create_app",
         factory=True,

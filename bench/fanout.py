@@ -174,10 +174,10 @@ async def start_roundtable(
     processes: int, publishers: int, redis_url: str, workdir: Path, log_dir: Path, redis_port: int
 ) -> Target:
     from server.actions.accounts import create_admin
-    from server.cli import standalone_services
-    from server.db import apply_schema
-    from server.embedded import ensure_database, start_postgres
-    from server.settings import Settings
+    from server.running.cli import standalone_services
+    from server.running.database import apply_schema
+    from server.running.embedded import ensure_database, start_postgres
+    from server.running.settings import Settings
 
     pg_folder = workdir / "postgres"
     server_url = await asyncio.to_thread(start_postgres, pg_folder)
@@ -293,7 +293,7 @@ async def run(args: argparse.Namespace) -> int:
     log_dir = workdir / "logs"
     log_dir.mkdir()
 
-    from server.embedded import EmbeddedValkey
+    from server.running.embedded import EmbeddedValkey
 
     valkey = EmbeddedValkey()
     redis_url = valkey.start()

@@ -1,4 +1,4 @@
-"""Rewrite the JSON Schemas embedded in docs/protocol.md from server/frames.py.
+"""Rewrite the JSON Schemas embedded in docs/protocol.md from server/live/messages.py.
 
 Each schema block follows a marker naming its model:
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from server import frames
+from server.live import messages
 
 PROTOCOL_DOC = Path(__file__).resolve().parent / "protocol.md"
 SCHEMA_BLOCK = re.compile(r"(<!-- schema: (\w+) -->\n```json\n)(.*?)(\n```)", re.DOTALL)
@@ -30,7 +30,7 @@ def schema_text(model: type[BaseModel]) -> str:
 
 def render(doc: str) -> str:
     def replace(match: re.Match[str]) -> str:
-        model = getattr(frames, match[2])
+        model = getattr(messages, match[2])
         return match[1] + schema_text(model) + match[4]
 
     return SCHEMA_BLOCK.sub(replace, doc)

@@ -1,3 +1,3 @@
-from server.cli import main
+from server.running.cli import main
 
 main()

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from server import errors, sse
+from server import errors
 from server.api import (
     accounts,
     audit,
@@ -31,17 +31,18 @@ from server.api import (
 )
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
-from server.bus import Bus, LocalBus, RedisBus
-from server.db import apply_schema, create_pool, resolve_database_url
-from server.frames import CLOSE_GOING_AWAY
-from server.hub import Hub
+from server.api.security_headers import SecurityHeaders
+from server.live import sse
+from server.live.bus import Bus, LocalBus, RedisBus
+from server.live.hub import Hub
+from server.live.messages import CLOSE_GOING_AWAY
+from server.live.presence import LocalPresence, PresenceStore, RedisPresence
+from server.live.ws import LIVE_PATH, serve_live_socket
 from server.models import Health, Readiness
-from server.presence import LocalPresence, PresenceStore, RedisPresence
-from server.scheduler import Scheduler
-from server.security import SecurityHeaders
-from server.services import Services
-from server.settings import Settings
-from server.ws import LIVE_PATH, serve_live_socket
+from server.running.database import apply_schema, create_pool, resolve_database_url
+from server.running.scheduler import Scheduler
+from server.running.services import Services
+from server.running.settings import Settings
 
 log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
@@ -50,7 +51,7 @@ API_PREFIX = "/api/v1"
 
 class RoundtableApp(Starlette):
     """Starlette, with the live endpoint `/ws` served ahead of every middleware layer
-    (why: server/ws.py, `serve_live_socket`)."""
+    (why: server/live/ws.py, `serve_live_socket`)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"] == LIVE_PATH:

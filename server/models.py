@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from server.reasons import DecisionReason, FlagReason
+from server.schemas.reasons import DecisionReason, FlagReason
 
 # Limits, each with its reason.
 # RFC 5321 caps a forward path at 256 octets, so an address is at most 254.

@@ -23,7 +23,7 @@ from server.models import (
     UserSummary,
     WindowTime,
 )
-from server.reasons import ControlReason, RestrictionReason
+from server.schemas.reasons import ControlReason, RestrictionReason
 
 # A note explains a decision to other moderators: a paragraph, not an essay.
 NOTE_MAX_CHARS = 2_000

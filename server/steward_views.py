@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from server import views
-from server.auth import Viewer
+from server.access.identity import Viewer
 from server.models import MyRestriction, UserRef
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries

@@ -13,9 +13,9 @@ import asyncpg
 import httpx
 import pytest
 
-from server.db import apply_schema
-from server.embedded import database_url_for, ensure_database, start_postgres
-from server.settings import Settings
+from server.running.database import apply_schema
+from server.running.embedded import database_url_for, ensure_database, start_postgres
+from server.running.settings import Settings
 from tests.helpers import TEMPLATE_DB, Api, RunningServer, fresh_database, start_server
 
 _counter = itertools.count()
@@ -87,7 +87,7 @@ def redis_url() -> Iterator[str]:
     if configured:
         yield configured
         return
-    from server.embedded import EmbeddedValkey
+    from server.running.embedded import EmbeddedValkey
 
     valkey = EmbeddedValkey()
     url = valkey.start()

@@ -18,9 +18,9 @@ import uvicorn
 
 from server.actions.accounts import create_admin
 from server.app import create_app
-from server.embedded import database_url_for
-from server.services import Services
-from server.settings import Settings
+from server.running.embedded import database_url_for
+from server.running.services import Services
+from server.running.settings import Settings
 
 # Generous: a loaded CI machine with two cores starts a server in well under this.
 SERVER_START_TIMEOUT_SECS = 20

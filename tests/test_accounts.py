@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.helpers import PASSWORD, Api, User, assert_error, fetch_rows
 
 # Small limits so a test reaches them in a few requests.

@@ -10,7 +10,7 @@ import pytest
 from starlette.routing import BaseRoute, Mount, Route
 
 from server.app import API_PREFIX, build_api
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.helpers import PASSWORD, Api, RunningServer, User, assert_error, fetch_rows
 
 ALLOWED_ORIGIN = "https://consult.example.org"

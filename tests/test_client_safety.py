@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.security import CONTENT_SECURITY_POLICY
+from server.api.security_headers import CONTENT_SECURITY_POLICY
 from tests.helpers import Api
 
 CLIENT = Path(__file__).resolve().parent.parent / "client"

@@ -6,7 +6,7 @@ from pathlib import Path
 from pydantic import AliasChoices
 
 from server.app import build_api
-from server.settings import Settings
+from server.running.settings import Settings
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -1,6 +1,6 @@
 """Joining a space live: snapshot, then every event once, in order."""
 
-from server.hub import Hub
+from server.live.hub import Hub
 from tests.helpers import Api, RunningServer, assert_frame
 from tests.live import live_client, sse_client
 

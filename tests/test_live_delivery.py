@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, User, assert_frame
 from tests.live import live_client, sse_client
 

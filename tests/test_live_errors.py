@@ -15,9 +15,9 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from server import frames
-from server.settings import Settings
-from server.ws import MAX_MESSAGE_CHARS, MAX_SUBSCRIPTIONS
+from server.live import messages
+from server.live.ws import MAX_MESSAGE_CHARS, MAX_SUBSCRIPTIONS
+from server.running.settings import Settings
 from tests.helpers import (
     SERVER_START_TIMEOUT_SECS,
     Api,
@@ -80,7 +80,7 @@ def assert_live_error(message: dict[str, Any], code: str, *, space: str | None =
     """An `error` message with this code and its documented message."""
     assert_frame(message, "error")
     assert message["code"] == code, message
-    assert message["message"] == frames.ERROR_CODES[code], message
+    assert message["message"] == messages.ERROR_CODES[code], message
     assert message.get("space") == space, message
     assert set(message) <= {"type", "code", "message", "space", "details"}, message
     return message
@@ -102,7 +102,7 @@ async def assert_closed_with(live: LiveClient, code: int) -> None:
         await live.receive()
     assert closed.value.rcvd is not None, "the server closed without a close frame"
     assert closed.value.rcvd.code == code
-    assert closed.value.rcvd.reason == frames.CLOSE_CODES[code]
+    assert closed.value.rcvd.reason == messages.CLOSE_CODES[code]
 
 
 async def assert_sends_nothing_new(live: LiveClient, *, after: int) -> None:
@@ -178,7 +178,7 @@ async def test_frame_over_the_transport_limit_closes_with_1009(scene: Scene, bys
             # The server may close while the frame is still being sent.
             await live.send("x" * (16 * 1024 * 1024 + 1))
             await live.receive()
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == frames.CLOSE_MESSAGE_TOO_BIG
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == messages.CLOSE_MESSAGE_TOO_BIG
     await assert_still_delivered(scene, bystander)
 
 
@@ -317,7 +317,7 @@ async def test_foreign_origin_gets_origin_not_allowed_then_close_4003(
 ) -> None:
     async with live_client(scene.server.ws_url, Origin="https://elsewhere.example") as live:
         assert_live_error(await live.receive(), "origin_not_allowed")
-        await assert_closed_with(live, frames.CLOSE_ORIGIN_NOT_ALLOWED)
+        await assert_closed_with(live, messages.CLOSE_ORIGIN_NOT_ALLOWED)
     await assert_still_delivered(scene, bystander)
 
 
@@ -331,7 +331,7 @@ async def test_unknown_bearer_token_gets_unauthorized_then_close_4001(
 ) -> None:
     async with live_client(scene.server.ws_url, "not-a-token") as live:
         assert_live_error(await live.receive(), "unauthorized")
-        await assert_closed_with(live, frames.CLOSE_UNAUTHORIZED)
+        await assert_closed_with(live, messages.CLOSE_UNAUTHORIZED)
     await assert_still_delivered(scene, bystander)
 
 
@@ -353,7 +353,7 @@ async def test_socket_open_when_the_server_stops_is_closed_for_a_reconnect(datab
         with pytest.raises(ConnectionClosed) as closed:
             await live.receive()
     assert closed.value.rcvd is not None
-    assert closed.value.rcvd.code in (frames.CLOSE_SERVICE_RESTART, frames.CLOSE_GOING_AWAY)
+    assert closed.value.rcvd.code in (messages.CLOSE_SERVICE_RESTART, messages.CLOSE_GOING_AWAY)
 
 
 # ---- Server-Sent Events ---------------------------------------------------------

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from server.embedded import EmbeddedValkey
+from server.running.embedded import EmbeddedValkey
 from tests.helpers import Api, User, app_env, assert_frame, start_process, two_processes
 from tests.live import LiveClient, SseClient, live_client, sse_client
 

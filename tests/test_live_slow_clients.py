@@ -4,9 +4,9 @@ import asyncio
 
 import pytest
 
-from server.frames import CLOSE_TOO_SLOW
-from server.hub import Connection
-from server.settings import Settings
+from server.live.hub import Connection
+from server.live.messages import CLOSE_TOO_SLOW
+from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, assert_frame
 from tests.live import live_client, stalled_client
 
@@ -46,7 +46,7 @@ async def test_client_that_stops_reading_is_cut_off_while_others_keep_receiving(
     authors = [await api.register(f"Author {n}") for n in range(4)]
     async with stalled_client(server.port, "water"):
         stalled_connection = await _only_connection(server)
-        # Frames go straight to the socket while it takes them (server/direct.py).
+        # Frames go straight to the socket while it takes them (server/live/direct.py).
         assert stalled_connection.outbox.direct
         async with live_client(server.ws_url) as healthy:
             assert_frame(await healthy.subscribe("water"), "snapshot")

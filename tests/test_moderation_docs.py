@@ -3,7 +3,7 @@ their descriptions, and every error code a moderation endpoint declares (or the
 Stewarding section, for the codes of who may write)."""
 
 from server.app import build_api
-from server.reasons import DECISION_REASONS, FLAG_REASONS
+from server.schemas.reasons import DECISION_REASONS, FLAG_REASONS
 from tests.test_protocol_docs import section, table_rows
 from tests.test_steward_docs import documented_codes
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, assert_error, assert_frame, fetch_rows
 from tests.live import live_client
 from tests.moderation import SLUG, make_scene

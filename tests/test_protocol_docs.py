@@ -13,9 +13,9 @@ from typing import get_args
 import pytest
 from pydantic import BaseModel
 
-from server import frames, snapshot, ws
-from server.hub import WRITING_TTL_SECS
-from server.settings import Settings
+from server.live import messages, snapshot, ws
+from server.live.hub import WRITING_TTL_SECS
+from server.running.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "protocol.md").read_text()
@@ -34,11 +34,11 @@ LIVE_SETTINGS = (
     "heartbeat_interval_secs",
     "presence_interval_secs",
 )
-INBOUND_MESSAGES: tuple[type[frames.Inbound], ...] = (
-    frames.Subscribe,
-    frames.Unsubscribe,
-    frames.Ping,
-    frames.Typing,
+INBOUND_MESSAGES: tuple[type[messages.Inbound], ...] = (
+    messages.Subscribe,
+    messages.Unsubscribe,
+    messages.Ping,
+    messages.Typing,
 )
 
 
@@ -67,28 +67,28 @@ def event_types_written() -> set[str]:
 
 
 def test_inbound_messages_are_the_documented_ones() -> None:
-    union = get_args(get_args(frames.InboundMessage)[0])
+    union = get_args(get_args(messages.InboundMessage)[0])
     assert set(union) == set(INBOUND_MESSAGES)
 
 
 @pytest.mark.parametrize("model", INBOUND_MESSAGES, ids=lambda m: m.__name__)
-def test_every_client_message_has_a_section(model: type[frames.Inbound]) -> None:
+def test_every_client_message_has_a_section(model: type[messages.Inbound]) -> None:
     assert f"\n### `{type_literal(model)}`\n" in section("Client to server")
 
 
-@pytest.mark.parametrize("model", frames.OUTBOUND_MESSAGES, ids=lambda m: m.__name__)
-def test_every_server_message_has_a_section(model: type[frames.Outbound]) -> None:
+@pytest.mark.parametrize("model", messages.OUTBOUND_MESSAGES, ids=lambda m: m.__name__)
+def test_every_server_message_has_a_section(model: type[messages.Outbound]) -> None:
     assert f"\n### `{type_literal(model)}`\n" in section("Server to client")
 
 
 def test_every_message_type_is_in_the_overview() -> None:
     listed = {row[1].strip("`") for row in table_rows(section("Messages at a glance"))[2:]}
-    assert listed == {type_literal(m) for m in (*INBOUND_MESSAGES, *frames.OUTBOUND_MESSAGES)}
+    assert listed == {type_literal(m) for m in (*INBOUND_MESSAGES, *messages.OUTBOUND_MESSAGES)}
 
 
 def test_every_message_model_has_its_current_json_schema() -> None:
     embedded = {name: json.loads(text) for name, text in SCHEMA_BLOCK.findall(DOC)}
-    models = {m.__name__: m for m in (*INBOUND_MESSAGES, *frames.OUTBOUND_MESSAGES)}
+    models = {m.__name__: m for m in (*INBOUND_MESSAGES, *messages.OUTBOUND_MESSAGES)}
     assert set(embedded) == set(models)
     for name, model in models.items():
         assert embedded[name] == model.model_json_schema(), (
@@ -98,12 +98,12 @@ def test_every_message_model_has_its_current_json_schema() -> None:
 
 def test_every_error_code_is_in_the_table() -> None:
     documented = {row[0].strip("`") for row in table_rows(section("Error codes"))[2:]}
-    assert documented == set(frames.ERROR_CODES)
+    assert documented == set(messages.ERROR_CODES)
 
 
 def test_every_close_code_is_in_the_table_with_its_name() -> None:
     documented = {int(row[0]): row[1].strip("`") for row in table_rows(section("Close codes"))[2:]}
-    assert documented == frames.CLOSE_CODES
+    assert documented == messages.CLOSE_CODES
 
 
 def test_every_event_type_the_actions_write_is_in_the_table() -> None:
@@ -115,7 +115,7 @@ def test_every_event_type_the_actions_write_is_in_the_table() -> None:
 
 
 def test_every_resync_reason_is_explained() -> None:
-    reasons = get_args(frames.ResyncMessage.model_fields["reason"].annotation)
+    reasons = get_args(messages.ResyncMessage.model_fields["reason"].annotation)
     resync = section("Server to client").split("### `resync`")[1].split("\n### ")[0]
     for reason in reasons:
         assert f"`{reason}`" in resync

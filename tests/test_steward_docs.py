@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from server import errors
-from server.reasons import CONTROL_REASONS, RESTRICTION_REASONS
+from server.schemas.reasons import CONTROL_REASONS, RESTRICTION_REASONS
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text()
 STEWARDING_ERRORS: tuple[type[errors.AppError], ...] = (

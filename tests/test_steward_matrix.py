@@ -15,7 +15,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.helpers import TEMPLATE_DB, Api, User, assert_error, fresh_database, start_server
 from tests.roles import EVERYONE, POSTERS, ROLES, STEWARDS, Answer, People, Role, cast_roles, expect
 from tests.steward_helpers import ok

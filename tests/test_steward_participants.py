@@ -3,7 +3,7 @@ invitations, moderator notes."""
 
 from datetime import UTC, datetime, timedelta
 
-from server.auth import token_hash
+from server.access.identity import token_hash
 from tests.helpers import PASSWORD, Api, RunningServer, assert_error, assert_frame, fetch_rows
 from tests.live import live_client
 from tests.steward_helpers import as_admin, close_code, counts, ok, post_comment, screen_token

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, assert_error, assert_frame, fetch_rows, start_server
 from tests.live import live_client
 from tests.steward_helpers import as_admin, counts, ok, post_comment, soon

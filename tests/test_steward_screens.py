@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, assert_error, assert_frame, fetch_rows, start_server
 from tests.live import LiveClient, live_client, sse_client
 from tests.steward_helpers import as_admin, close_code, ok, post_comment, screen_token

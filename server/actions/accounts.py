@@ -6,13 +6,13 @@ import unicodedata
 import asyncpg
 
 from server import errors
-from server.auth import hash_password, new_token, token_hash, verify_password
+from server.access.identity import hash_password, new_token, token_hash, verify_password
 from server.models import LoginBody, ProfilePatch, RegisterBody
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries import users as user_queries
 from server.queries.users import UserRow
-from server.services import Services
+from server.running.services import Services
 
 HANDLE_MAX_CHARS = 30
 

@@ -1,8 +1,9 @@
 """Posting, editing and deleting comments, and supporting them."""
 
-from server import access, errors, guards, views
+from server import errors, views
+from server.access import guards, roles
+from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
-from server.auth import Viewer
 from server.events import Event, payload, record_event
 from server.models import CommentCreate, CommentPatch
 from server.queries import Executor
@@ -14,8 +15,8 @@ from server.queries import users as user_queries
 from server.queries.comments import CommentRow
 from server.queries.spaces import SpaceRow
 from server.render import find_mentions, render_comment
-from server.services import Services
-from server.settings import Settings
+from server.running.services import Services
+from server.running.settings import Settings
 
 
 async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]]:
@@ -60,8 +61,8 @@ async def post_comment(
         question = await question_queries.get_question(conn, question_id)
         if question is None:
             raise errors.QuestionNotFound()
-        space, role = await access.visible_space_by_id(conn, viewer, question.space_id)
-        author_id = await access.check_may_post(conn, viewer, space, role)
+        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        author_id = await roles.check_may_post(conn, viewer, space, role)
         assert viewer.user is not None
         lang = body.lang or viewer.user.language
         if lang not in space.languages:
@@ -70,7 +71,7 @@ async def post_comment(
         if body.parent_id is not None:
             parent = await comment_queries.get_comment(conn, body.parent_id, author_id)
             if parent is None or (
-                parent.status == "pending" and parent.author_id != author_id and not access.is_steward(role)
+                parent.status == "pending" and parent.author_id != author_id and not roles.is_steward(role)
             ):
                 raise errors.ParentNotFound()
             if parent.question_id != question.id:
@@ -79,11 +80,11 @@ async def post_comment(
                 raise errors.ParentNotReplyable()
             parent_path = parent.path
         html, mentioned = await _render_with_mentions(conn, body.body)
-        steward = access.is_steward(role)
+        steward = roles.is_steward(role)
         always_held = not steward and await moderation_queries.is_held(conn, space.id, author_id)
 
         space = await space_queries.lock_space(conn, space.id)
-        access.check_accepting_input(space)
+        roles.check_accepting_input(space)
         await guards.check_may_comment(conn, viewer, space, question)
         held = always_held or (space.moderation == "pre" and not steward)
         comment_id = await comment_queries.insert_comment(
@@ -105,11 +106,11 @@ async def post_comment(
 
 async def _own_comment(db: Executor, viewer: Viewer, comment_id: int) -> tuple[CommentRow, SpaceRow]:
     """The viewer's own comment, locked for change, with its (locked) space."""
-    user_id = access.require_user(viewer)
+    user_id = roles.require_user(viewer)
     comment = await comment_queries.get_comment(db, comment_id, user_id)
     if comment is None:
         raise errors.CommentNotFound()
-    space, _ = await access.visible_space_by_id(db, viewer, comment.space_id)
+    space, _ = await roles.visible_space_by_id(db, viewer, comment.space_id)
     if comment.author_id != user_id:
         raise errors.NotAuthor("Only the author may change this comment.")
     space = await space_queries.lock_space(db, space.id)
@@ -130,7 +131,7 @@ async def edit_comment(
             raise errors.InvalidBody(f"{field} cannot be null.", details=[{"loc": [field]}])
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await _own_comment(conn, viewer, comment_id)
-        access.check_accepting_input(space)
+        roles.check_accepting_input(space)
         await guards.check_may_write(conn, viewer, space)
         if comment.status in ("hidden", "rejected"):
             raise errors.Forbidden("A comment removed by a moderator cannot be edited.")
@@ -185,15 +186,15 @@ async def set_support(services: Services, viewer: Viewer, comment_id: int, *, su
     Support counts are ephemeral signals (see DESIGN.md): they change too often
     to be sequenced events; the count lives on the comment row.
     """
-    user_id = access.require_user(viewer)
+    user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
         comment = await comment_queries.get_comment(conn, comment_id, user_id)
         if comment is None:
             raise errors.CommentNotFound()
-        space, role = await access.visible_space_by_id(conn, viewer, comment.space_id)
-        if comment.status == "pending" and not access.is_steward(role) and comment.author_id != user_id:
+        space, role = await roles.visible_space_by_id(conn, viewer, comment.space_id)
+        if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != user_id:
             raise errors.CommentNotFound()
-        await access.check_may_post(conn, viewer, space, role)
+        await roles.check_may_post(conn, viewer, space, role)
         if comment.status == "deleted":
             raise errors.CommentDeleted()
         if comment.status != "published":
@@ -216,7 +217,7 @@ async def visible_comment(services: Services, viewer: Viewer, comment_id: int) -
     comment = await comment_queries.get_comment(services.pool, comment_id, viewer.user_id)
     if comment is None:
         raise errors.CommentNotFound()
-    _, role = await access.visible_space_by_id(services.pool, viewer, comment.space_id)
-    if comment.status == "pending" and not access.is_steward(role) and comment.author_id != viewer.user_id:
+    _, role = await roles.visible_space_by_id(services.pool, viewer, comment.space_id)
+    if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != viewer.user_id:
         raise errors.CommentNotFound()
     return comment

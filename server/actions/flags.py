@@ -7,18 +7,19 @@ it may cause is: an entry with no actor, and a tombstone saying "flags".
 
 from collections import Counter
 
-from server import access, errors
+from server import errors
+from server.access import roles
+from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
+from server.actions.audit import record_audit
 from server.actions.moderation import flag_summary, queue_counts, record_comment_event
-from server.audit import record_audit
-from server.auth import Viewer
 from server.events import Event, record_event
 from server.models import FlagBody
 from server.queries import comments as comment_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries.moderation import FlagRow
-from server.services import Services
+from server.running.services import Services
 
 
 async def flag_comment(
@@ -26,18 +27,18 @@ async def flag_comment(
 ) -> tuple[FlagRow, list[Event]]:
     if body.reason == "other" and not body.text:
         raise errors.FlagTextRequired()
-    user_id = access.require_user(viewer)
+    user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
         comment = await comment_queries.get_comment(conn, comment_id, user_id)
         if comment is None:
             raise errors.CommentNotFound()
-        space, role = await access.visible_space_by_id(conn, viewer, comment.space_id)
-        if comment.status == "pending" and not access.is_steward(role) and comment.author_id != user_id:
+        space, role = await roles.visible_space_by_id(conn, viewer, comment.space_id)
+        if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != user_id:
             raise errors.CommentNotFound()
         # A flag is a write: the checks of posting apply (suspension, lock, mute,
         # ban), on the space as it is under its lock.
         space = await space_queries.lock_space(conn, space.id)
-        await access.check_may_post(conn, viewer, space, role)
+        await roles.check_may_post(conn, viewer, space, role)
         if comment.author_id == user_id:
             raise errors.OwnComment("You cannot flag your own comment.")
         await comment_queries.lock_comment(conn, comment.id)

@@ -1,8 +1,9 @@
 """Holding one participant's comments for review, whatever the space's moderation mode."""
 
-from server import access, errors, views
-from server.audit import record_audit
-from server.auth import Viewer
+from server import errors, views
+from server.access import roles
+from server.access.identity import Viewer
+from server.actions.audit import record_audit
 from server.events import Event, record_event
 from server.models import HeldParticipant, HoldBody, UserSummary
 from server.queries import moderation as moderation_queries
@@ -10,7 +11,7 @@ from server.queries import spaces as space_queries
 from server.queries import users as user_queries
 from server.queries.moderation import HoldRow
 from server.queries.users import UserRow
-from server.services import Services
+from server.running.services import Services
 
 
 def held_participant(row: HoldRow) -> HeldParticipant:
@@ -39,9 +40,9 @@ async def hold_participant(
     if body.reason == "other" and not body.note:
         raise errors.ReasonRequired("The reason `other` needs a note.")
     async with services.pool.acquire() as conn, conn.transaction():
-        access.require_user(viewer)
-        space, role = await access.visible_space(conn, viewer, slug)
-        access.require_moderator(role)
+        roles.require_user(viewer)
+        space, role = await roles.visible_space(conn, viewer, slug)
+        roles.require_moderator(role)
         user = await user_queries.get_user(conn, user_id)
         if user is None:
             raise errors.UserNotFound()
@@ -71,9 +72,9 @@ async def hold_participant(
 
 async def lift_hold(services: Services, viewer: Viewer, slug: str, user_id: int) -> tuple[UserRow, Event]:
     async with services.pool.acquire() as conn, conn.transaction():
-        access.require_user(viewer)
-        space, role = await access.visible_space(conn, viewer, slug)
-        access.require_moderator(role)
+        roles.require_user(viewer)
+        space, role = await roles.visible_space(conn, viewer, slug)
+        roles.require_moderator(role)
         user = await user_queries.get_user(conn, user_id)
         if user is None:
             raise errors.UserNotFound()
@@ -96,7 +97,7 @@ async def lift_hold(services: Services, viewer: Viewer, slug: str, user_id: int)
 
 
 async def list_held(services: Services, viewer: Viewer, slug: str) -> list[HoldRow]:
-    access.require_user(viewer)
-    space, role = await access.visible_space(services.pool, viewer, slug)
-    access.require_moderator(role)
+    roles.require_user(viewer)
+    space, role = await roles.visible_space(services.pool, viewer, slug)
+    roles.require_moderator(role)
     return await moderation_queries.list_holds(services.pool, space.id)

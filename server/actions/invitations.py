@@ -10,11 +10,11 @@ for the invitee (a personal payload), never public.
 from datetime import UTC, datetime
 
 from server import errors, views
+from server.access.guards import check_may_write
+from server.access.identity import Viewer, new_token, token_hash
+from server.actions.audit import audited, record_audit
 from server.actions.stewarding import steered_space, steward_space
-from server.audit import audited, record_audit
-from server.auth import Viewer, new_token, token_hash
 from server.events import Event, record_event
-from server.guards import check_may_write
 from server.queries import Executor
 from server.queries import invitations as invitation_queries
 from server.queries import spaces as space_queries
@@ -22,7 +22,7 @@ from server.queries import users as user_queries
 from server.queries.invitations import InvitationRow
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
-from server.services import Services
+from server.running.services import Services
 from server.steward_models import InvitationCreate
 from server.steward_views import invitation
 

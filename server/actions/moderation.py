@@ -9,11 +9,12 @@ event(s) commit together; a decision also releases the comment's claim.
 
 from typing import Any
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
+from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
+from server.actions.audit import record_audit
 from server.actions.comments import _render_with_mentions
-from server.audit import record_audit
-from server.auth import Viewer
 from server.events import Event, record_event
 from server.models import (
     AuditEntry,
@@ -31,8 +32,8 @@ from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
 from server.queries.moderation import ClaimRow, FlagSummaryRow
 from server.queries.spaces import SpaceRow
-from server.services import Services
-from server.settings import Settings
+from server.running.services import Services
+from server.running.settings import Settings
 
 # The event each decision writes (dismissing flags writes one of two, below).
 DECISION_EVENTS = {
@@ -78,12 +79,12 @@ async def queue_counts(db: Executor, space_id: int, settings: Settings) -> Queue
 
 async def moderated_comment(db: Executor, viewer: Viewer, comment_id: int) -> tuple[CommentRow, SpaceRow]:
     """The comment, locked after its space, for a moderator of that space to act on."""
-    access.require_user(viewer)
+    roles.require_user(viewer)
     comment = await comment_queries.get_comment(db, comment_id, None)
     if comment is None:
         raise errors.CommentNotFound()
-    space, role = await access.visible_space_by_id(db, viewer, comment.space_id)
-    access.require_moderator(role)
+    space, role = await roles.visible_space_by_id(db, viewer, comment.space_id)
+    roles.require_moderator(role)
     space = await space_queries.lock_space(db, space.id)
     await comment_queries.lock_comment(db, comment_id)
     comment = await comment_queries.get_comment(db, comment_id, None)

@@ -5,15 +5,15 @@ public payload, so participants and screens never receive them.
 """
 
 from server import errors
+from server.access.identity import Viewer
+from server.actions.audit import record_audit
 from server.actions.stewarding import steered_space, steward_space
-from server.audit import record_audit
-from server.auth import Viewer
 from server.events import Event, record_event
 from server.queries import comments as comment_queries
 from server.queries import notes as note_queries
 from server.queries import users as user_queries
 from server.queries.notes import NoteRow
-from server.services import Services
+from server.running.services import Services
 from server.steward_models import NoteCreate
 from server.steward_views import note
 

@@ -9,9 +9,10 @@ closes questions at their times (server/actions/schedule.py) through
 from datetime import UTC, datetime
 from typing import Any
 
-from server import access, errors, guards, views
-from server.audit import audited, record_audit
-from server.auth import Viewer
+from server import errors, views
+from server.access import guards, roles
+from server.access.identity import Viewer
+from server.actions.audit import audited, record_audit
 from server.events import Event, payload, record_event
 from server.models import QuestionCreate, QuestionPatch
 from server.queries import Executor
@@ -20,7 +21,7 @@ from server.queries import spaces as space_queries
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
 from server.render import render_document
-from server.services import Services
+from server.running.services import Services
 
 # The audit log's name for what each event records.
 AUDIT_ACTIONS = {
@@ -93,9 +94,9 @@ async def post_question(
     participants, where the space allows it, pose their own (unnumbered) ones."""
     now = datetime.now(UTC)
     async with services.pool.acquire() as conn, conn.transaction():
-        space, role = await access.visible_space(conn, viewer, slug)
-        author_id = access.require_user(viewer)
-        steward = access.is_steward(role)
+        space, role = await roles.visible_space(conn, viewer, slug)
+        author_id = roles.require_user(viewer)
+        steward = roles.is_steward(role)
         if not steward and (body.opens_at or body.closes_at):
             raise errors.Forbidden("Only moderators schedule questions.")
         _check_times(body.opens_at, body.closes_at, now)
@@ -114,7 +115,7 @@ async def post_question(
         else:
             if not space.allow_participant_questions:
                 raise errors.ParticipantQuestionsNotAllowed()
-            await access.check_may_post(conn, viewer, space, role)
+            await roles.check_may_post(conn, viewer, space, role)
             if body.position is not None:
                 raise errors.Forbidden("Only moderators place numbered questions.")
             kind, position = "participant", None
@@ -224,15 +225,15 @@ async def update_question(
         question = await question_queries.get_question(conn, question_id)
         if question is None:
             raise errors.QuestionNotFound()
-        space, role = await access.visible_space_by_id(conn, viewer, question.space_id)
-        access.require_user(viewer)
-        steward = access.is_steward(role)
+        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        roles.require_user(viewer)
+        steward = roles.is_steward(role)
         if not steward:
             if question.author_id != viewer.user_id or question.kind != "participant":
                 raise errors.Forbidden("Only this space's moderators may change this question.")
             if sent & {"position", "status", "opens_at", "closes_at", "closing_remark"}:
                 raise errors.Forbidden("Only moderators move, schedule, close or reopen questions.")
-            access.check_accepting_input(space)
+            roles.check_accepting_input(space)
         if "position" in sent and question.kind != "discussion":
             raise errors.InvalidPosition("Only discussion questions are numbered.")
         space = await space_queries.lock_space(conn, space.id)

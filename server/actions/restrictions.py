@@ -13,11 +13,13 @@ site-wide and it writes no event.
 
 from datetime import UTC, datetime, timedelta
 
-from server import access, errors
+from server import errors
+from server.access import roles
+from server.access.identity import Viewer
+from server.actions.audit import record_audit
 from server.actions.stewarding import steered_space, steward_space
-from server.audit import record_audit
-from server.auth import Viewer
 from server.events import Event, payload, record_event
+from server.live.revocation import close_user_connections
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries import spaces as space_queries
@@ -25,8 +27,7 @@ from server.queries import users as user_queries
 from server.queries.restrictions import RestrictionRow, SuspensionRow
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
-from server.screens import close_user_connections
-from server.services import Services
+from server.running.services import Services
 from server.steward_models import RestrictionCreate, SuspensionCreate
 from server.steward_views import restriction, restriction_of
 
@@ -140,7 +141,7 @@ async def suspend_account(
     services: Services, viewer: Viewer, user_id: int, body: SuspensionCreate
 ) -> tuple[SuspensionRow, UserRow, int]:
     """Suspend the account: its sessions end, logins and posts are refused, live connections close."""
-    access.require_admin(viewer)
+    roles.require_admin(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
         user = await user_queries.get_user(conn, user_id)
         if user is None:
@@ -169,7 +170,7 @@ async def suspend_account(
 async def unsuspend_account(
     services: Services, viewer: Viewer, user_id: int
 ) -> tuple[SuspensionRow, UserRow]:
-    access.require_admin(viewer)
+    roles.require_admin(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
         user = await user_queries.get_user(conn, user_id)
         if user is None:

@@ -1,6 +1,6 @@
 """Opening and closing questions at their scheduled times.
 
-Every app process runs this periodically (server/scheduler.py). Each space
+Every app process runs this periodically (server/running/scheduler.py). Each space
 with due questions is claimed with `FOR UPDATE SKIP LOCKED` on its row, the
 lock every writer of the space takes first: whichever process holds it applies
 that space's transitions, under the lock re-reads what is still due, and so
@@ -13,7 +13,7 @@ from server.actions.questions import question_event
 from server.events import Event
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
-from server.services import Services
+from server.running.services import Services
 
 # Spaces handled per run; the rest wait for the next run, a second later.
 MAX_SPACES_PER_RUN = 100

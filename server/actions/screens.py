@@ -2,20 +2,20 @@
 
 The token is shown once, at creation; only its SHA-256 is stored. Revoking
 one closes the connections using it: at once on this process, and within the
-scheduler's interval on every other one (server/screens.py).
+scheduler's interval on every other one (server/live/revocation.py).
 """
 
 from server import errors
+from server.access.identity import Viewer, new_token, token_hash
+from server.actions.audit import record_audit
 from server.actions.stewarding import steered_space, steward_space
-from server.audit import record_audit
-from server.auth import Viewer, new_token, token_hash
 from server.events import Event, record_event
+from server.live.revocation import close_screen_connections
 from server.queries import Executor
 from server.queries import screens as screen_queries
 from server.queries.screens import ScreenRow
 from server.queries.spaces import SpaceRow
-from server.screens import close_screen_connections
-from server.services import Services
+from server.running.services import Services
 from server.steward_models import ScreenCreate
 from server.steward_views import screen
 

@@ -11,12 +11,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from server import access, errors
+from server import errors
+from server.access import roles
+from server.access.identity import Viewer
+from server.actions.audit import audited, record_audit
 from server.actions.questions import question_event
 from server.actions.spaces import public_space
 from server.actions.stewarding import steward_space
-from server.audit import audited, record_audit
-from server.auth import Viewer
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import controls as control_queries
@@ -26,7 +27,7 @@ from server.queries.controls import AnnouncementRow
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
 from server.render import render_document
-from server.services import Services
+from server.running.services import Services
 from server.steward_models import AnnouncementCreate, LockBody, SlowModeBody
 from server.steward_views import announcement as announcement_view
 
@@ -130,8 +131,8 @@ async def set_question_slow_mode(
         question = await question_queries.get_question(conn, question_id)
         if question is None:
             raise errors.QuestionNotFound()
-        space, role = await access.visible_space_by_id(conn, viewer, question.space_id)
-        access.require_moderator(role)
+        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        roles.require_moderator(role)
         space = await space_queries.lock_space(conn, space.id)
         question = await question_queries.get_question(conn, question_id)
         assert question is not None
@@ -160,7 +161,7 @@ async def post_announcement(
         space = await steward_space(conn, viewer, slug)
         if body.lang is not None and body.lang not in space.languages:
             raise errors.UnsupportedLanguage(details={"accepted": space.languages})
-        author_id = access.require_user(viewer)
+        author_id = roles.require_user(viewer)
         row = await control_queries.insert_announcement(
             conn, space.id, body.body, render_document(body.body), body.lang, author_id
         )
@@ -188,7 +189,7 @@ async def dismiss_announcement(
             raise errors.AnnouncementNotFound()
         if row.dismissed_at is not None:
             return row, None
-        await control_queries.dismiss_announcement(conn, row.id, access.require_user(viewer))
+        await control_queries.dismiss_announcement(conn, row.id, roles.require_user(viewer))
         row = await control_queries.get_announcement(conn, space.id, row.id)
         assert row is not None
         entry = await record_audit(conn, space.id, viewer, "announcement.dismiss", "announcement", row.id)
@@ -205,7 +206,7 @@ async def dismiss_announcement(
 
 
 async def list_announcements(services: Services, viewer: Viewer, slug: str) -> list[AnnouncementRow]:
-    space, _ = await access.visible_space(services.pool, viewer, slug)
+    space, _ = await roles.visible_space(services.pool, viewer, slug)
     return await control_queries.list_active_announcements(services.pool, space.id)
 
 

@@ -3,10 +3,11 @@
 from dataclasses import replace
 from typing import Any
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
+from server.access.identity import Viewer
+from server.actions.audit import record_audit
 from server.actions.invitations import participant_event
-from server.audit import record_audit
-from server.auth import Viewer
 from server.events import Event, payload, record_event
 from server.models import AuditEntry, Space, SpaceCreate, SpacePatch
 from server.queries import Executor
@@ -15,13 +16,13 @@ from server.queries import users as user_queries
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.render import render_document
-from server.services import Services
+from server.running.services import Services
 
 
 async def public_space(db: Executor, row: SpaceRow) -> Space:
     """The space as the public sees it (for event payloads)."""
     moderators = (await space_queries.list_moderators(db, [row.id]))[row.id]
-    return views.space(row, moderators, "anonymous", access.accepting_input(row))
+    return views.space(row, moderators, "anonymous", roles.accepting_input(row))
 
 
 async def _space_event(
@@ -47,7 +48,7 @@ def _columns(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 async def create_space(services: Services, viewer: Viewer, body: SpaceCreate) -> tuple[SpaceRow, Event]:
-    access.require_admin(viewer)
+    roles.require_admin(viewer)
     fields = _columns(body.model_dump(exclude={"slug"}))
     async with services.pool.acquire() as conn, conn.transaction():
         row = await space_queries.insert_space(conn, body.slug, fields)
@@ -76,8 +77,8 @@ async def update_space(
         if required in fields and fields[required] is None:
             raise errors.InvalidBody(f"{required} cannot be null.", details=[{"loc": [required]}])
     async with services.pool.acquire() as conn, conn.transaction():
-        space, role = await access.visible_space(conn, viewer, slug)
-        access.require_steward(role)
+        space, role = await roles.visible_space(conn, viewer, slug)
+        roles.require_steward(role)
         space = await space_queries.lock_space(conn, space.id)
         opens_at = fields.get("opens_at", space.opens_at)
         closes_at = fields.get("closes_at", space.closes_at)
@@ -110,11 +111,11 @@ async def _member_change(
     services: Services, viewer: Viewer, slug: str, user_id: int, *, moderators: bool, add: bool
 ) -> tuple[UserRow, Event | None]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space, role = await access.visible_space(conn, viewer, slug)
+        space, role = await roles.visible_space(conn, viewer, slug)
         if moderators:
-            access.require_admin(viewer)
+            roles.require_admin(viewer)
         else:
-            access.require_steward(role)
+            roles.require_steward(role)
         user = await user_queries.get_user(conn, user_id)
         if user is None:
             raise errors.UserNotFound()

@@ -9,9 +9,10 @@ rejected or deleted leaves the spotlight in the same transaction
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from server import access, errors
-from server.audit import record_audit
-from server.auth import Viewer
+from server import errors
+from server.access import roles
+from server.access.identity import Viewer
+from server.actions.audit import record_audit
 from server.events import Event, record_event
 from server.models import SPOTLIGHT_NEXT_MAX, AuditEntry, Spotlight, SpotlightEnqueue, SpotlightTarget
 from server.queries import Executor
@@ -21,7 +22,7 @@ from server.queries import spaces as space_queries
 from server.queries import spotlight as spotlight_queries
 from server.queries.spaces import SpaceRow
 from server.queries.spotlight import SpotlightRow
-from server.services import Services
+from server.running.services import Services
 from server.spotlight import read_spotlight
 
 
@@ -79,9 +80,9 @@ async def _change(
     services: Services, viewer: Viewer, slug: str, change: Change
 ) -> tuple[Spotlight, Event | None]:
     async with services.pool.acquire() as conn, conn.transaction():
-        access.require_user(viewer)
-        space, role = await access.visible_space(conn, viewer, slug)
-        access.require_moderator(role)
+        roles.require_user(viewer)
+        space, role = await roles.visible_space(conn, viewer, slug)
+        roles.require_moderator(role)
         space = await space_queries.lock_space(conn, space.id)
         done = await change(conn, space, await spotlight_queries.list_items(conn, space.id))
         if done is None:

@@ -1,7 +1,7 @@
 """What every stewarding action starts with: the space, if the viewer steers it."""
 
-from server import access
-from server.auth import Viewer
+from server.access import roles
+from server.access.identity import Viewer
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
@@ -9,8 +9,8 @@ from server.queries.spaces import SpaceRow
 
 async def steered_space(db: Executor, viewer: Viewer, slug: str) -> SpaceRow:
     """The space if the viewer is its moderator or an admin (401 / 404 / `not_moderator` otherwise)."""
-    space, role = await access.visible_space(db, viewer, slug)
-    access.require_moderator(role)
+    space, role = await roles.visible_space(db, viewer, slug)
+    roles.require_moderator(role)
     return space
 
 

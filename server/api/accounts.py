@@ -3,10 +3,11 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
+from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
 from server.api.routing import Api, json_response, parse_query, services, viewer
-from server.auth import SESSION_COOKIE
 from server.models import (
     AuthResult,
     LoggedOut,
@@ -147,7 +148,7 @@ async def patch_me(request: Request, body: ProfilePatch) -> Me:
 async def search_users(request: Request, _: None) -> UserList:
     query = parse_query(request, UserSearchQuery)
     who = await viewer(request)
-    access.require_user(who)
+    roles.require_user(who)
     pool = services(request).pool
     if not who.is_admin and not await user_queries.list_moderated_slugs(pool, who.user_id or 0):
         raise errors.Forbidden("Only moderators and admins may search users.")

@@ -14,7 +14,9 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import access, audit, errors
+from server import errors
+from server.access import roles
+from server.actions import audit
 from server.api.routing import Api, parse_query, services, viewer
 from server.models import AuditEntry
 from server.queries import audit as audit_queries
@@ -63,14 +65,14 @@ def register_routes(api: Api) -> None:
 async def space_audit(request: Request, _: None) -> Response | AuditPage:
     query = parse_query(request, AuditQuery)
     pool = services(request).pool
-    space, role = await access.visible_space(pool, await viewer(request), request.path_params["slug"])
-    access.require_moderator(role)
+    space, role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    roles.require_moderator(role)
     return await _answer(request, query, space.id, space.slug)
 
 
 async def site_audit(request: Request, _: None) -> Response | AuditPage:
     query = parse_query(request, AuditQuery)
-    access.require_admin(await viewer(request))
+    roles.require_admin(await viewer(request))
     return await _answer(request, query, None, "site")
 
 

@@ -6,7 +6,8 @@ import binascii
 import orjson
 from starlette.requests import Request
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
 from server.actions import comments as comment_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
 from server.models import (
@@ -140,13 +141,13 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     question = await question_queries.get_question(pool, path_id(request, "id", errors.QuestionNotFound))
     if question is None:
         raise errors.QuestionNotFound()
-    _space, role = await access.visible_space_by_id(pool, who, question.space_id)
+    _space, role = await roles.visible_space_by_id(pool, who, question.space_id)
     after = decode_cursor(query.cursor, query.order) if query.cursor else None
     rows = await comment_queries.list_thread_page(
         pool,
         question_id=question.id,
         viewer_id=who.user_id,
-        sees_all_pending=access.is_steward(role),
+        sees_all_pending=roles.is_steward(role),
         newest_first=query.order == "newest",
         after_path=after,
         limit=query.limit + 1,
@@ -154,7 +155,7 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return CommentPage(
-        items=[views.comment(r, reveal=access.is_steward(role)) for r in rows],
+        items=[views.comment(r, reveal=roles.is_steward(role)) for r in rows],
         next_cursor=encode_cursor(rows[-1], query.order) if more else None,
     )
 
@@ -192,7 +193,7 @@ async def list_revisions(request: Request, _: None) -> RevisionList:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     svc = services(request)
     who = await viewer(request)
-    access.require_user(who)
+    roles.require_user(who)
     comment = await comment_actions.visible_comment(svc, who, comment_id)
     moderates = await who.moderates(svc.pool, comment.space_id)
     if comment.author_id != who.user_id and not moderates:

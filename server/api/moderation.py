@@ -7,7 +7,8 @@ import binascii
 import orjson
 from starlette.requests import Request
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
 from server.actions import flags as flag_actions
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
@@ -39,7 +40,7 @@ DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.ReasonRequired,
 )
 
-# Why a signed-in person may not write in a space now (server/access.py, server/guards.py).
+# Why a signed-in person may not write in a space now (server/access/roles.py, server/access/guards.py).
 WRITE_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.SpaceNotOpen,
     errors.SpaceClosed,
@@ -224,11 +225,11 @@ async def queue(request: Request, _: None) -> QueuePage:
     query = parse_query(request, QueueQuery)
     svc = services(request)
     who = await viewer(request)
-    access.require_user(who)
+    roles.require_user(who)
     after = decode_cursor(query.cursor, query.kind) if query.cursor else None
     async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        space, role = await access.visible_space(conn, who, request.path_params["slug"])
-        access.require_moderator(role)
+        space, role = await roles.visible_space(conn, who, request.path_params["slug"])
+        roles.require_moderator(role)
         rows = await moderation_queries.list_queue(
             conn,
             space_id=space.id,

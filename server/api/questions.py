@@ -2,7 +2,8 @@
 
 from starlette.requests import Request
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
 from server.actions import questions as question_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.models import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
@@ -51,7 +52,7 @@ def register_routes(api: Api) -> None:
 
 async def list_questions(request: Request, _: None) -> QuestionList:
     pool = services(request).pool
-    space, _role = await access.visible_space(pool, await viewer(request), request.path_params["slug"])
+    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
     rows = await question_queries.list_questions(pool, space.id)
     return QuestionList(
         discussion=[views.question(r) for r in rows if r.kind == "discussion"],
@@ -64,7 +65,7 @@ async def get_question(request: Request, _: None) -> Question:
     row = await question_queries.get_question(pool, path_id(request, "id", errors.QuestionNotFound))
     if row is None:
         raise errors.QuestionNotFound()
-    await access.visible_space_by_id(pool, await viewer(request), row.space_id)
+    await roles.visible_space_by_id(pool, await viewer(request), row.space_id)
     return views.question(row)
 
 

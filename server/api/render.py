@@ -2,7 +2,7 @@
 
 from starlette.requests import Request
 
-from server import access
+from server.access import roles
 from server.api.routing import Api, services, viewer
 from server.models import RenderBody, Rendered
 from server.queries import users as user_queries
@@ -23,7 +23,7 @@ def register_routes(api: Api) -> None:
 
 async def render(request: Request, body: RenderBody) -> Rendered:
     # Only people who may write need a preview; it keeps anonymous load off the renderer.
-    access.require_user(await viewer(request))
+    roles.require_user(await viewer(request))
     handles = sorted(find_mentions(body.body))
     users = await user_queries.list_users_by_handles(services(request).pool, handles) if handles else []
     return Rendered(html=render_comment(body.body, {u.handle.lower(): u.handle for u in users}))

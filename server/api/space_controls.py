@@ -2,7 +2,8 @@
 
 from starlette.requests import Request
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
 from server.actions import space_controls as control_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.api.spaces import space_view
@@ -94,7 +95,7 @@ def register_routes(api: Api) -> None:
 async def _space_written(request: Request, result: tuple[SpaceRow, Event | None]) -> SpaceWrite:
     row, event = result
     pool = services(request).pool
-    view = await space_view(pool, row, await access.role_in(pool, await viewer(request), row))
+    view = await space_view(pool, row, await roles.role_in(pool, await viewer(request), row))
     return SpaceWrite(**view.model_dump(), event_seq=event.seq if event else None)
 
 

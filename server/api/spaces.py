@@ -2,7 +2,8 @@
 
 from starlette.requests import Request
 
-from server import access, errors, views
+from server import errors, views
+from server.access import roles
 from server.actions import spaces as space_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.events import Event
@@ -91,7 +92,7 @@ def register_routes(api: Api) -> None:
 
 async def space_view(db: Executor, row: SpaceRow, role: Role) -> Space:
     moderators = (await space_queries.list_moderators(db, [row.id]))[row.id]
-    return views.space(row, moderators, role, access.accepting_input(row))
+    return views.space(row, moderators, role, roles.accepting_input(row))
 
 
 async def list_spaces(request: Request, _: None) -> SpaceList:
@@ -101,7 +102,7 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
     moderators = await space_queries.list_moderators(pool, [r.id for r in rows])
     items = [
         views.space(
-            row, moderators[row.id], await access.role_in(pool, who, row), access.accepting_input(row)
+            row, moderators[row.id], await roles.role_in(pool, who, row), roles.accepting_input(row)
         )
         for row in rows
     ]
@@ -111,14 +112,14 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
 async def get_space(request: Request, _: None) -> Space:
     pool = services(request).pool
     who = await viewer(request)
-    row, role = await access.visible_space(pool, who, request.path_params["slug"])
+    row, role = await roles.visible_space(pool, who, request.path_params["slug"])
     view = await space_view(pool, row, role)
     return view.model_copy(update={"my_restriction": await my_restriction(pool, who, row)})
 
 
 async def _written(request: Request, row: SpaceRow, event_seq: int | None) -> SpaceWrite:
     pool = services(request).pool
-    role = await access.role_in(pool, await viewer(request), row)
+    role = await roles.role_in(pool, await viewer(request), row)
     return SpaceWrite(**(await space_view(pool, row, role)).model_dump(), event_seq=event_seq)
 
 

@@ -2,7 +2,8 @@
 
 from starlette.requests import Request
 
-from server import access, errors
+from server import errors
+from server.access import roles
 from server.actions import spotlight as spotlight_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.events import Event
@@ -94,7 +95,7 @@ def _written(result: tuple[Spotlight, Event | None]) -> SpotlightWrite:
 
 async def get_spotlight(request: Request, _: None) -> Spotlight:
     pool = services(request).pool
-    space, _role = await access.visible_space(pool, await viewer(request), request.path_params["slug"])
+    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
     return await read_spotlight(pool, space.id)
 
 

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, async_playwright
 
-from server.settings import Settings
+from server.running.settings import Settings
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, Browsing
 from tests.helpers import TEMPLATE_DB, Api, RunningServer, fresh_database, start_server
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.async_api import FloatRect, Page, ViewportSize, expect
 
-from server.demo import DEMO_PASSWORD, DEMO_SLUG, MODERATORS, PARTICIPANTS, load_demo
+from server.running.demo import DEMO_PASSWORD, DEMO_SLUG, MODERATORS, PARTICIPANTS, load_demo
 from tests.browser.support import DESKTOP, PHONE, SCREENSHOTS, Browsing
 from tests.helpers import Api, RunningServer, User
 

@@ -23,20 +23,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from server.db import Pool
 from server.events import Audience, Event
-from server.frames import CLOSE_TOO_SLOW
-from server.outbound import Frame, Outbox
-from server.presence import Counts, LocalPresence, PresenceStore, empty_counts
+from server.live.messages import CLOSE_TOO_SLOW
+from server.live.outbound import Frame, Outbox
+from server.live.presence import Counts, LocalPresence, PresenceStore, empty_counts
+from server.live.snapshot import read_snapshot
 from server.queries import events as event_queries
 from server.queries import live as live_queries
 from server.queries.spaces import SpaceRow
-from server.settings import Settings
-from server.snapshot import read_snapshot
+from server.running.database import Pool
+from server.running.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# The numbers that shape delivery are settings (server/settings.py), with
+# The numbers that shape delivery are settings (server/running/settings.py), with
 # these reasons for their defaults:
 # - batch_interval_secs (0.05): at most 20 fan-outs a second per process, so
 #   writes per connection stay bounded while events per second grow; well

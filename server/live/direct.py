@@ -3,7 +3,7 @@
 Through ASGI, each send to each connection costs a coroutine chain, a copy
 of the text into bytes and a WebSocket framing; at thousands of connections
 that cost, not the work itself, is what limits delivery. uvicorn's
-websockets-sansio protocol (the one Roundtable serves with; see server/cli.py)
+websockets-sansio protocol (the one Roundtable serves with; see server/running/cli.py)
 writes frames to an asyncio transport; a frame built once
 (`Frame.websocket`) can go to every connection's transport directly.
 
@@ -22,9 +22,9 @@ through ASGI from the connection's writer task.
 from starlette.types import Scope
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from server.outbound import Frame
+from server.live.outbound import Frame
 
-# Where the server's own `send` is kept in a WebSocket scope (server/ws.py puts it there).
+# Where the server's own `send` is kept in a WebSocket scope (server/live/ws.py puts it there).
 RAW_SEND = "roundtable.raw_send"
 
 

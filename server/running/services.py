@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from server.bus import Bus
-from server.db import Pool
 from server.events import Event
-from server.hub import Hub
-from server.settings import Settings
+from server.live.bus import Bus
+from server.live.hub import Hub
+from server.running.database import Pool
+from server.running.settings import Settings
 
 
 @dataclass

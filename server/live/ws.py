@@ -4,7 +4,7 @@ The reader parses each inbound frame once into a typed message and answers
 bad input with an `error` message (the connection stays open). The writer
 sends the connection's outbox in order; when either task ends, the other is
 cancelled and the connection leaves the hub. Close codes are in
-server/frames.py and docs/protocol.md.
+server/live/messages.py and docs/protocol.md.
 """
 
 import asyncio
@@ -18,15 +18,16 @@ from pydantic import ValidationError
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from server import errors, frames
+from server import errors
+from server.access.identity import SESSION_COOKIE, Viewer, viewer_for_token
 from server.api.routing import origin_allowed
-from server.auth import SESSION_COOKIE, Viewer, viewer_for_token
-from server.direct import RAW_SEND, DirectSocket, direct_socket
-from server.hub import Hub, Resync, Subscription
-from server.live import LiveConnection, space_for
-from server.outbound import Frame, Outbox
-from server.screens import screen_token_from, screen_viewer
-from server.services import Services
+from server.live import messages
+from server.live.connections import LiveConnection, space_for
+from server.live.direct import RAW_SEND, DirectSocket, direct_socket
+from server.live.hub import Hub, Resync, Subscription
+from server.live.outbound import Frame, Outbox
+from server.live.revocation import screen_token_from, screen_viewer
+from server.running.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ MAX_SUBSCRIPTIONS = 20
 def error_frame(
     code: str, message: str | None = None, *, space: str | None = None, details: Any = None
 ) -> Frame:
-    body: dict[str, Any] = {"type": "error", "code": code, "message": message or frames.ERROR_CODES[code]}
+    body: dict[str, Any] = {"type": "error", "code": code, "message": message or messages.ERROR_CODES[code]}
     if space is not None:
         body["space"] = space
     if details is not None:
@@ -71,7 +72,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     if isinstance(refusal, tuple):
         code, close_code = refusal
         await websocket.send_text(error_frame(code).text)
-        await websocket.close(close_code, frames.CLOSE_CODES[close_code])
+        await websocket.close(close_code, messages.CLOSE_CODES[close_code])
         return
     socket = direct_socket(websocket.scope)
     outbox = Outbox(services.settings.live_outbox_limit_bytes, socket)
@@ -101,17 +102,17 @@ async def _refusal(websocket: WebSocket, services: Services) -> Viewer | tuple[s
         websocket.headers.get("host"),
         services.settings.allowed_origins,
     ):
-        return "origin_not_allowed", frames.CLOSE_ORIGIN_NOT_ALLOWED
+        return "origin_not_allowed", messages.CLOSE_ORIGIN_NOT_ALLOWED
     authorization = websocket.headers.get("authorization")
     screen_token = screen_token_from(websocket.query_params.get("screen_token"), authorization)
     if screen_token is not None:
         screen = await screen_viewer(services.pool, screen_token)
-        return screen if screen is not None else ("unauthorized", frames.CLOSE_UNAUTHORIZED)
+        return screen if screen is not None else ("unauthorized", messages.CLOSE_UNAUTHORIZED)
     if authorization:
         scheme, _, token = authorization.partition(" ")
         viewer = await viewer_for_token(services.pool, token.strip())
         if scheme.lower() != "bearer" or viewer.user is None:
-            return "unauthorized", frames.CLOSE_UNAUTHORIZED
+            return "unauthorized", messages.CLOSE_UNAUTHORIZED
         return viewer
     # A stale cookie is no reason to refuse: the reader is simply anonymous.
     return await viewer_for_token(services.pool, websocket.cookies.get(SESSION_COOKIE))
@@ -156,14 +157,14 @@ class Writer:
                     async with asyncio.timeout(self._grace_secs):
                         await self._websocket.send_text(frame.text)
                 except TimeoutError:
-                    outbox.close(frames.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+                    outbox.close(messages.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
                     break
         if outbox.closed:
             await self._close()
 
     async def _close(self) -> None:
         outbox, socket = self._outbox, self._socket
-        code = outbox.close_code or frames.CLOSE_GOING_AWAY
+        code = outbox.close_code or messages.CLOSE_GOING_AWAY
         if socket is not None and not socket.can_write():
             # The client stopped reading (the hub's sweep found it stuck).
             socket.close_behind_backlog(code, outbox.close_reason, self._grace_secs)
@@ -197,7 +198,7 @@ async def _read_one(
     return True
 
 
-def _parse(message: Message, outbox: Outbox) -> frames.Inbound | None:
+def _parse(message: Message, outbox: Outbox) -> messages.Inbound | None:
     """The message as a typed model, or None after queueing the error that explains why not."""
     text = message.get("text")
     if text is None:
@@ -212,7 +213,7 @@ def _parse(message: Message, outbox: Outbox) -> frames.Inbound | None:
         outbox.push(error_frame("invalid_json"))
         return None
     try:
-        return frames.inbound_adapter.validate_python(data)
+        return messages.inbound_adapter.validate_python(data)
     except ValidationError as exc:
         details = exc.errors(include_url=False, include_input=False, include_context=False)
         outbox.push(error_frame("invalid_message", details=details))
@@ -224,24 +225,24 @@ async def _handle(
     hub: Hub,
     connection: LiveConnection,
     subscriptions: dict[str, Subscription],
-    message: frames.Inbound,
+    message: messages.Inbound,
 ) -> None:
     outbox = connection.outbox
     # Subscriptions the hub has ended (their role changed) are gone.
     for slug in [slug for slug, sub in subscriptions.items() if not sub.active]:
         del subscriptions[slug]
-    if isinstance(message, frames.Ping):
+    if isinstance(message, messages.Ping):
         outbox.push(Frame({"type": "pong"}))
-    elif isinstance(message, frames.Subscribe):
+    elif isinstance(message, messages.Subscribe):
         await _subscribe(services, hub, connection, subscriptions, message)
-    elif isinstance(message, frames.Unsubscribe):
+    elif isinstance(message, messages.Unsubscribe):
         sub = subscriptions.pop(message.space, None)
         if sub is None:
             outbox.push(error_frame("not_subscribed", space=message.space))
         else:
             hub.unsubscribe(sub)
             outbox.push(Frame({"type": "unsubscribed", "space": message.space}))
-    elif isinstance(message, frames.Typing):
+    elif isinstance(message, messages.Typing):
         sub = subscriptions.get(message.space)
         if sub is None:
             outbox.push(error_frame("not_subscribed", space=message.space))
@@ -256,7 +257,7 @@ async def _subscribe(
     hub: Hub,
     connection: LiveConnection,
     subscriptions: dict[str, Subscription],
-    message: frames.Subscribe,
+    message: messages.Subscribe,
 ) -> None:
     outbox = connection.outbox
     if message.space in subscriptions:

@@ -79,7 +79,7 @@ class Frame:
 
 
 class Socket(Protocol):
-    """A connection's socket, written synchronously (see server/direct.py)."""
+    """A connection's socket, written synchronously (see server/live/direct.py)."""
 
     @property
     def gone(self) -> bool:
@@ -124,7 +124,7 @@ class Outbox:
         self.close_code: int | None = None
         self.close_reason = ""
         # Called when frames start waiting in the queue, and when the outbox
-        # closes: the connection's writer has work (see server/ws.py).
+        # closes: the connection's writer has work (see server/live/ws.py).
         self.on_pending: Callable[[], None] | None = None
         # Called when a lagging connection's queue has drained (the hub catches it up).
         self.on_drained: Callable[[], None] | None = None

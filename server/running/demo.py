@@ -6,13 +6,13 @@ API uses, so it writes its events like any other change.
 
 from dataclasses import dataclass
 
+from server.access.identity import Viewer
 from server.actions import accounts, comments, questions, spaces
-from server.auth import Viewer
 from server.models import CommentCreate, QuestionCreate, RegisterBody, SpaceCreate
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
 from server.queries.users import UserRow
-from server.services import Services
+from server.running.services import Services
 
 DEMO_SLUG = "water-roundtable"
 DEMO_PASSWORD = "roundtable-demo"

@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 
-from server.bus import LocalBus
-from server.db import apply_schema, create_pool, resolve_database_url
-from server.services import Services
-from server.settings import Settings
+from server.live.bus import LocalBus
+from server.running.database import apply_schema, create_pool, resolve_database_url
+from server.running.services import Services
+from server.running.settings import Settings
 
 
 @asynccontextmanager
@@ -43,7 +43,7 @@ async def _create_admin(settings: Settings, email: str, password: str, name: str
 
 
 async def _load_demo(settings: Settings) -> None:
-    from server.demo import demo_logins, load_demo
+    from server.running.demo import demo_logins, load_demo
 
     async with standalone_services(settings) as services:
         created = await load_demo(services)
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
             factory=True,
             host=host,
             port=port,
-            # The fan-out writes whole frames to this protocol's transport (server/direct.py).
+            # The fan-out writes whole frames to this protocol's transport (server/live/direct.py).
             ws="websockets-sansio",
             ws_per_message_deflate=False,
             # uvicorn waits for open requests before the application's own

@@ -53,7 +53,7 @@ def token_hash(token: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class ScreenGrant:
-    """A screen token's right to follow one space's public stream (server/screens.py)."""
+    """A screen token's right to follow one space's public stream (server/live/revocation.py)."""
 
     token_id: int
     space_id: int

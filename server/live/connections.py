@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from server import access, errors
-from server.auth import Viewer
+from server import errors
+from server.access import roles
+from server.access.identity import Viewer
 from server.events import Audience
-from server.hub import Kind
-from server.outbound import Outbox
+from server.live.hub import Kind
+from server.live.outbound import Outbox
 from server.queries.spaces import SpaceRow
-from server.services import Services
+from server.running.services import Services
 
 
 @dataclass(eq=False, slots=True)
@@ -33,7 +34,7 @@ async def space_for(services: Services, viewer: Viewer, slug: str) -> tuple[Spac
     audience.
     """
     viewer.forget_roles()
-    space, role = await access.visible_space(services.pool, viewer, slug)
+    space, role = await roles.visible_space(services.pool, viewer, slug)
     if viewer.screen is not None and viewer.screen.space_id != space.id:
         raise errors.SpaceNotFound()
-    return space, "moderators" if access.is_steward(role) else "public"
+    return space, "moderators" if roles.is_steward(role) else "public"

@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from server import access, steward_views, views
-from server.db import Pool
+from server import steward_views, views
+from server.access import roles
 from server.events import Audience
 from server.models import QuestionList
 from server.queries import controls as control_queries
 from server.queries import live as live_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
+from server.running.database import Pool
 from server.spotlight import read_spotlight
 
 # A snapshot carries the most recent comments (a live wall, a catching-up
@@ -38,7 +39,7 @@ async def read_snapshot(
         )
         spotlight = await read_spotlight(conn, space.id)
         announcements = await control_queries.list_active_announcements(conn, space.id)
-    space_view = views.space(space, moderators, "anonymous", access.accepting_input(space))
+    space_view = views.space(space, moderators, "anonymous", roles.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),
         "questions": QuestionList(

@@ -15,12 +15,12 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.api.routing import Api, parse_query, services, viewer
-from server.hub import Resync
-from server.live import LiveConnection, space_for
+from server.live.connections import LiveConnection, space_for
+from server.live.hub import Resync
+from server.live.outbound import Frame, Outbox
+from server.live.revocation import screen_token_from, screen_viewer
 from server.models import MAX_ID, Query
-from server.outbound import Frame, Outbox
-from server.screens import screen_token_from, screen_viewer
-from server.services import Services
+from server.running.services import Services
 
 # Proxies must neither cache nor buffer a live stream.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

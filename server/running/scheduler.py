@@ -10,8 +10,8 @@ import asyncio
 import logging
 
 from server.actions.schedule import apply_due_transitions
-from server.screens import close_lapsed_connections
-from server.services import Services
+from server.live.revocation import close_lapsed_connections
+from server.running.services import Services
 
 log = logging.getLogger(__name__)
 

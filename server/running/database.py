@@ -6,9 +6,9 @@ from pathlib import Path
 import asyncpg
 import orjson
 
-from server.settings import Settings
+from server.running.settings import Settings
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.sql"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema.sql"
 # Any constant works: it only has to be the same in every process so that two
 # processes starting together apply the schema one after the other.
 SCHEMA_LOCK_KEY = 7_264_110
@@ -70,7 +70,7 @@ async def resolve_database_url(settings: Settings) -> str:
     """DATABASE_URL when set; otherwise start the embedded server and use its `roundtable` db."""
     if settings.database_url:
         return settings.database_url
-    from server.embedded import ensure_database, start_postgres
+    from server.running.embedded import ensure_database, start_postgres
 
     server_url = start_postgres(settings.data_dir)
     return await ensure_database(server_url, "roundtable")

@@ -8,7 +8,7 @@ locking the space, so what they read is current.
 from datetime import UTC, datetime, timedelta
 
 from server import errors
-from server.auth import Viewer
+from server.access.identity import Viewer
 from server.queries import Executor
 from server.queries import questions as question_queries
 from server.queries import restrictions as restriction_queries

@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 
-from server import errors, guards
-from server.auth import Viewer
+from server import errors
+from server.access import guards
+from server.access.identity import Viewer
 from server.models import Role
 from server.queries import Executor
 from server.queries import spaces as space_queries

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.auth import Viewer
+from server.access.identity import Viewer
 from server.models import AuditEntry
 from server.queries import Executor
 from server.queries import audit as audit_queries

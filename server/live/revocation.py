@@ -5,17 +5,17 @@ A screen (a display on a wall) connects with a token a moderator created:
 `?screen_token=…`. It reads its own space's public stream and nothing else.
 A connection whose screen token is revoked, or whose user is suspended, is
 closed with 4001: at once on the process that made the change, and by every
-process's scheduler within its interval (server/scheduler.py).
+process's scheduler within its interval (server/running/scheduler.py).
 """
 
-from server import frames
-from server.auth import ScreenGrant, Viewer, token_hash
-from server.live import LiveConnection
-from server.outbound import Frame
+from server.access.identity import ScreenGrant, Viewer, token_hash
+from server.live import messages
+from server.live.connections import LiveConnection
+from server.live.outbound import Frame
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries import screens as screen_queries
-from server.services import Services
+from server.running.services import Services
 
 SCREEN_SCHEME = "screen"
 # Longer than any token this server gives out; a longer one is not worth a lookup.
@@ -43,9 +43,9 @@ async def screen_viewer(db: Executor, token: str) -> Viewer | None:
 
 def _close(connection: LiveConnection) -> None:
     connection.outbox.push(
-        Frame({"type": "error", "code": "unauthorized", "message": frames.ERROR_CODES["unauthorized"]})
+        Frame({"type": "error", "code": "unauthorized", "message": messages.ERROR_CODES["unauthorized"]})
     )
-    connection.outbox.close(frames.CLOSE_UNAUTHORIZED, frames.CLOSE_CODES[frames.CLOSE_UNAUTHORIZED])
+    connection.outbox.close(messages.CLOSE_UNAUTHORIZED, messages.CLOSE_CODES[messages.CLOSE_UNAUTHORIZED])
 
 
 def _live_connections(services: Services) -> list[LiveConnection]:
