@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from server.live.hub import Connection
+from server.live.channels import Connection
 from server.live.messages import CLOSE_TOO_SLOW
 from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, assert_frame

@@ -14,7 +14,7 @@ import pytest
 from pydantic import BaseModel
 
 from server.live import messages, snapshot, ws
-from server.live.hub import WRITING_TTL_SECS
+from server.live.presence import WRITING_TTL_SECS
 from server.running.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.events import Audience
-from server.live.hub import Kind
+from server.live.channels import Kind
 from server.live.outbound import Outbox
 from server.queries.spaces import SpaceRow
 from server.running.services import Services

@@ -2,7 +2,7 @@
 
 Inbound messages are parsed once, at the edge, into these models; outbound
 message shapes are declared here too, so the documentation test can check
-every type the server sends.
+every type the server sends. The frames more than one module sends are built here.
 """
 
 from datetime import datetime
@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from server.events import Audience, Event
+from server.live.outbound import Frame, Outbox
 from server.models import MAX_ID, Slug
 
 # Close codes, sent with the WebSocket close frame.
@@ -170,3 +172,36 @@ OUTBOUND_MESSAGES: tuple[type[Outbound], ...] = (
     PongMessage,
     ErrorMessage,
 )
+
+
+def events_frame(
+    slug: str, events: list[Event], audience: Audience, user_id: int | None = None
+) -> Frame | None:
+    """One `events` frame of what `audience` (signed in as `user_id`) may see;
+    None when it may see none of them."""
+    visible = [w for w in (e.wire(audience, user_id) for e in events) if w is not None]
+    if not visible:
+        return None
+    seq = events[-1].seq
+    return Frame({"type": "events", "space": slug, "seq": seq, "events": visible}, seq=seq)
+
+
+def resync_frame(slug: str, reason: str) -> Frame:
+    return Frame({"type": "resync", "space": slug, "reason": reason})
+
+
+def error_frame(
+    code: str, message: str | None = None, *, space: str | None = None, details: Any = None
+) -> Frame:
+    body: dict[str, Any] = {"type": "error", "code": code, "message": message or ERROR_CODES[code]}
+    if space is not None:
+        body["space"] = space
+    if details is not None:
+        body["details"] = details
+    return Frame(body)
+
+
+def close_too_slow(outbox: Outbox) -> None:
+    """Close a connection that fell too far behind; its queued frames are dropped, as it
+    resumes with `since` anyway."""
+    outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)

@@ -1,12 +1,14 @@
-"""Who is online per space, summed over every app process.
+"""Who is online and who is writing per space, summed over every app process.
 
-Each process writes its own counts under a key that expires, so the
-connections of a process that died stop counting within PRESENCE_TTL_SECS.
+Each process counts its own channels' subscribers and writes the counts under
+a key that expires, so the connections of a process that died stop counting
+within PRESENCE_TTL_SECS.
 """
 
 import contextlib
 import os
 import socket
+import time
 import uuid
 from typing import Any, Protocol
 
@@ -14,9 +16,17 @@ import orjson
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
+from server.live.channels import Channel, Channels, Subscription
+from server.live.outbound import Frame
+from server.queries import live as live_queries
+from server.running.database import Pool
+
 # Each process refreshes its entry every second; three missed refreshes and
 # its connections are taken to be gone.
 PRESENCE_TTL_SECS = 5
+# "Writing" lasts this long after a client's last typing signal (clients send
+# one every few seconds while typing).
+WRITING_TTL_SECS = 6.0
 
 Counts = dict[str, Any]  # {"participants": n, "moderators": n, "screens": n, "writing": {qid: n}}
 
@@ -85,3 +95,55 @@ class RedisPresence:
         with contextlib.suppress(RedisError, OSError):
             await self._redis.delete(self._key_prefix + self._process)
             await self._redis.srem(self._members_key, self._process)
+
+
+async def note_writing(pool: Pool, sub: Subscription, question_id: int) -> bool:
+    """Count the subscriber as writing on the question; False when the space has no
+    such open question."""
+    channel = sub.channel
+    if channel.open_questions is None:
+        channel.open_questions = await live_queries.list_open_question_ids(pool, channel.space_id)
+    if question_id not in channel.open_questions:
+        return False
+    sub.writing = (question_id, time.monotonic() + WRITING_TTL_SECS)
+    return True
+
+
+def local_counts(channel: Channel) -> Counts:
+    """Who follows the channel on this process, and who is writing on which question."""
+    counts = empty_counts()
+    people: dict[str, set[object]] = {"participants": set(), "moderators": set(), "screens": set()}
+    writers: dict[str, set[object]] = {}
+    now = time.monotonic()
+    for sub in channel.subscriptions:
+        connection = sub.connection
+        if sub.audience == "moderators":
+            bucket = "moderators"
+        elif connection.kind == "screen":
+            bucket = "screens"
+        else:
+            bucket = "participants"
+        # A person with two tabs open counts once; anonymous readers per connection.
+        who: object = getattr(getattr(connection, "viewer", None), "user_id", None) or connection
+        people[bucket].add(who)
+        if sub.writing and sub.writing[1] > now:
+            writers.setdefault(str(sub.writing[0]), set()).add(who)
+    for bucket, members in people.items():
+        counts[bucket] = len(members)
+    counts["writing"] = {q: len(w) for q, w in writers.items()}
+    return counts
+
+
+async def push_presence(store: PresenceStore, channels: Channels) -> None:
+    """Exchange this process's counts for the totals; send each channel's that changed."""
+    local = {c.space_id: local_counts(c) for c in channels.channels()}
+    totals = await store.exchange(local)
+    for channel in channels.channels():
+        counts = totals.get(channel.space_id, local.get(channel.space_id, empty_counts()))
+        if counts == channel.presence:
+            continue
+        channel.presence = counts
+        frame = Frame({"type": "presence", "space": channel.slug} | counts)
+        for sub in channel.subscriptions:
+            if sub.ready:
+                sub.connection.outbox.offer(frame)

@@ -15,8 +15,8 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.api.routing import Api, parse_query, services, viewer
+from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
-from server.live.hub import Resync
 from server.live.outbound import Frame, Outbox
 from server.live.revocation import screen_token_from, screen_viewer
 from server.models import MAX_ID, Query

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-from typing import Any
 
 import orjson
 from pydantic import ValidationError
@@ -22,9 +21,11 @@ from server import errors
 from server.access.identity import SESSION_COOKIE, Viewer, viewer_for_token
 from server.api.routing import origin_allowed
 from server.live import messages
+from server.live.catchup import Resync
+from server.live.channels import Subscription
 from server.live.connections import LiveConnection, space_for
 from server.live.direct import RAW_SEND, DirectSocket, direct_socket
-from server.live.hub import Hub, Resync, Subscription
+from server.live.hub import Hub
 from server.live.outbound import Frame, Outbox
 from server.live.revocation import screen_token_from, screen_viewer
 from server.running.services import Services
@@ -36,18 +37,6 @@ LIVE_PATH = "/ws"
 MAX_MESSAGE_CHARS = 4096
 # Enough for a moderator's console (a few spaces), small enough to bound work.
 MAX_SUBSCRIPTIONS = 20
-
-
-
-def error_frame(
-    code: str, message: str | None = None, *, space: str | None = None, details: Any = None
-) -> Frame:
-    body: dict[str, Any] = {"type": "error", "code": code, "message": message or messages.ERROR_CODES[code]}
-    if space is not None:
-        body["space"] = space
-    if details is not None:
-        body["details"] = details
-    return Frame(body)
 
 
 async def serve_live_socket(scope: Scope, receive: Receive, send: Send) -> None:
@@ -71,7 +60,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     refusal = await _refusal(websocket, services)
     if isinstance(refusal, tuple):
         code, close_code = refusal
-        await websocket.send_text(error_frame(code).text)
+        await websocket.send_text(messages.error_frame(code).text)
         await websocket.close(close_code, messages.CLOSE_CODES[close_code])
         return
     socket = direct_socket(websocket.scope)
@@ -157,7 +146,7 @@ class Writer:
                     async with asyncio.timeout(self._grace_secs):
                         await self._websocket.send_text(frame.text)
                 except TimeoutError:
-                    outbox.close(messages.CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+                    messages.close_too_slow(outbox)
                     break
         if outbox.closed:
             await self._close()
@@ -202,21 +191,21 @@ def _parse(message: Message, outbox: Outbox) -> messages.Inbound | None:
     """The message as a typed model, or None after queueing the error that explains why not."""
     text = message.get("text")
     if text is None:
-        outbox.push(error_frame("binary_not_supported"))
+        outbox.push(messages.error_frame("binary_not_supported"))
         return None
     if len(text) > MAX_MESSAGE_CHARS:
-        outbox.push(error_frame("message_too_large", details={"max_chars": MAX_MESSAGE_CHARS}))
+        outbox.push(messages.error_frame("message_too_large", details={"max_chars": MAX_MESSAGE_CHARS}))
         return None
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
-        outbox.push(error_frame("invalid_json"))
+        outbox.push(messages.error_frame("invalid_json"))
         return None
     try:
         return messages.inbound_adapter.validate_python(data)
     except ValidationError as exc:
         details = exc.errors(include_url=False, include_input=False, include_context=False)
-        outbox.push(error_frame("invalid_message", details=details))
+        outbox.push(messages.error_frame("invalid_message", details=details))
         return None
 
 
@@ -238,18 +227,18 @@ async def _handle(
     elif isinstance(message, messages.Unsubscribe):
         sub = subscriptions.pop(message.space, None)
         if sub is None:
-            outbox.push(error_frame("not_subscribed", space=message.space))
+            outbox.push(messages.error_frame("not_subscribed", space=message.space))
         else:
             hub.unsubscribe(sub)
             outbox.push(Frame({"type": "unsubscribed", "space": message.space}))
     elif isinstance(message, messages.Typing):
         sub = subscriptions.get(message.space)
         if sub is None:
-            outbox.push(error_frame("not_subscribed", space=message.space))
+            outbox.push(messages.error_frame("not_subscribed", space=message.space))
         elif connection.viewer.user is None:
-            outbox.push(error_frame("not_authenticated", space=message.space))
+            outbox.push(messages.error_frame("not_authenticated", space=message.space))
         elif not await hub.note_writing(sub, message.question_id):
-            outbox.push(error_frame("question_not_found", space=message.space))
+            outbox.push(messages.error_frame("question_not_found", space=message.space))
 
 
 async def _subscribe(
@@ -261,15 +250,15 @@ async def _subscribe(
 ) -> None:
     outbox = connection.outbox
     if message.space in subscriptions:
-        outbox.push(error_frame("already_subscribed", space=message.space))
+        outbox.push(messages.error_frame("already_subscribed", space=message.space))
         return
     if len(subscriptions) >= MAX_SUBSCRIPTIONS:
-        outbox.push(error_frame("too_many_subscriptions", details={"max": MAX_SUBSCRIPTIONS}))
+        outbox.push(messages.error_frame("too_many_subscriptions", details={"max": MAX_SUBSCRIPTIONS}))
         return
     try:
         space, audience = await space_for(services, connection.viewer, message.space)
     except errors.SpaceNotFound:
-        outbox.push(error_frame("space_not_found", space=message.space))
+        outbox.push(messages.error_frame("space_not_found", space=message.space))
         return
     try:
         subscriptions[message.space] = await hub.subscribe(

@@ -1,0 +1,27 @@
+"""The hub's periodic care of its connections: a heartbeat for each, and closing
+the ones stuck too long (they resume with `since`)."""
+
+import time
+from datetime import UTC, datetime
+
+from server.live.channels import Channels
+from server.live.messages import close_too_slow
+from server.live.outbound import Frame
+
+
+def close_stuck(channels: Channels, grace_secs: float) -> None:
+    """Close the connections that made no progress for longer than the grace period."""
+    now = time.monotonic()
+    for connection in channels.connections():
+        if connection.outbox.stuck_for(now) > grace_secs:
+            close_too_slow(connection.outbox)
+
+
+def send_heartbeats(channels: Channels) -> None:
+    """Tell each connection the seq up to which it has everything, keeping idle ones open."""
+    at = datetime.now(UTC)
+    for connection in channels.connections():
+        if connection.outbox.lagging:
+            continue
+        spaces = {s.channel.slug: s.sent_seq for s in channels.subscriptions_of(connection) if s.ready}
+        connection.outbox.push(Frame({"type": "heartbeat", "at": at, "spaces": spaces}))
