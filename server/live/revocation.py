@@ -11,7 +11,6 @@ process's scheduler within its interval (server/running/scheduler.py).
 from server.access.identity import ScreenGrant, Viewer, token_hash
 from server.live import messages
 from server.live.connections import LiveConnection
-from server.live.outbound import Frame
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries import screens as screen_queries
@@ -42,10 +41,14 @@ async def screen_viewer(db: Executor, token: str) -> Viewer | None:
 
 
 def _close(connection: LiveConnection) -> None:
-    connection.outbox.push(
-        Frame({"type": "error", "code": "unauthorized", "message": messages.ERROR_CODES["unauthorized"]})
-    )
+    connection.outbox.push(messages.error_frame("unauthorized"))
     connection.outbox.close(messages.CLOSE_UNAUTHORIZED, messages.CLOSE_CODES[messages.CLOSE_UNAUTHORIZED])
+
+
+def _close_each(closing: list[LiveConnection]) -> int:
+    for connection in closing:
+        _close(connection)
+    return len(closing)
 
 
 def _live_connections(services: Services) -> list[LiveConnection]:
@@ -56,19 +59,13 @@ def _live_connections(services: Services) -> list[LiveConnection]:
 
 def close_screen_connections(services: Services, token_id: int) -> int:
     """Close this process's connections that use the screen token; return how many."""
-    closing = [
-        c for c in _live_connections(services) if c.viewer.screen and c.viewer.screen.token_id == token_id
-    ]
-    for connection in closing:
-        _close(connection)
-    return len(closing)
+    return _close_each(
+        [c for c in _live_connections(services) if c.viewer.screen and c.viewer.screen.token_id == token_id]
+    )
 
 
 def close_user_connections(services: Services, user_id: int) -> int:
-    closing = [c for c in _live_connections(services) if c.viewer.user_id == user_id]
-    for connection in closing:
-        _close(connection)
-    return len(closing)
+    return _close_each([c for c in _live_connections(services) if c.viewer.user_id == user_id])
 
 
 async def close_lapsed_connections(services: Services) -> int:

@@ -15,9 +15,10 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.api.routing import Api, parse_query, services, viewer
+from server.live import messages
 from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
-from server.live.outbound import Frame, Outbox
+from server.live.outbound import Outbox
 from server.live.revocation import screen_token_from, screen_viewer
 from server.models import MAX_ID, Query
 from server.running.services import Services
@@ -83,7 +84,7 @@ async def event_stream(request: Request, _: None) -> Response:
         try:
             await hub.subscribe(connection, space, audience, since, query.epoch, who.user_id)
         except Resync as resync:
-            connection.outbox.push(Frame({"type": "resync", "space": space.slug, "reason": resync.reason}))
+            connection.outbox.push(messages.resync_frame(space.slug, resync.reason))
             await hub.subscribe(connection, space, audience, None, None, who.user_id)
     except BaseException:
         hub.unregister(connection)

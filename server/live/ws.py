@@ -72,10 +72,10 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     hub.register(connection)
     if socket is None:
         writer.wake()  # without a direct socket, every frame goes through the writer
-    subscriptions: dict[str, Subscription] = {}
+    reader = Reader(websocket, services, hub, connection)
     try:
         # This task reads; the writer exists only while there is a queue to send.
-        while await _read_one(websocket, services, hub, connection, subscriptions):
+        while await reader.read_one():
             pass
     finally:
         await writer.cancel()
@@ -163,30 +163,6 @@ class Writer:
                 await self._websocket.close(code, outbox.close_reason)
 
 
-async def _read_one(
-    websocket: WebSocket,
-    services: Services,
-    hub: Hub,
-    connection: LiveConnection,
-    subscriptions: dict[str, Subscription],
-) -> bool:
-    """Read and handle one client message; False when the client has gone.
-
-    A function of its own so that nothing of a message outlives its handling
-    while the connection waits, often for hours, for the next one.
-    """
-    try:
-        message = await websocket.receive()
-    except WebSocketDisconnect:
-        return False
-    if message["type"] == "websocket.disconnect":
-        return False
-    parsed = _parse(message, connection.outbox)
-    if parsed is not None:
-        await _handle(services, hub, connection, subscriptions, parsed)
-    return True
-
-
 def _parse(message: Message, outbox: Outbox) -> messages.Inbound | None:
     """The message as a typed model, or None after queueing the error that explains why not."""
     text = message.get("text")
@@ -209,60 +185,79 @@ def _parse(message: Message, outbox: Outbox) -> messages.Inbound | None:
         return None
 
 
-async def _handle(
-    services: Services,
-    hub: Hub,
-    connection: LiveConnection,
-    subscriptions: dict[str, Subscription],
-    message: messages.Inbound,
-) -> None:
-    outbox = connection.outbox
-    # Subscriptions the hub has ended (their role changed) are gone.
-    for slug in [slug for slug, sub in subscriptions.items() if not sub.active]:
-        del subscriptions[slug]
-    if isinstance(message, messages.Ping):
-        outbox.push(Frame({"type": "pong"}))
-    elif isinstance(message, messages.Subscribe):
-        await _subscribe(services, hub, connection, subscriptions, message)
-    elif isinstance(message, messages.Unsubscribe):
-        sub = subscriptions.pop(message.space, None)
-        if sub is None:
-            outbox.push(messages.error_frame("not_subscribed", space=message.space))
-        else:
-            hub.unsubscribe(sub)
-            outbox.push(Frame({"type": "unsubscribed", "space": message.space}))
-    elif isinstance(message, messages.Typing):
-        sub = subscriptions.get(message.space)
-        if sub is None:
-            outbox.push(messages.error_frame("not_subscribed", space=message.space))
-        elif connection.viewer.user is None:
-            outbox.push(messages.error_frame("not_authenticated", space=message.space))
-        elif not await hub.note_writing(sub, message.question_id):
-            outbox.push(messages.error_frame("question_not_found", space=message.space))
+class Reader:
+    """Reads a connection's client messages and answers each; holds the spaces it follows."""
 
+    __slots__ = ("_connection", "_hub", "_services", "_subscriptions", "_websocket")
 
-async def _subscribe(
-    services: Services,
-    hub: Hub,
-    connection: LiveConnection,
-    subscriptions: dict[str, Subscription],
-    message: messages.Subscribe,
-) -> None:
-    outbox = connection.outbox
-    if message.space in subscriptions:
-        outbox.push(messages.error_frame("already_subscribed", space=message.space))
-        return
-    if len(subscriptions) >= MAX_SUBSCRIPTIONS:
-        outbox.push(messages.error_frame("too_many_subscriptions", details={"max": MAX_SUBSCRIPTIONS}))
-        return
-    try:
-        space, audience = await space_for(services, connection.viewer, message.space)
-    except errors.SpaceNotFound:
-        outbox.push(messages.error_frame("space_not_found", space=message.space))
-        return
-    try:
-        subscriptions[message.space] = await hub.subscribe(
-            connection, space, audience, message.since, message.epoch, connection.viewer.user_id
-        )
-    except Resync as resync:
-        outbox.push(Frame({"type": "resync", "space": space.slug, "reason": resync.reason}))
+    def __init__(
+        self, websocket: WebSocket, services: Services, hub: Hub, connection: LiveConnection
+    ) -> None:
+        self._websocket = websocket
+        self._services = services
+        self._hub = hub
+        self._connection = connection
+        self._subscriptions: dict[str, Subscription] = {}
+
+    async def read_one(self) -> bool:
+        """Read and handle one client message; False when the client has gone.
+
+        A method of its own so that nothing of a message outlives its handling
+        while the connection waits, often for hours, for the next one.
+        """
+        try:
+            message = await self._websocket.receive()
+        except WebSocketDisconnect:
+            return False
+        if message["type"] == "websocket.disconnect":
+            return False
+        parsed = _parse(message, self._connection.outbox)
+        if parsed is not None:
+            await self._handle(parsed)
+        return True
+
+    async def _handle(self, message: messages.Inbound) -> None:
+        outbox, subscriptions = self._connection.outbox, self._subscriptions
+        # Subscriptions the hub has ended (their role changed) are gone.
+        for slug in [slug for slug, sub in subscriptions.items() if not sub.active]:
+            del subscriptions[slug]
+        if isinstance(message, messages.Ping):
+            outbox.push(Frame({"type": "pong"}))
+        elif isinstance(message, messages.Subscribe):
+            await self._subscribe(message)
+        elif isinstance(message, messages.Unsubscribe):
+            sub = subscriptions.pop(message.space, None)
+            if sub is None:
+                outbox.push(messages.error_frame("not_subscribed", space=message.space))
+            else:
+                self._hub.unsubscribe(sub)
+                outbox.push(Frame({"type": "unsubscribed", "space": message.space}))
+        elif isinstance(message, messages.Typing):
+            sub = subscriptions.get(message.space)
+            if sub is None:
+                outbox.push(messages.error_frame("not_subscribed", space=message.space))
+            elif self._connection.viewer.user is None:
+                outbox.push(messages.error_frame("not_authenticated", space=message.space))
+            elif not await self._hub.note_writing(sub, message.question_id):
+                outbox.push(messages.error_frame("question_not_found", space=message.space))
+
+    async def _subscribe(self, message: messages.Subscribe) -> None:
+        connection, subscriptions = self._connection, self._subscriptions
+        outbox = connection.outbox
+        if message.space in subscriptions:
+            outbox.push(messages.error_frame("already_subscribed", space=message.space))
+            return
+        if len(subscriptions) >= MAX_SUBSCRIPTIONS:
+            outbox.push(messages.error_frame("too_many_subscriptions", details={"max": MAX_SUBSCRIPTIONS}))
+            return
+        try:
+            space, audience = await space_for(self._services, connection.viewer, message.space)
+        except errors.SpaceNotFound:
+            outbox.push(messages.error_frame("space_not_found", space=message.space))
+            return
+        try:
+            subscriptions[message.space] = await self._hub.subscribe(
+                connection, space, audience, message.since, message.epoch, connection.viewer.user_id
+            )
+        except Resync as resync:
+            outbox.push(messages.resync_frame(space.slug, resync.reason))
