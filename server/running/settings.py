@@ -95,7 +95,16 @@ class Settings(BaseSettings):
     flag_hide_threshold: int = Field(
         default=3,
         ge=1,
-        description="Open flags from this many people hide a comment until a moderator reviews it.",
+        description="Open flags from this many people in good standing hide a comment until a "
+        "moderator reviews it.",
+    )
+    # A day keeps accounts made for a raid out of the count; one published
+    # comment in the space shows a stake in the discussion.
+    flag_min_account_age_secs: float = Field(
+        default=24 * 3600.0,
+        ge=0,
+        description="How old an account must be (and have a published comment in the space) "
+        "for its flags to count towards hiding a comment automatically.",
     )
     queue_recent_secs: float = Field(
         default=24 * 3600.0,
