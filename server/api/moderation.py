@@ -115,6 +115,7 @@ def register_routes(api: Api) -> None:
             errors.FlagTextRequired,
             *WRITE_ERRORS,
         ),
+        rate_limit="flag",
     )(flag)
     api.route(
         "GET",
