@@ -31,12 +31,9 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 CREATE INDEX IF NOT EXISTS sessions_user_idx ON sessions (user_id);
 
--- Failed logins, counted per account and per address inside a window.
-CREATE TABLE IF NOT EXISTS login_failures (
-    key text NOT NULL,
-    at  timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX IF NOT EXISTS login_failures_key_at_idx ON login_failures (key, at);
+-- Failed logins are counted by the rate limiter (server/access/rate_limits.py),
+-- atomically and shared through Redis; the table that counted them goes.
+DROP TABLE IF EXISTS login_failures;
 
 CREATE TABLE IF NOT EXISTS spaces (
     id                          bigserial PRIMARY KEY,

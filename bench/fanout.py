@@ -190,6 +190,9 @@ async def start_roundtable(
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "ROUNDTABLE_BUS_CHANNEL_PREFIX": f"rt-bench-{os.getpid()}",
+        # The publishers post flat out from one address: fan-out is measured, not limits.
+        "ROUNDTABLE_RATE_POST_PER_ACCOUNT": "100000000/60",
+        "ROUNDTABLE_RATE_POST_PER_ADDRESS": "100000000/60",
     }
     servers = [
         start_server_process(

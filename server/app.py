@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from server import errors
+from server.access.rate_limits import CounterStore, LocalCounters, RedisCounters
 from server.api import (
     accounts,
     audit,
@@ -104,7 +105,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         bus.add_reconnect_handler(hub.repair)
         await hub.start()
         await bus.start()
-        app.state.services = services = Services(settings, pool, bus, schema_version, hub)
+        counters: CounterStore = (
+            RedisCounters(bus.redis, settings.bus_channel_prefix)
+            if isinstance(bus, RedisBus)
+            else LocalCounters()
+        )
+        app.state.services = services = Services(settings, pool, bus, schema_version, hub, counters)
         scheduler = Scheduler(services)
         scheduler.start()
         try:
@@ -160,7 +166,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 async def app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.AppError)
-    return json_response(exc.body(), exc.status)
+    response = json_response(exc.body(), exc.status)
+    response.headers.update(exc.headers())
+    return response
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -4,6 +4,8 @@ App code only raises these; `server.app` turns them into the one JSON error
 shape `{"error": {"code", "message", "details"}}` at the edge.
 """
 
+import math
+from datetime import datetime
 from typing import Any, ClassVar
 
 
@@ -21,6 +23,10 @@ class AppError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.text, "details": self.details}}
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the response carries besides the body (Retry-After, for one)."""
+        return {}
 
 
 # 400 / 422: the request itself is wrong.
@@ -326,10 +332,28 @@ class UnsupportedMediaType(AppError):
     message = "Send the request body as application/json."
 
 
-class TooManyLoginAttempts(AppError):
-    code = "too_many_login_attempts"
+class RateLimited(AppError):
+    """Too many attempts at one action; `details.retry_at` says when to try again."""
+
+    code = "rate_limited"
     status = 429
-    message = "Too many failed logins. Wait and try again."
+    message = "Too many attempts. Wait and try again."
+    retry_after_secs: float = 0.0
+
+    @classmethod
+    def until(cls, retry_at: datetime, retry_after_secs: float, details: dict[str, Any]) -> "RateLimited":
+        error = cls(details={"retry_at": retry_at.isoformat(), **details})
+        error.retry_after_secs = retry_after_secs
+        return error
+
+    def headers(self) -> dict[str, str]:
+        # Whole seconds, rounded up (RFC 9110): a client waiting this long succeeds.
+        return {"Retry-After": str(max(1, math.ceil(self.retry_after_secs)))}
+
+
+class TooManyLoginAttempts(RateLimited):
+    code = "too_many_login_attempts"
+    message = "Too many logins tried. Wait and try again."
 
 
 class ServiceUnavailable(AppError):

@@ -519,10 +519,34 @@ class FlagWrite(Resource):
     event_seq: int
 
 
+class FlaggerStanding(Resource):
+    """Why a flagger's flag counts, or not, towards hiding the comment automatically."""
+
+    in_good_standing: bool = Field(
+        description="The flag counts: a steward of the space, or an account old enough "
+        "(ROUNDTABLE_FLAG_MIN_ACCOUNT_AGE_SECS) with a published comment in the space."
+    )
+    steward: bool = Field(description="A moderator of the space or an admin.")
+    account_created_at: datetime
+    published_in_space: int = Field(description="The flagger's published comments in the space.")
+
+
+class Flagger(Resource):
+    """One open flag: who, why, when, and the flagger's standing."""
+
+    by: UserSummary
+    reason: FlagReason
+    text: str
+    at: datetime
+    standing: FlaggerStanding
+
+
 class FlagSummary(Resource):
     count: int = Field(description="Open flags, one per person.")
+    counted: int = Field(description="Open flags from flaggers in good standing: the ones that hide.")
     reasons: dict[str, int] = Field(description="Open flags per reason code.")
     texts: list[str] = Field(description="The texts given with open flags, oldest first.")
+    flaggers: list[Flagger] = Field(description="The open flags, oldest first (moderators only).")
 
 
 class QueueCounts(Resource):

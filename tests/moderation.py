@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import Api, User
+from tests.helpers import Api, User, fetch_rows
 from tests.roles import People, Role, cast_roles
 
 SLUG = "water"
@@ -68,6 +68,17 @@ class Scene:
     async def hidden(self, body: str = "Soon hidden.") -> dict[str, Any]:
         comment = await self.published(body)
         return await self.decided(comment["id"], "hide", reason="offensive")
+
+    async def give_standing(self, *people: User) -> None:
+        """Make each a participant in good standing: an account a month old with a
+        published comment in the space (the age is set in the database: time travel)."""
+        for person in people:
+            await self.published(f"{person.display_name} has a stake in this.", author=person)
+            await fetch_rows(
+                self.api.server.settings.database_url or "",
+                "UPDATE users SET created_at = now() - interval '30 days' WHERE id = $1",
+                person.id,
+            )
 
     async def flag(
         self, comment_id: int, who: Role | User, reason: str = "spam", **fields: Any

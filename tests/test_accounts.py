@@ -25,7 +25,7 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=None,
-        login_max_failures_per_account=MAX_FAILURES_PER_ACCOUNT,
+        login_max_failures_per_account_address=MAX_FAILURES_PER_ACCOUNT,
         login_max_failures_per_address=MAX_FAILURES_PER_ADDRESS,
     )
 
@@ -52,8 +52,15 @@ def cookie_header(token: str) -> dict[str, str]:
     return {"Cookie": f"roundtable_session={token}"}
 
 
-async def login(api: Api, email: str, password: str = PASSWORD) -> httpx.Response:
-    response = await api.http.post("/api/v1/auth/login", json={"email": email, "password": password})
+async def login(
+    api: Api, email: str, password: str = PASSWORD, *, address: str | None = None
+) -> httpx.Response:
+    """Log in; `address` is the client address the server sees (uvicorn takes
+    X-Forwarded-For from a local proxy, which the test client is)."""
+    headers = {"X-Forwarded-For": address} if address else {}
+    response = await api.http.post(
+        "/api/v1/auth/login", json={"email": email, "password": password}, headers=headers
+    )
     api.http.cookies.clear()
     return response
 
@@ -202,16 +209,46 @@ async def test_bad_login_bodies_are_refused(api: Api) -> None:
     )
 
 
-async def test_failed_logins_for_one_account_lock_it_even_for_the_right_password(api: Api) -> None:
+async def test_failed_logins_for_one_account_stop_that_address_even_with_the_right_password(
+    api: Api,
+) -> None:
     sarah = await api.register("Sarah")
     tom = await api.register("Tom")
     for _ in range(MAX_FAILURES_PER_ACCOUNT):
         assert_error(await login(api, sarah.email, "guess"), 401, "invalid_credentials")
     # The email's case does not open a second count.
-    error = assert_error(await login(api, sarah.email.upper()), 429, "too_many_login_attempts")
-    assert error["details"]["retry_after_secs"] > 0
+    response = await login(api, sarah.email.upper())
+    error = assert_error(response, 429, "too_many_login_attempts")
+    assert error["details"]["retry_at"] and error["details"]["scope"] == "account_address"
+    assert int(response.headers["Retry-After"]) > 0
     # Another account from the same address is not locked.
     assert (await login(api, tom.email)).status_code == 200
+
+
+async def test_a_guesser_elsewhere_cannot_lock_the_owner_out_of_their_account(api: Api) -> None:
+    moderator = await api.register("Maya Moderator")
+    for _ in range(MAX_FAILURES_PER_ACCOUNT + 2):
+        await login(api, moderator.email, "guess", address="203.0.113.7")
+    assert_error(await login(api, moderator.email, address="203.0.113.7"), 429, "too_many_login_attempts")
+    # The owner, on their own address, logs in with their password as ever.
+    assert (await login(api, moderator.email, address="198.51.100.2")).status_code == 200
+    assert (await login(api, moderator.email)).status_code == 200
+
+
+async def test_parallel_guesses_are_each_counted_before_the_password_is_checked(api: Api) -> None:
+    sarah = await api.register("Sarah")
+    guesses = await asyncio.gather(
+        *(login(api, sarah.email, f"guess{n}", address="203.0.113.9") for n in range(10))
+    )
+    checked = [r for r in guesses if r.status_code == 401]
+    refused = [r for r in guesses if r.status_code == 429]
+    assert len(checked) == MAX_FAILURES_PER_ACCOUNT and len(refused) == 10 - MAX_FAILURES_PER_ACCOUNT
+
+
+async def test_a_right_password_does_not_count_against_the_address(api: Api) -> None:
+    sarah = await api.register("Sarah")
+    for _ in range(MAX_FAILURES_PER_ADDRESS + 2):
+        assert (await login(api, sarah.email)).status_code == 200
 
 
 async def test_failed_logins_from_one_address_lock_every_account_from_it(api: Api) -> None:

@@ -13,8 +13,7 @@ from tests.helpers import Api, assert_error, fetch_rows
 CONCURRENT_POSTS = 20
 CONCURRENT_TIMEOUT_SECS = 30
 
-# Tables an API request can write to (login_failures aside: a refused login
-# writes a failure by design).
+# Tables an API request can write to.
 TABLES = (
     "users",
     "sessions",

@@ -24,6 +24,9 @@ def settings(database_url: str) -> Settings:
         live_outbox_limit_bytes=OUTBOX_LIMIT,
         slow_client_grace_secs=1.0,
         repair_interval_secs=0.2,
+        # Hundreds of comments in a moment from four accounts: a flood by design.
+        rate_post_per_account="100000/60",
+        rate_post_per_address="100000/60",
     )
 
 

@@ -99,6 +99,7 @@ async def moderate_some(scene: Scene) -> dict[str, int]:
     approved = await scene.pending()
     await scene.decided(approved["id"], "approve")
     await scene.ok("moderator", "PUT", f"/spaces/{SLUG}/spotlight", {"comment_id": released["id"]})
+    await scene.give_standing(scene.participant)
     by_flags = await scene.published("Cheap watches.")
     for flagger in (scene.participant, scene.moderator, scene.admin):
         assert (await scene.flag(by_flags["id"], flagger)).status_code == 201

@@ -38,11 +38,12 @@ async def test_a_flag_reaches_the_moderators_only(api: Api, server: RunningServe
         mod_events = await moderator.events_through(marker["event_seq"])
         event = next(e for e in mod_events if e["type"] == "comment.flagged")
         assert event["seq"] == flagged["event_seq"]
-        assert event["data"]["flags"] == {
-            "count": 1,
-            "reasons": {"other": 1},
-            "texts": ["Misquotes the report."],
-        }
+        flags = event["data"]["flags"]
+        assert (flags["count"], flags["counted"]) == (1, 0)
+        assert (flags["reasons"], flags["texts"]) == ({"other": 1}, ["Misquotes the report."])
+        [flagger] = flags["flaggers"]
+        assert flagger["by"]["id"] == scene.participant.id and flagger["reason"] == "other"
+        assert flagger["standing"]["in_good_standing"] is False
         assert event["data"]["flag"]["by"]["id"] == scene.participant.id
         assert event["data"]["queue"]["flagged"] == 1
         for client in (author, anonymous):
@@ -70,6 +71,7 @@ async def test_enough_flags_hide_a_comment_pending_review_and_dismissing_restore
     api: Api, server: RunningServer, database_url: str
 ) -> None:
     scene = await make_scene(api)
+    await scene.give_standing(scene.participant, scene.other_moderator)
     comment = await scene.published("Contested claim.")
     async with (
         live_client(server.ws_url, scene.moderator.token) as moderator,

@@ -6,6 +6,7 @@ import unicodedata
 import asyncpg
 
 from server import errors
+from server.access import rate_limits
 from server.access.identity import hash_password, new_token, token_hash, verify_password
 from server.models import LoginBody, ProfilePatch, RegisterBody
 from server.queries import Executor
@@ -45,6 +46,9 @@ async def _insert_user(
     language: str,
     is_admin: bool,
 ) -> UserRow:
+    # A taken email is refused before the costly hash, not after it.
+    if await user_queries.get_user_by_email(services.pool, email):
+        raise errors.EmailTaken()
     password_hash = await hash_password(password)
     async with services.pool.acquire() as conn:
         # Two people picking the same handle at once: the loser retries.
@@ -87,31 +91,48 @@ async def register(services: Services, body: RegisterBody) -> UserRow:
 async def login(services: Services, body: LoginBody, address: str) -> tuple[str, UserRow]:
     """Check the password; return a new session token and the user.
 
-    Failures are counted per account and per address; past the limit within
-    the window, even a right password is refused until the window passes.
+    Each attempt is counted before the password is checked, in one atomic step
+    per counter, so parallel guesses each see their own count: twenty at once
+    against a limit of ten let ten through, not twenty.
+
+    Two counters, no lockout of the account itself. Locking an account after
+    N failures from anywhere would hand anyone a button to keep a named
+    moderator out all day; instead failures count per account *and address*
+    (a guesser is stopped at their address, the owner at theirs is not) and
+    per address (one address cannot spread guesses across many accounts). A
+    guesser with many addresses gets the per-pair limit at each: the
+    memory-hard hash keeps that slow, and the per-address limit on
+    registration keeps them from minting accounts to go with it.
     """
     settings = services.settings
-    account_key = "account:" + body.email.lower()
-    address_key = "address:" + address
-    pool = services.pool
+    counters = services.counters
     window = settings.login_window_secs
-    if (
-        await user_queries.count_login_failures(pool, account_key, window)
-        >= settings.login_max_failures_per_account
-        or await user_queries.count_login_failures(pool, address_key, window)
-        >= settings.login_max_failures_per_address
-    ):
-        raise errors.TooManyLoginAttempts(details={"retry_after_secs": window})
-    user = await user_queries.get_user_by_email(pool, body.email)
+    pair_key = f"login:{body.email.lower()}|{address}"
+    address_key = f"login:ip:{address}"
+    await rate_limits.count_attempt(
+        counters,
+        pair_key,
+        rate_limits.RateLimit(settings.login_max_failures_per_account_address, window),
+        errors.TooManyLoginAttempts,
+        {"scope": "account_address"},
+    )
+    await rate_limits.count_attempt(
+        counters,
+        address_key,
+        rate_limits.RateLimit(settings.login_max_failures_per_address, window),
+        errors.TooManyLoginAttempts,
+        {"scope": "address"},
+    )
+    user = await user_queries.get_user_by_email(services.pool, body.email)
     if not await verify_password(user.password_hash if user else None, body.password) or not user:
-        async with pool.acquire() as conn, conn.transaction():
-            await user_queries.insert_login_failure(conn, account_key)
-            await user_queries.insert_login_failure(conn, address_key)
         raise errors.InvalidCredentials()
-    if await restriction_queries.is_suspended(pool, user.id):
+    # A right password was no guess: it neither counts from this address nor
+    # against this account from it.
+    await counters.decr(address_key)
+    await counters.reset(pair_key)
+    if await restriction_queries.is_suspended(services.pool, user.id):
         raise errors.AccountSuspended()
-    async with pool.acquire() as conn, conn.transaction():
-        await user_queries.delete_login_failures(conn, account_key)
+    async with services.pool.acquire() as conn, conn.transaction():
         token = await start_session(services, conn, user)
     return token, user
 

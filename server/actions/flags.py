@@ -1,4 +1,5 @@
-"""Participants flag comments; enough flags from different people hide one for review.
+"""Participants flag comments; enough flags from different people in good standing
+hide one for review.
 
 A flag is a participant's act, recorded in `comment_flags` and told to the
 moderators (`comment.flagged`); it is not an audit entry. The automatic hide
@@ -12,13 +13,15 @@ from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
-from server.actions.moderation import flag_summary, queue_counts, record_comment_event
+from server.actions.moderation import flag_summary, open_flags, queue_counts, record_comment_event
 from server.events import Event, record_event
 from server.models import FlagBody
+from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
-from server.queries.moderation import FlagRow
+from server.queries.comments import CommentRow
+from server.queries.moderation import FlagRow, FlagSummaryRow
 from server.running.services import Services
 
 
@@ -58,7 +61,7 @@ async def flag_comment(
         )
         if flag is None:
             raise errors.AlreadyFlagged()
-        summary = (await moderation_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
+        summary = await open_flags(conn, services.settings, comment.id)
         assert viewer.user is not None
         events = [
             await record_event(
@@ -79,25 +82,43 @@ async def flag_comment(
                 },
             )
         ]
-        if summary.count >= services.settings.flag_hide_threshold:
-            events += await _hide_by_flags(services, conn, space, comment.id, summary.reasons)
+        if summary.counted >= services.settings.flag_hide_threshold and not await _exempt(conn, comment):
+            events += await _hide_by_flags(services, conn, space, comment.id, summary)
     await services.publish(*events)
     return flag, events
 
 
+async def _exempt(conn: Executor, comment: CommentRow) -> bool:
+    """Whether flags may never hide this comment by themselves.
+
+    A moderator's comment, a pinned one and a moderator's answer are the
+    space's own voice: silencing them takes a moderator, not a crowd.
+    """
+    if comment.pinned_at is not None or comment.moderator_answer:
+        return True
+    return await moderation_queries.is_space_steward(conn, comment.space_id, comment.author_id)
+
+
 async def _hide_by_flags(
-    services: Services, conn: object, space: space_queries.SpaceRow, comment_id: int, reasons: dict[str, int]
+    services: Services,
+    conn: Executor,
+    space: space_queries.SpaceRow,
+    comment_id: int,
+    summary: FlagSummaryRow,
 ) -> list[Event]:
     """Hide a comment pending review: Roundtable acts, so the audit entry has no actor."""
-    # The reason most flaggers gave; ties go to the one given first.
-    reason = Counter(reasons).most_common(1)[0][0]
+    # The reason most counted flaggers gave; ties go to the one given first.
+    counted = [f.reason for f in summary.flaggers if f.in_good_standing]
+    reason = Counter(counted).most_common(1)[0][0]
     await moderation_queries.set_comment_status(conn, comment_id, "hidden", removed_by="flags", reason=reason)
     await moderation_queries.delete_claim(conn, comment_id)
     row = await comment_queries.get_comment(conn, comment_id, None)
     assert row is not None
     details = {
         "by": "flags",
-        "flags": sum(reasons.values()),
+        "flags": summary.count,
+        "counted": summary.counted,
+        "flaggers": [f.user_id for f in summary.flaggers if f.in_good_standing],
         "threshold": services.settings.flag_hide_threshold,
     }
     audit = await record_audit(

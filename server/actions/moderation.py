@@ -7,7 +7,7 @@ and the other gets `already_decided`. The change, one audit entry and its
 event(s) commit together; a decision also releases the comment's claim.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from server import errors, views
 from server.access import roles
@@ -20,6 +20,8 @@ from server.models import (
     AuditEntry,
     Claim,
     DecisionBody,
+    Flagger,
+    FlaggerStanding,
     FlagSummary,
     ModeratorEditBody,
     QueueCounts,
@@ -34,6 +36,7 @@ from server.queries.moderation import ClaimRow, FlagSummaryRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
 from server.running.settings import Settings
+from server.schemas.reasons import FlagReason
 
 # The event each decision writes (dismissing flags writes one of two, below).
 DECISION_EVENTS = {
@@ -69,7 +72,35 @@ def claim_view(row: ClaimRow) -> Claim:
 
 
 def flag_summary(row: FlagSummaryRow) -> FlagSummary:
-    return FlagSummary(count=row.count, reasons=row.reasons, texts=row.texts)
+    return FlagSummary(
+        count=row.count,
+        counted=row.counted,
+        reasons=row.reasons,
+        texts=row.texts,
+        flaggers=[
+            Flagger(
+                by=user_summary(f.user_id, f.display_name, f.handle, f.affiliation),
+                reason=cast(FlagReason, f.reason),
+                text=f.text,
+                at=f.flagged_at,
+                standing=FlaggerStanding(
+                    in_good_standing=f.in_good_standing,
+                    steward=f.steward,
+                    account_created_at=f.account_created_at,
+                    published_in_space=f.published_in_space,
+                ),
+            )
+            for f in row.flaggers
+        ],
+    )
+
+
+async def open_flags(db: Executor, settings: Settings, comment_id: int) -> FlagSummaryRow:
+    """The comment's open flags, with each flagger's standing."""
+    found = await moderation_queries.summarise_open_flags(
+        db, [comment_id], settings.flag_min_account_age_secs
+    )
+    return found[comment_id]
 
 
 async def queue_counts(db: Executor, space_id: int, settings: Settings) -> QueueCounts:
@@ -129,7 +160,7 @@ async def record_comment_event(
     counts; the author, when notified, the decision's action and reason.
     """
     public_view = views.comment(row, personal=False).model_dump(mode="json")
-    flags = (await moderation_queries.summarise_open_flags(db, [row.id]))[row.id]
+    flags = await open_flags(db, settings, row.id)
     moderators = {
         "comment": views.comment(row, personal=False, reveal=True).model_dump(mode="json"),
         "decision": decision,
@@ -213,7 +244,7 @@ async def decide(
             raise errors.AlreadyDecided(details=_state(comment))
         await check_claim(conn, comment.id, viewer)
         if body.action == "dismiss_flags":
-            flags = (await moderation_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
+            flags = await open_flags(conn, services.settings, comment.id)
             if flags.count == 0:
                 raise errors.NoOpenFlags()
         if not _applies(body.action, comment):

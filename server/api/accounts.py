@@ -35,6 +35,7 @@ def register_routes(api: Api) -> None:
         response=AuthResult,
         status=201,
         raises=(errors.EmailTaken,),
+        rate_limit="register",
     )(register)
     api.route(
         "POST",
@@ -110,6 +111,12 @@ def _with_cookie(request: Request, result: AuthResult, token: str, status: int) 
 
 
 async def register(request: Request, body: RegisterBody) -> Response:
+    # The router has already counted this attempt against the address's
+    # registration limit (rate_limit="register"), before the body is read and
+    # long before the memory-hard hash: a refused flood costs the server a
+    # counter increment. Considered too: a proof-of-work puzzle (costs honest
+    # phones as much as attackers' servers), a CAPTCHA (a third party sees
+    # every participant), email confirmation (no mail service to rely on).
     svc = services(request)
     user = await accounts.register(svc, body)
     # A new account starts logged in; failed-login limits are for guessing, not this.

@@ -56,6 +56,7 @@ def register_routes(api: Api) -> None:
             errors.UnsupportedLanguage,
             errors.TextTooLong,
         ),
+        rate_limit="post",
     )(post_comment)
     api.route(
         "GET",
@@ -74,6 +75,7 @@ def register_routes(api: Api) -> None:
         response=CommentWrite,
         auth="author",
         raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
+        rate_limit="edit",
     )(patch_comment)
     api.route(
         "DELETE",
@@ -100,6 +102,7 @@ def register_routes(api: Api) -> None:
         response=Comment,
         auth="user",
         raises=(errors.AlreadySupported, errors.OwnComment),
+        rate_limit="support",
     )(support)
     api.route(
         "DELETE",
@@ -109,6 +112,7 @@ def register_routes(api: Api) -> None:
         response=Comment,
         auth="user",
         raises=(errors.NotSupported,),
+        rate_limit="support",
     )(unsupport)
 
 

@@ -115,6 +115,7 @@ def register_routes(api: Api) -> None:
             errors.FlagTextRequired,
             *WRITE_ERRORS,
         ),
+        rate_limit="flag",
     )(flag)
     api.route(
         "GET",
@@ -243,7 +244,9 @@ async def queue(request: Request, _: None) -> QueuePage:
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         ids = [r.id for r in rows]
-        flags = await moderation_queries.summarise_open_flags(conn, ids)
+        flags = await moderation_queries.summarise_open_flags(
+            conn, ids, svc.settings.flag_min_account_age_secs
+        )
         claims = await moderation_queries.list_active_claims(conn, ids)
         counts = await moderation_actions.queue_counts(conn, space.id, svc.settings)
     return QueuePage(

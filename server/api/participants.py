@@ -98,6 +98,7 @@ def register_routes(api: Api) -> None:
         status=201,
         auth="moderator",
         raises=STEWARD_ERRORS,
+        rate_limit="invitation",
     )(create_invitation)
     api.route(
         "DELETE",
@@ -124,6 +125,7 @@ def register_routes(api: Api) -> None:
             errors.SpaceLocked,
             errors.Banned,
         ),
+        rate_limit="invitation",
     )(accept_invitation)
     api.route(
         "GET",

@@ -29,6 +29,7 @@ def register_routes(api: Api) -> None:
         status=201,
         auth="user",
         raises=(errors.ParticipantQuestionsNotAllowed, errors.InvalidPosition, errors.SpaceClosed),
+        rate_limit="question",
     )(post_question)
     api.route(
         "GET",

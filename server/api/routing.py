@@ -17,7 +17,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server import errors
+from server.access import rate_limits
 from server.access.identity import SESSION_COOKIE, Viewer, token_from_headers, viewer_for_token
+from server.access.rate_limits import RateAction
 from server.live.revocation import screen_token_from
 from server.models import MAX_ID
 from server.running.services import Services
@@ -45,6 +47,7 @@ class Operation:
     raises: tuple[type[errors.AppError], ...] = ()
     auth: str = "anyone"
     stream: bool = False
+    rate_limit: RateAction | None = None
 
     @property
     def openapi_path(self) -> str:
@@ -70,7 +73,11 @@ class Api:
         raises: tuple[type[errors.AppError], ...] = (),
         auth: str = "anyone",
         stream: bool = False,
+        rate_limit: RateAction | None = None,
     ) -> Callable[[Handler], Handler]:
+        if rate_limit is not None:
+            raises = (*raises, errors.RateLimited)
+
         def register(handler: Handler) -> Handler:
             self.operations.append(
                 Operation(
@@ -86,6 +93,7 @@ class Api:
                     raises,
                     auth,
                     stream,
+                    rate_limit,
                 )
             )
             return handler
@@ -110,6 +118,12 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         if any(isinstance(v, str) and "\x00" in v for v in request.path_params.values()):
             # No slug or handle holds one, and PostgreSQL text cannot.
             raise errors.RouteNotFound()
+        if op.rate_limit is not None:
+            # Before the body is parsed or any work done: a refusal costs little.
+            svc = services(request)
+            who = await viewer(request)
+            address = client_address(request)
+            await rate_limits.check(svc.counters, svc.settings, op.rate_limit, who.user_id, address)
         body = await parse_body(request, op.body) if op.body else None
         result = await op.handler(request, body)
         if isinstance(result, Response):
@@ -117,6 +131,11 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         return json_response(result, op.status)
 
     return endpoint
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from, as the server sees it."""
+    return request.client.host if request.client else "unknown"
 
 
 def json_response(model: BaseModel | dict[str, Any], status: int = 200) -> Response:

@@ -145,24 +145,6 @@ async def delete_session(db: Executor, token_hash: bytes) -> None:
     await db.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash)
 
 
-async def count_login_failures(db: Executor, key: str, window_secs: int) -> int:
-    count: int = await db.fetchval(
-        """SELECT count(*) FROM login_failures
-           WHERE key = $1 AND at > now() - make_interval(secs => $2)""",
-        key,
-        float(window_secs),
-    )
-    return count
-
-
-async def insert_login_failure(db: Executor, key: str) -> None:
-    await db.execute("INSERT INTO login_failures (key) VALUES ($1)", key)
-
-
-async def delete_login_failures(db: Executor, key: str) -> None:
-    await db.execute("DELETE FROM login_failures WHERE key = $1", key)
-
-
 async def list_moderated_slugs(db: Executor, user_id: int) -> list[str]:
     rows = await db.fetch(
         """SELECT s.slug FROM space_moderators m JOIN spaces s ON s.id = m.space_id

@@ -1,7 +1,8 @@
 """The resources one app process runs on, built in the lifespan and passed in."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from server.access.rate_limits import CounterStore, LocalCounters
 from server.events import Event
 from server.live.bus import Bus
 from server.live.hub import Hub
@@ -16,6 +17,8 @@ class Services:
     bus: Bus
     schema_version: int
     hub: Hub | None = None
+    # Rate-limit counters: in Redis when the processes share one, else here.
+    counters: CounterStore = field(default_factory=LocalCounters)
 
     async def publish(self, *events: Event) -> None:
         """Deliver committed events here and hand them to the other processes.

@@ -8,6 +8,9 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# A rate limit: "attempts/seconds", e.g. "20/60".
+RATE = r"^[1-9][0-9]*/[1-9][0-9]*$"
+
 
 class Settings(BaseSettings):
     """Every setting Roundtable reads; the README's configuration table lists each."""
@@ -45,11 +48,47 @@ class Settings(BaseSettings):
     login_window_secs: int = Field(
         default=15 * 60, gt=0, description="Window over which failed logins are counted."
     )
-    login_max_failures_per_account: int = Field(
-        default=10, gt=0, description="Failed logins for one account within the window."
+    login_max_failures_per_account_address: int = Field(
+        default=10,
+        gt=0,
+        description="Failed logins to one account from one address within the window; past it, "
+        "that address may not try that account until the window passes.",
     )
     login_max_failures_per_address: int = Field(
         default=50, gt=0, description="Failed logins from one address within the window."
+    )
+    # Rate limits, "attempts/seconds" (server/access/rate_limits.py). Per
+    # account, well above what a person does: a fast typist posts a comment
+    # every few seconds, not several a second. Per address, far higher: a
+    # consultation held in a hall puts a few hundred people behind one NAT.
+    rate_register_per_address: str = Field(
+        default="200/3600", pattern=RATE, description="Accounts registered from one address."
+    )
+    rate_post_per_account: str = Field(default="30/60", pattern=RATE, description="Comments by one account.")
+    rate_post_per_address: str = Field(
+        default="300/60", pattern=RATE, description="Comments from one address."
+    )
+    rate_edit_per_account: str = Field(default="30/60", pattern=RATE, description="Edits by one account.")
+    rate_edit_per_address: str = Field(default="300/60", pattern=RATE, description="Edits from one address.")
+    rate_support_per_account: str = Field(
+        default="60/60", pattern=RATE, description="Supports given or withdrawn by one account."
+    )
+    rate_support_per_address: str = Field(
+        default="600/60", pattern=RATE, description="Supports given or withdrawn from one address."
+    )
+    rate_flag_per_account: str = Field(default="10/600", pattern=RATE, description="Flags by one account.")
+    rate_flag_per_address: str = Field(default="100/600", pattern=RATE, description="Flags from one address.")
+    rate_question_per_account: str = Field(
+        default="10/600", pattern=RATE, description="Questions posed by one account."
+    )
+    rate_question_per_address: str = Field(
+        default="100/600", pattern=RATE, description="Questions posed from one address."
+    )
+    rate_invitation_per_account: str = Field(
+        default="30/3600", pattern=RATE, description="Invitations made or accepted by one account."
+    )
+    rate_invitation_per_address: str = Field(
+        default="300/3600", pattern=RATE, description="Invitations made or accepted from one address."
     )
     db_pool_min_size: int = Field(default=2, ge=1, description="Smallest database pool.")
     db_pool_max_size: int = Field(default=10, ge=1, description="Largest database pool.")
@@ -95,7 +134,16 @@ class Settings(BaseSettings):
     flag_hide_threshold: int = Field(
         default=3,
         ge=1,
-        description="Open flags from this many people hide a comment until a moderator reviews it.",
+        description="Open flags from this many people in good standing hide a comment until a "
+        "moderator reviews it.",
+    )
+    # A day keeps accounts made for a raid out of the count; one published
+    # comment in the space shows a stake in the discussion.
+    flag_min_account_age_secs: float = Field(
+        default=24 * 3600.0,
+        ge=0,
+        description="How old an account must be (and have a published comment in the space) "
+        "for its flags to count towards hiding a comment automatically.",
     )
     queue_recent_secs: float = Field(
         default=24 * 3600.0,
