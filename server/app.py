@@ -38,11 +38,22 @@ from server.live.hub import Hub
 from server.live.messages import CLOSE_GOING_AWAY
 from server.live.presence import LocalPresence, PresenceStore, RedisPresence
 from server.live.ws import LIVE_PATH, serve_live_socket
-from server.models import Health, Readiness
-from server.running.database import apply_schema, create_pool, resolve_database_url
+from server.models import Health
+from server.running.database import (
+    DATABASE_DOWN_ERRORS,
+    DatabaseUnavailable,
+    apply_schema,
+    create_pool,
+    resolve_database_url,
+)
+from server.running.metrics import Metrics
+from server.running.observe import RequestObserver
+from server.running.proxies import TrustedProxies
+from server.running.readiness import readyz
 from server.running.scheduler import Scheduler
 from server.running.services import Services
 from server.running.settings import Settings
+from server.running.writes import WriteLimit
 
 log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
@@ -51,9 +62,14 @@ API_PREFIX = "/api/v1"
 
 class RoundtableApp(Starlette):
     """Starlette, with the live endpoint `/ws` served ahead of every middleware layer
-    (why: server/live/ws.py, `serve_live_socket`)."""
+    (why: server/live/ws.py, `serve_live_socket`), and trusted proxies' forwarded
+    headers applied to every scope first (server/running/proxies.py)."""
+
+    proxies = TrustedProxies(())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            self.proxies.rewrite(scope)
         if scope["type"] == "websocket" and scope["path"] == LIVE_PATH:
             scope["app"] = self
             await serve_live_socket(scope, receive, send)
@@ -92,19 +108,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     api = build_api()
     document = openapi_document(api, version("roundtable"))
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         url = await resolve_database_url(settings)
         schema_version = await apply_schema(url)
-        pool = await create_pool(url, settings)
+        pool = await create_pool(url, settings, metrics)
         bus, presence = create_bus(settings)
         hub = Hub(pool, settings, presence)
         bus.add_handler(hub.accept)
         bus.add_reconnect_handler(hub.repair)
         await hub.start()
         await bus.start()
-        app.state.services = services = Services(settings, pool, bus, schema_version, hub)
+        app.state.services = services = Services(settings, pool, bus, schema_version, hub, metrics)
         scheduler = Scheduler(services)
         scheduler.start()
         try:
@@ -123,21 +140,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return json_response(Health(status="ok"))
 
-    async def readyz(request: Request) -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
         svc = services(request)
-        try:
-            await svc.pool.fetchval("SELECT 1")
-        except Exception as exc:
-            raise errors.ServiceUnavailable("The database is unreachable.") from exc
-        if not await svc.bus.ping():
-            raise errors.ServiceUnavailable("The bus is unreachable.")
-        return json_response(
-            Readiness(status="ok", database="ok", bus="ok", schema_version=svc.schema_version)
-        )
+        metrics.observe_pool(svc.pool)
+        if svc.hub is not None:
+            metrics.observe_hub(svc.hub)
+        content, media_type = metrics.exposition()
+        return Response(content, media_type=media_type)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
         # The API has a router of its own, so a wrong method on an API path is a
         # 405 and an unknown API path a 404, never the static client's answer.
         Mount(API_PREFIX, routes=[Route("/openapi.json", openapi), *api.routes()]),
@@ -146,21 +160,36 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = RoundtableApp(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(RequestObserver, metrics=metrics),
+            Middleware(SecurityHeaders),
+            Middleware(WriteLimit, settings=settings, metrics=metrics),
+        ],
         exception_handlers={
             errors.AppError: app_error,
+            **dict.fromkeys(DATABASE_DOWN_ERRORS, database_down),
             HTTPException: http_error,
             Exception: unexpected_error,
         },
     )
+    app.proxies = TrustedProxies(settings.trusted_proxies)
     app.state.settings = settings
     app.state.api = api
+    app.state.metrics = metrics
     return app
 
 
 async def app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.AppError)
     return json_response(exc.body(), exc.status)
+
+
+async def database_down(request: Request, exc: Exception) -> Response:
+    """PostgreSQL went away during the request: its transaction was rolled back."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    request.app.state.metrics.database_unavailable.inc()
+    error = DatabaseUnavailable()
+    return json_response(error.body(), error.status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

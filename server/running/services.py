@@ -1,11 +1,12 @@
 """The resources one app process runs on, built in the lifespan and passed in."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.events import Event
 from server.live.bus import Bus
 from server.live.hub import Hub
 from server.running.database import Pool
+from server.running.metrics import Metrics
 from server.running.settings import Settings
 
 
@@ -16,6 +17,7 @@ class Services:
     bus: Bus
     schema_version: int
     hub: Hub | None = None
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def publish(self, *events: Event) -> None:
         """Deliver committed events here and hand them to the other processes.
@@ -23,6 +25,8 @@ class Services:
         A publish lost after commit is repaired from the events log.
         """
         for event in events:
+            self.metrics.events_committed.labels(event.type).inc()
             if self.hub is not None:
                 self.hub.accept(event)
             await self.bus.publish(event)
+            self.metrics.events_published.inc()
