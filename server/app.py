@@ -46,7 +46,7 @@ from server.running.database import (
     create_pool,
     resolve_database_url,
 )
-from server.running.metrics import Metrics
+from server.running.metrics import Metrics, gauges_refreshed
 from server.running.observe import RequestObserver
 from server.running.proxies import TrustedProxies
 from server.running.readiness import readyz
@@ -125,7 +125,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         scheduler = Scheduler(services)
         scheduler.start()
         try:
-            yield
+            async with gauges_refreshed(metrics, pool, hub):
+                yield
         finally:
             await scheduler.stop()
             for connection in hub.connections():

@@ -2,7 +2,9 @@
 
 import io
 import logging
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import orjson
@@ -10,9 +12,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from server.running.logs import JsonFormatter
+from server.running.metrics import Metrics
 from tests.helpers import Api, assert_frame
 from tests.live import live_client, sse_client
 
+DASHBOARD = Path(__file__).resolve().parent.parent / "docs" / "grafana-dashboard.json"
 SECRET_TEXT = "A confidential remark about the minister"
 
 
@@ -138,3 +142,19 @@ async def test_logs_hold_no_comment_text_token_or_password(api: Api, json_log: i
     assert logged, "the requests were to be logged"
     for secret in (SECRET_TEXT, author.token, "correct horse battery"):
         assert secret not in logged
+
+
+def test_the_sample_dashboard_queries_only_metrics_the_server_exports() -> None:
+    dashboard = orjson.loads(DASHBOARD.read_bytes())
+    exported = {
+        name
+        for family in Metrics().registry.collect()
+        for name in (family.name, f"{family.name}_total", f"{family.name}_bucket")
+    }
+    queried = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"roundtable_\w+", target["expr"])
+    }
+    assert queried and queried <= exported, queried - exported

@@ -7,7 +7,10 @@ connections) are read from that state when scraped. With several workers
 the workers' files in PROMETHEUS_MULTIPROC_DIR, which `serve` sets.
 """
 
+import asyncio
+import contextlib
 import os
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
@@ -29,6 +32,9 @@ MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # the pool, takes up to the acquire timeout (seconds).
 LATENCY_BUCKETS_SECS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 ACQUIRE_BUCKETS_SECS = (0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0)
+# With several workers a scrape reaches one of them; the others' gauges are as
+# fresh as their last refresh. Prometheus scrapes every 15 s by default.
+MULTIPROCESS_REFRESH_SECS = 5.0
 
 
 def multiprocess() -> bool:
@@ -140,3 +146,24 @@ class Metrics:
             registry = CollectorRegistry()
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+@contextlib.asynccontextmanager
+async def gauges_refreshed(metrics: Metrics, pool: "Pool", hub: "Hub") -> AsyncIterator[None]:
+    """In multiprocess mode, keep this worker's gauges current while the app runs."""
+    if not multiprocess():
+        yield
+        return
+
+    async def refresh() -> None:
+        while True:
+            metrics.observe_pool(pool)
+            metrics.observe_hub(hub)
+            await asyncio.sleep(MULTIPROCESS_REFRESH_SECS)
+
+    task = asyncio.create_task(refresh(), name="metrics-refresh")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
