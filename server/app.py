@@ -39,11 +39,22 @@ from server.live.hub import Hub
 from server.live.messages import CLOSE_GOING_AWAY
 from server.live.presence import LocalPresence, PresenceStore, RedisPresence
 from server.live.ws import LIVE_PATH, serve_live_socket
-from server.models import Health, Readiness
-from server.running.database import apply_schema, create_pool, resolve_database_url
+from server.models import Health
+from server.running.database import (
+    DATABASE_DOWN_ERRORS,
+    DatabaseUnavailable,
+    apply_schema,
+    create_pool,
+    resolve_database_url,
+)
+from server.running.metrics import Metrics, gauges_refreshed
+from server.running.observe import RequestObserver
+from server.running.proxies import TrustedProxies
+from server.running.readiness import readyz
 from server.running.scheduler import Scheduler
 from server.running.services import Services
 from server.running.settings import Settings
+from server.running.writes import WriteLimit
 
 log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
@@ -52,9 +63,14 @@ API_PREFIX = "/api/v1"
 
 class RoundtableApp(Starlette):
     """Starlette, with the live endpoint `/ws` served ahead of every middleware layer
-    (why: server/live/ws.py, `serve_live_socket`)."""
+    (why: server/live/ws.py, `serve_live_socket`), and trusted proxies' forwarded
+    headers applied to every scope first (server/running/proxies.py)."""
+
+    proxies = TrustedProxies(())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            self.proxies.rewrite(scope)
         if scope["type"] == "websocket" and scope["path"] == LIVE_PATH:
             scope["app"] = self
             await serve_live_socket(scope, receive, send)
@@ -93,12 +109,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     api = build_api()
     document = openapi_document(api, version("roundtable"))
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         url = await resolve_database_url(settings)
         schema_version = await apply_schema(url)
-        pool = await create_pool(url, settings)
+        pool = await create_pool(url, settings, metrics)
         bus, presence = create_bus(settings)
         hub = Hub(pool, settings, presence)
         bus.add_handler(hub.accept)
@@ -110,11 +127,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if isinstance(bus, RedisBus)
             else LocalCounters()
         )
-        app.state.services = services = Services(settings, pool, bus, schema_version, hub, counters)
+        app.state.services = services = Services(settings, pool, bus, schema_version, hub, counters, metrics)
         scheduler = Scheduler(services)
         scheduler.start()
         try:
-            yield
+            async with gauges_refreshed(metrics, pool, hub):
+                yield
         finally:
             await scheduler.stop()
             for connection in hub.connections():
@@ -129,21 +147,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return json_response(Health(status="ok"))
 
-    async def readyz(request: Request) -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
         svc = services(request)
-        try:
-            await svc.pool.fetchval("SELECT 1")
-        except Exception as exc:
-            raise errors.ServiceUnavailable("The database is unreachable.") from exc
-        if not await svc.bus.ping():
-            raise errors.ServiceUnavailable("The bus is unreachable.")
-        return json_response(
-            Readiness(status="ok", database="ok", bus="ok", schema_version=svc.schema_version)
-        )
+        metrics.observe_pool(svc.pool)
+        if svc.hub is not None:
+            metrics.observe_hub(svc.hub)
+        content, media_type = metrics.exposition()
+        return Response(content, media_type=media_type)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
         # The API has a router of its own, so a wrong method on an API path is a
         # 405 and an unknown API path a 404, never the static client's answer.
         Mount(API_PREFIX, routes=[Route("/openapi.json", openapi), *api.routes()]),
@@ -152,23 +167,41 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = RoundtableApp(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(RequestObserver, metrics=metrics),
+            Middleware(SecurityHeaders),
+            Middleware(WriteLimit, settings=settings, metrics=metrics),
+        ],
         exception_handlers={
             errors.AppError: app_error,
+            **dict.fromkeys(DATABASE_DOWN_ERRORS, database_down),
             HTTPException: http_error,
             Exception: unexpected_error,
         },
     )
+    app.proxies = TrustedProxies(settings.trusted_proxies)
     app.state.settings = settings
     app.state.api = api
+    app.state.metrics = metrics
     return app
 
 
 async def app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.AppError)
+    if isinstance(exc, errors.RateLimited):
+        details = exc.details if isinstance(exc.details, dict) else {}
+        request.app.state.metrics.rate_limit_refusals.labels(str(details.get("action", exc.code))).inc()
     response = json_response(exc.body(), exc.status)
     response.headers.update(exc.headers())
     return response
+
+
+async def database_down(request: Request, exc: Exception) -> Response:
+    """PostgreSQL went away during the request: its transaction was rolled back."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    request.app.state.metrics.database_unavailable.inc()
+    error = DatabaseUnavailable()
+    return json_response(error.body(), error.status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -59,6 +59,8 @@ async def start_server(settings: Settings) -> AsyncIterator[RunningServer]:
         lifespan="on",
         ws="websockets-sansio",
         ws_per_message_deflate=False,
+        # As `roundtable serve`: only ROUNDTABLE_TRUSTED_PROXIES decides whom to believe.
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -25,6 +25,9 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=None,
+        # The test client connects from 127.0.0.1: trusted as a proxy, its
+        # X-Forwarded-For gives the address a login comes from.
+        trusted_proxies=["127.0.0.1"],
         login_max_failures_per_account_address=MAX_FAILURES_PER_ACCOUNT,
         login_max_failures_per_address=MAX_FAILURES_PER_ADDRESS,
     )
@@ -55,8 +58,8 @@ def cookie_header(token: str) -> dict[str, str]:
 async def login(
     api: Api, email: str, password: str = PASSWORD, *, address: str | None = None
 ) -> httpx.Response:
-    """Log in; `address` is the client address the server sees (uvicorn takes
-    X-Forwarded-For from a local proxy, which the test client is)."""
+    """Log in; `address` is the client address the server sees (from
+    X-Forwarded-For, since the settings trust the test client's 127.0.0.1)."""
     headers = {"X-Forwarded-For": address} if address else {}
     response = await api.http.post(
         "/api/v1/auth/login", json={"email": email, "password": password}, headers=headers

@@ -18,6 +18,7 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=None,
+        trusted_proxies=["127.0.0.1"],
         rate_register_per_address="20/3600",
         rate_post_per_account="2/60",
         rate_post_per_address="5/60",
@@ -30,8 +31,8 @@ def settings(database_url: str) -> Settings:
 
 
 def from_address(address: str) -> dict[str, str]:
-    # The test client is a local proxy to uvicorn, which then takes the
-    # client's address from X-Forwarded-For.
+    # The test client connects from 127.0.0.1, which the settings trust as a
+    # proxy, so the server takes the client's address from X-Forwarded-For.
     return {"X-Forwarded-For": address}
 
 

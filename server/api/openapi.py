@@ -18,6 +18,8 @@ COMMON_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.NotAuthenticated,
     errors.Forbidden,
     errors.OriginNotAllowed,
+    # Any endpoint that touches the database answers it while PostgreSQL is down.
+    errors.ServiceUnavailable,
 )
 
 AUTH_NOTES = {

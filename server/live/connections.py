@@ -1,6 +1,7 @@
 """What WebSocket and SSE share: who is connecting, and joining a space."""
 
 from dataclasses import dataclass
+from typing import Literal
 
 from server import errors
 from server.access import roles
@@ -19,6 +20,8 @@ class LiveConnection:
     viewer: Viewer
     outbox: Outbox
     kind: Kind = "participant"
+    # Read by the metrics at scrape time (server/running/metrics.py).
+    transport: Literal["ws", "sse"] = "ws"
 
     def __post_init__(self) -> None:
         # A screen token's connection counts under screens in presence.

@@ -77,7 +77,7 @@ async def event_stream(request: Request, _: None) -> Response:
         # No body will be read: holding a subscription open would also hold
         # the HTTP connection, and the server's shutdown, until the client left.
         return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
-    connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes))
+    connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes), transport="sse")
     connection.outbox.on_drained = functools.partial(hub.resume_lagging, connection)
     hub.register(connection)
     try:

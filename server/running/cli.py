@@ -2,14 +2,21 @@
 
 import argparse
 import asyncio
+import os
+import signal
 import sys
+import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager, suppress
+from types import FrameType
 
 import uvicorn
 
 from server.live.bus import LocalBus
 from server.running.database import apply_schema, create_pool, resolve_database_url
+from server.running.embedded import ensure_database, running_postgres
+from server.running.logs import log_config
+from server.running.metrics import MULTIPROCESS_DIR_ENV
 from server.running.services import Services
 from server.running.settings import Settings
 
@@ -54,6 +61,70 @@ async def _load_demo(settings: Settings) -> None:
 
 
 SHUTDOWN_GRACE_SECS = 5
+# argparse's own exit code for a usage error.
+USAGE_ERROR = 2
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwind, so that what this process started is stopped."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    """Serve with `workers` processes on one port; stop what was started, however it ends.
+
+    uvicorn turns SIGINT and SIGTERM into a graceful shutdown, then raises the
+    signal again once the app has stopped. SIGTERM's default action would end
+    the process there, skipping atexit and so leaving the embedded PostgreSQL
+    running: the handler below makes it an exception that unwinds the stack.
+    """
+    workers = args.workers if args.workers is not None else settings.workers
+    if workers > 1 and not settings.redis_url:
+        sys.stderr.write(
+            "roundtable serve: --workers above 1 needs REDIS_URL: the workers deliver each "
+            "other's events through Redis.\n"
+        )
+        sys.exit(USAGE_ERROR)
+    host = args.host or settings.host
+    port = args.port if args.port is not None else settings.port
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    with ExitStack() as stack:
+        if not settings.database_url:
+            # Started once, here, and shared by every worker through DATABASE_URL.
+            server_url = stack.enter_context(running_postgres(settings.data_dir))
+            os.environ["DATABASE_URL"] = asyncio.run(ensure_database(server_url, "roundtable"))
+            settings = Settings()
+        if args.demo:
+            asyncio.run(_load_demo(settings))
+        if workers > 1:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="roundtable-metrics-"))
+            os.environ[MULTIPROCESS_DIR_ENV] = folder
+        print(f"Roundtable is serving on http://{host}:{port} with {workers} worker(s)", flush=True)
+        with suppress(Terminated, KeyboardInterrupt):
+            uvicorn.run(
+                "server.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                # The fan-out writes whole frames to this protocol's transport (server/live/direct.py).
+                ws="websockets-sansio",
+                ws_per_message_deflate=False,
+                # uvicorn waits for open requests before the application's own
+                # shutdown, and an SSE stream never ends by itself: cut streams
+                # after this long. Their clients resume elsewhere with Last-Event-ID;
+                # WebSocket clients get 1012 at once and do the same with `since`.
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_SECS,
+                # Forwarded headers are believed only from ROUNDTABLE_TRUSTED_PROXIES
+                # (server/running/proxies.py), never by uvicorn's own rule.
+                proxy_headers=False,
+                server_header=False,
+                access_log=False,
+                log_config=log_config(settings.log_level),
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -62,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="Serve the app")
     serve.add_argument("--host", help="Address to listen on (default: HOST setting)")
     serve.add_argument("--port", type=int, help="Port (default: PORT, else 8000)")
+    serve.add_argument("--workers", type=int, help="App processes on the port (default: WORKERS setting)")
     serve.add_argument("--demo", action="store_true", help="Load the demo consultation first")
     commands.add_parser("migrate", help="Apply schema.sql")
     admin = commands.add_parser("create-admin", help="Create an admin account")
@@ -69,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--password", required=True)
     admin.add_argument("--name", required=True)
     args = parser.parse_args(argv)
+    if args.command == "serve" and args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
 
     settings = Settings()
     if args.command == "migrate":
@@ -81,26 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         except ValidationError as exc:
             sys.exit(f"roundtable: {exc}")
     else:
-        if args.demo:
-            asyncio.run(_load_demo(settings))
-        host = args.host or settings.host
-        port = args.port if args.port is not None else settings.port
-        print(f"Roundtable is serving on http://{host}:{port}")
-        uvicorn.run(
-            "server.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            # The fan-out writes whole frames to this protocol's transport (server/live/direct.py).
-            ws="websockets-sansio",
-            ws_per_message_deflate=False,
-            # uvicorn waits for open requests before the application's own
-            # shutdown, and an SSE stream never ends by itself: cut streams
-            # after this long. Their clients resume elsewhere with Last-Event-ID;
-            # WebSocket clients get 1012 at once and do the same with `since`.
-            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECS,
-            log_level="info",
-        )
+        _serve(args, settings)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,16 @@
 """The database pool and the schema: schema.sql is applied whole, idempotently."""
 
 import json
+import time
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import orjson
+from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 
+from server import errors
+from server.running.metrics import Metrics
 from server.running.settings import Settings
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema.sql"
@@ -14,6 +19,46 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema.sql"
 SCHEMA_LOCK_KEY = 7_264_110
 
 Pool = asyncpg.Pool
+# What a request meets while PostgreSQL is down, restarting or too slow: the
+# connection is gone (08xxx), the server refuses or ends sessions or cancelled a
+# statement past its timeout (57xxx), or the socket cannot be reached at all.
+DATABASE_DOWN_ERRORS: tuple[type[Exception], ...] = (
+    PostgresConnectionError,
+    OperatorInterventionError,
+    OSError,
+)
+
+
+class DatabaseUnavailable(errors.ServiceUnavailable):
+    """PostgreSQL is down, restarting or too slow: nothing was written; try again shortly."""
+
+    message = "The database is unavailable; nothing was changed. Try again shortly."
+
+
+class MeteredPool(asyncpg.Pool):
+    """asyncpg's pool with a bounded wait for a connection, measured.
+
+    A wait past `acquire_timeout_secs`, or a connection that cannot be made
+    because PostgreSQL is down, raises `DatabaseUnavailable` at once instead of
+    holding the request.
+    """
+
+    def __init__(self, *args: Any, acquire_timeout_secs: float, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._acquire_timeout_secs = acquire_timeout_secs
+        self._metrics = metrics
+
+    async def _acquire(self, timeout: float | None) -> Any:  # noqa: ASYNC109 (asyncpg's signature)
+        started = time.perf_counter()
+        try:
+            return await super()._acquire(timeout or self._acquire_timeout_secs)  # type: ignore[misc]
+        except TimeoutError:
+            self._metrics.pool_acquire_timeouts.inc()
+            raise DatabaseUnavailable("The database is busy; nothing was changed. Try again.") from None
+        except DATABASE_DOWN_ERRORS as exc:
+            raise DatabaseUnavailable() from exc
+        finally:
+            self._metrics.pool_acquire_wait.observe(time.perf_counter() - started)
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -25,15 +70,25 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
-async def create_pool(url: str, settings: Settings) -> Pool:
-    pool = await asyncpg.create_pool(
+async def create_pool(url: str, settings: Settings, metrics: Metrics | None = None) -> Pool:
+    pool = MeteredPool(
         url,
         min_size=settings.db_pool_min_size,
         max_size=max(settings.db_pool_min_size, settings.db_pool_max_size),
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
         init=_init_connection,
         reset=_keep_session,
+        connect=None,
+        setup=None,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        server_settings={"statement_timeout": str(int(settings.db_statement_timeout_secs * 1000))},
+        acquire_timeout_secs=settings.db_acquire_timeout_secs,
+        metrics=metrics or Metrics(),
     )
-    assert pool is not None
+    await pool
     return pool
 
 

