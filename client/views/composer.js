@@ -6,12 +6,14 @@
 import { api } from '../api.js';
 import { clearDraft, loadDraft, saveDraft } from '../drafts.js';
 import { h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
-import { errorKey } from '../errors.js';
+import { describeError, secondsUntil } from '../errors.js';
 import { currentLanguage, label } from '../i18n.js';
 import { currentUser } from '../session.js';
 
 // The server's limit (COMMENT_MAX_CHARS in server/models.py).
 const COMMENT_MAX_CHARS = 10_000;
+// A slow-mode wait is counted down in whole seconds.
+const RETRY_TICK_MS = 1_000;
 
 function defaultLanguage(languages) {
   const candidates = [currentLanguage(), currentUser()?.language, languages[0]];
@@ -44,15 +46,17 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   const previewButton = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false',
     t: 'composer.preview' });
   const submit = h('button', { type: 'submit', t: parent ? 'composer.postReply' : 'composer.post' });
-  const error = h('p', { class: 'form-error', id: ids.error, role: 'alert' });
-  const label = parent
+  // Beside the box it is about, so a refusal is seen where the reader is looking.
+  const error = h('p', { class: 'form-error', id: ids.error, role: 'alert', hidden: true });
+  const fieldLabel = parent
     ? h('label', { for: ids.text, t: 'composer.replyLabel',
       tArgs: { name: parent.author?.display_name ?? '' } })
     : h('label', { for: ids.text, t: 'composer.label' });
 
   const form = h('form', { class: parent ? 'composer composer-reply' : 'composer', novalidate: true },
-    label,
+    fieldLabel,
     textarea,
+    error,
     preview,
     h('p', { class: 'hint', id: ids.help, t: 'composer.help' }),
     h('div', { class: 'composer-row' },
@@ -60,8 +64,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       previewButton,
       submit,
       onCancel ? h('button', { type: 'button', class: 'secondary', t: 'composer.cancel',
-        on: { click: () => onCancel() } }) : null),
-    error);
+        on: { click: () => onCancel() } }) : null));
 
   const keep = () => saveDraft(slug, question.id, parentId, { body: textarea.value, lang: language.value });
   textarea.addEventListener('input', () => {
@@ -76,13 +79,36 @@ export function createComposer({ slug, question, parent, languages, live, onPost
     }
   });
 
-  function showError(key) {
-    label(error, key);
+  let retryTimer = null;
+
+  /** Show why the comment was refused, beside the box; a slow-mode wait counts down and then clears. */
+  function showError({ key, args, retryAt }) {
+    clearError();
+    label(error, key, args);
+    error.hidden = false;
+    textarea.setAttribute('aria-invalid', 'true');
+    textarea.setAttribute('aria-describedby', `${ids.help} ${ids.error}`);
+    if (retryAt === undefined) return;
+    retryTimer = setInterval(() => {
+      if (!form.isConnected || Date.now() >= retryAt) {
+        clearInterval(retryTimer);
+        retryTimer = null;
+        label(error, 'composer.retryNow');
+        return;
+      }
+      label(error, key, { count: secondsUntil(retryAt) });
+    }, RETRY_TICK_MS);
   }
 
   function clearError() {
+    clearInterval(retryTimer);
+    retryTimer = null;
     delete error.dataset.i18n;
+    delete error.dataset.i18nArgs;
     error.textContent = '';
+    error.hidden = true;
+    textarea.removeAttribute('aria-invalid');
+    textarea.setAttribute('aria-describedby', ids.help);
   }
 
   async function togglePreview() {
@@ -103,7 +129,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       previewButton.setAttribute('aria-pressed', 'true');
       clearError();
     } catch (failure) {
-      showError(errorKey(failure));
+      showError(describeError(failure));
     }
   }
   previewButton.addEventListener('click', togglePreview);
@@ -111,7 +137,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!textarea.value.trim()) {
-      showError('composer.empty');
+      showError({ key: 'composer.empty' });
       textarea.focus();
       return;
     }
@@ -126,7 +152,8 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       if (!preview.hidden) await togglePreview();
       onPosted(posted);
     } catch (failure) {
-      showError(errorKey(failure));
+      showError(describeError(failure));
+      textarea.focus();
     } finally {
       submit.disabled = false;
     }
