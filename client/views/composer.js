@@ -1,7 +1,8 @@
 /**
  * The comment composer: Markdown with a server-rendered preview, a language
  * picker (the interface language by default), a draft kept in localStorage
- * as it is typed, and a typing signal for the "writing" counts.
+ * as it is typed, and a typing signal for the "writing" counts. The same form
+ * edits the reader's own comment.
  */
 import { api } from '../api.js';
 import { clearDraft, loadDraft, saveDraft } from '../drafts.js';
@@ -29,10 +30,12 @@ function defaultLanguage(languages) {
  * @param {{typing: (space: string, questionId: number) => void}} options.live
  * @param {(comment: object) => void} options.onPosted the server's answer
  * @param {() => void} [options.onCancel] a reply composer's cancel button
+ * @param {object | null} [options.editing] the reader's own comment, to edit instead of posting
  */
-export function createComposer({ slug, question, parent, languages, live, onPosted, onCancel }) {
+export function createComposer({ slug, question, parent, languages, live, onPosted, onCancel, editing = null }) {
   const parentId = parent?.id ?? null;
-  const draft = loadDraft(slug, question.id, parentId);
+  // An edit starts from the comment as it is, and is not kept as a draft (the comment itself is kept).
+  const draft = editing ? { body: editing.body ?? '', lang: editing.lang } : loadDraft(slug, question.id, parentId);
   const ids = { text: uniqueId('composer'), help: uniqueId('help'), error: uniqueId('error') };
 
   const textarea = h('textarea', {
@@ -45,15 +48,17 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   const preview = h('div', { class: 'composer-preview comment-body', hidden: true, 'aria-live': 'polite' });
   const previewButton = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false',
     t: 'composer.preview' });
-  const submit = h('button', { type: 'submit', t: parent ? 'composer.postReply' : 'composer.post' });
+  const submitKey = editing ? 'composer.save' : parent ? 'composer.postReply' : 'composer.post';
+  const submit = h('button', { type: 'submit', t: submitKey });
   // Beside the box it is about, so a refusal is seen where the reader is looking.
   const error = h('p', { class: 'form-error', id: ids.error, role: 'alert', hidden: true });
-  const fieldLabel = parent
+  const fieldLabel = editing ? h('label', { for: ids.text, t: 'composer.editLabel' }) : parent
     ? h('label', { for: ids.text, t: 'composer.replyLabel',
       tArgs: { name: parent.author?.display_name ?? '' } })
     : h('label', { for: ids.text, t: 'composer.label' });
 
-  const form = h('form', { class: parent ? 'composer composer-reply' : 'composer', novalidate: true },
+  const formClass = editing ? 'composer composer-edit' : parent ? 'composer composer-reply' : 'composer';
+  const form = h('form', { class: formClass, novalidate: true },
     fieldLabel,
     textarea,
     error,
@@ -66,10 +71,12 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       onCancel ? h('button', { type: 'button', class: 'secondary', t: 'composer.cancel',
         on: { click: () => onCancel() } }) : null));
 
-  const keep = () => saveDraft(slug, question.id, parentId, { body: textarea.value, lang: language.value });
+  const keep = () => {
+    if (!editing) saveDraft(slug, question.id, parentId, { body: textarea.value, lang: language.value });
+  };
   textarea.addEventListener('input', () => {
     keep();
-    live.typing(slug, question.id);
+    if (!editing) live.typing(slug, question.id);
   });
   language.addEventListener('change', keep);
   textarea.addEventListener('keydown', (event) => {
@@ -143,11 +150,13 @@ export function createComposer({ slug, question, parent, languages, live, onPost
     }
     submit.disabled = true;
     try {
-      const posted = await api.post(`/questions/${question.id}/comments`, {
-        body: textarea.value, lang: language.value, parent_id: parentId,
-      });
+      const posted = editing
+        ? await api.patch(`/comments/${editing.id}`, { body: textarea.value, lang: language.value })
+        : await api.post(`/questions/${question.id}/comments`, {
+          body: textarea.value, lang: language.value, parent_id: parentId,
+        });
       textarea.value = '';
-      clearDraft(slug, question.id, parentId);
+      if (!editing) clearDraft(slug, question.id, parentId);
       clearError();
       if (!preview.hidden) await togglePreview();
       onPosted(posted);

@@ -8,6 +8,7 @@ import { replyDraftParents } from '../drafts.js';
 import { formatDateTime, label } from '../i18n.js';
 import { links } from '../router.js';
 import { createComposer } from './composer.js';
+import { createDeleteForm } from './delete.js';
 import { createFlagForm } from './flag.js';
 import { createThread } from './thread.js';
 
@@ -29,11 +30,14 @@ export function countdown(target, now = Date.now()) {
  * @param {object} options.index the comment index (createCommentIndex)
  * @param {object} options.live the live client (for typing signals)
  * @param {(comment: object) => void} options.onPosted the reader posted a comment
+ * @param {(comment: object, key: string) => void} options.onOwnChange the reader edited or deleted a comment:
+ *   the server's answer, and what to tell them
  * @param {(node: object) => void} options.onSupport the reader pressed a support button
  * @param {() => boolean} options.held whether the space's lock or a mute or ban keeps this reader from posting
  * @param {(key: string) => void} options.say announce the result of the reader's action
  */
-export function createQuestionView({ slug, question, space, user, index, live, onPosted, onSupport, held, say }) {
+export function createQuestionView({ slug, question, space, user, index, live, onPosted, onOwnChange, onSupport, held,
+  say }) {
   let current = question;
   const titleId = `question-${question.id}-title`;
   const number = h('span', { class: 'question-number' });
@@ -60,6 +64,9 @@ export function createQuestionView({ slug, question, space, user, index, live, o
     onReply: (node) => openReply(node),
     onSupport,
     onFlag: (node) => openFlag(node),
+    mayChangeOwn: () => Boolean(user()) && !held(),
+    onEdit: (node) => openEdit(node),
+    onDelete: (node) => openDelete(node),
   });
 
   const orderId = uniqueId('order');
@@ -91,6 +98,45 @@ export function createQuestionView({ slug, question, space, user, index, live, o
       onCancel: () => {
         form.el.remove();
         back();
+      },
+    });
+    node.slot.prepend(form.el);
+    form.focus();
+  }
+
+  /** The reader's own comment, edited in place under its current text. */
+  function openEdit(node) {
+    const open = node.slot.querySelector('.composer-edit');
+    if (open) return open.querySelector('textarea').focus();
+    const back = () => node.article.querySelector('.edit-button')?.focus();
+    const editor = createComposer({
+      slug, question: current, parent: null, languages: space().languages, live, editing: node.comment,
+      onPosted: (comment) => {
+        editor.el.remove();
+        onOwnChange(comment, 'comment.editSaved');
+        back();
+      },
+      onCancel: () => {
+        editor.el.remove();
+        back();
+      },
+    });
+    node.slot.prepend(editor.el);
+    return editor.focus();
+  }
+
+  function openDelete(node) {
+    if (node.slot.querySelector('.delete-form')) return;
+    const form = createDeleteForm({
+      comment: node.comment,
+      onDeleted: (tombstone) => {
+        form.el.remove();
+        onOwnChange(tombstone, 'comment.deletedOwn');
+        node.article.focus();
+      },
+      onCancel: () => {
+        form.el.remove();
+        node.article.querySelector('.delete-button')?.focus();
       },
     });
     node.slot.prepend(form.el);

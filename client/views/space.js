@@ -152,7 +152,7 @@ export function mountSpace(container, { slug, live, announcer }) {
         let view = questionViews.get(question.id);
         if (!view) {
           view = createQuestionView({ slug, question, space: () => space, user, index, live,
-            onPosted, onSupport, held, say: (key) => announcer.say(t(key)) });
+            onPosted, onOwnChange, onSupport, held, say: (key) => announcer.say(t(key)) });
           questionViews.set(question.id, view);
         } else if (view.question !== question) {
           view.update(question);
@@ -275,6 +275,12 @@ export function mountSpace(container, { slug, live, announcer }) {
     index.putOwn(comment);
     syncThreads(() => false);
     announcer.say(t(comment.status === 'pending' ? 'composer.held' : 'composer.posted'));
+  }
+
+  function onOwnChange(comment, key) {
+    index.putOwn(comment);
+    syncThreads(() => false);
+    announcer.say(t(key));
   }
 
   async function onSupport(node) {
