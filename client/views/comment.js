@@ -20,8 +20,8 @@ const TOMBSTONE_TEXT = {
 export function authorLine(author) {
   if (!author) return [h('span', { class: 'comment-author', t: 'comment.deletedAuthor' })];
   return [
-    h('span', { class: 'comment-author' }, author.display_name),
-    author.affiliation ? [' ', h('span', { class: 'comment-affiliation' }, author.affiliation)] : null,
+    h('bdi', { class: 'comment-author' }, author.display_name),
+    author.affiliation ? [' ', h('bdi', { class: 'comment-affiliation' }, author.affiliation)] : null,
   ];
 }
 
@@ -114,9 +114,12 @@ function draw(node, ctx) {
   const { body } = node;
   if (tombstone) {
     body.removeAttribute('lang');
+    body.removeAttribute('dir');
     replaceChildren(body, comment.removal ? removalLine(comment) : h('p', { class: 'tombstone', t: tombstone }));
   } else {
     body.setAttribute('lang', comment.lang);
+    // Arabic, Hebrew or Persian text reads right to left whatever the page's direction.
+    body.setAttribute('dir', 'auto');
     setSanitisedHtml(body, comment.html);
   }
 

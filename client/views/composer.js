@@ -1,6 +1,6 @@
 /**
  * The comment composer: Markdown with a server-rendered preview, a language
- * picker (the interface language by default), a draft kept in localStorage
+ * picker (the account's language by default), a draft kept in localStorage
  * as it is typed, and a typing signal for the "writing" counts. The same form
  * edits the reader's own comment.
  */
@@ -16,8 +16,9 @@ const COMMENT_MAX_CHARS = 10_000;
 // A slow-mode wait is counted down in whole seconds.
 const RETRY_TICK_MS = 1_000;
 
+/** The account's language first: a French speaker reading the English interface still writes French. */
 function defaultLanguage(languages) {
-  const candidates = [currentLanguage(), currentUser()?.language, languages[0]];
+  const candidates = [currentUser()?.language, currentLanguage(), languages[0]];
   return candidates.find((code) => languages.includes(code)) ?? languages[0];
 }
 
@@ -40,7 +41,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
 
   const textarea = h('textarea', {
     id: ids.text, name: 'body', rows: parent ? 3 : 5, maxlength: COMMENT_MAX_CHARS, required: true,
-    'aria-describedby': ids.help, value: draft?.body ?? '',
+    'aria-describedby': ids.help, value: draft?.body ?? '', dir: 'auto',
   });
   const language = h('select', { name: 'lang', class: 'composer-lang' },
     languages.map((code) => h('option', { value: code, 'data-i18n-lang': code })));

@@ -41,12 +41,12 @@ export function createQuestionView({ slug, question, space, user, index, live, o
   let current = question;
   const titleId = `question-${question.id}-title`;
   const number = h('span', { class: 'question-number' });
-  const title = h('span', { class: 'question-title' });
+  const title = h('span', { class: 'question-title', dir: 'auto' });
   const heading = h('h3', { id: titleId, 'data-anchor': '' }, number, ' ', title);
   const status = h('p', { class: 'question-meta' });
   const count = h('span', { class: 'question-count' });
   const writing = h('span', { class: 'question-writing', hidden: true });
-  const body = h('div', { class: 'question-body' });
+  const body = h('div', { class: 'question-body', dir: 'auto' });
   const remark = h('div', { class: 'closing-remark', hidden: true });
   const empty = h('p', { class: 'hint thread-empty', t: 'thread.empty' });
   const composerArea = h('div', { class: 'composer-area' });

@@ -126,7 +126,7 @@ export function mountSpace(container, { slug, live, announcer }) {
     replaceChildren(banner, state.announcements.map((a) => h('div', { class: 'announcement',
       'data-announcement-id': a.id },
     h('p', { class: 'announcement-label', t: 'space.announcement' }),
-    setSanitisedHtml(h('div', { class: 'announcement-body', lang: a.lang ?? undefined }), a.html))));
+    setSanitisedHtml(h('div', { class: 'announcement-body', lang: a.lang ?? undefined, dir: 'auto' }), a.html))));
   }
 
   /** The reader's standing changed (role, lock, mute): redraw the notices and the composers. */
