@@ -41,7 +41,7 @@ export function languageTag(code) {
  * @param {(node: object) => void} ctx.onReply
  * @param {(node: object) => void} ctx.onSupport
  * @param {(node: object) => void} ctx.onFlag the reader wants to flag the comment
- * @param {() => boolean} ctx.mayChangeOwn whether the reader may edit or delete their comments now
+ * @param {() => boolean} ctx.mayAct whether the reader may support, edit or delete now (no lock, mute or ban)
  * @param {(node: object) => void} ctx.onEdit the reader wants to edit their comment
  * @param {(node: object) => void} ctx.onDelete the reader wants to delete their comment
  */
@@ -93,6 +93,8 @@ function draw(node, ctx) {
   node.article.classList.toggle('is-own', own);
   node.article.classList.toggle('is-tombstone', Boolean(tombstone));
   node.article.classList.toggle('is-pending', comment.status === 'pending');
+  node.article.classList.toggle('is-pinned', Boolean(comment.pinned_at));
+  node.article.classList.toggle('is-answer', Boolean(comment.moderator_answer));
   node.article.dataset.status = comment.status;
   node.article.dataset.lang = comment.lang;
 
@@ -109,7 +111,9 @@ function draw(node, ctx) {
     h('time', { datetime: comment.created_at, 'data-i18n-date': comment.created_at }),
     comment.edited_at ? editedMarker(comment, own) : null,
     replyTo,
-    comment.status === 'pending' ? h('span', { class: 'badge badge-pending', t: 'comment.pending' }) : null);
+    comment.status === 'pending' ? h('span', { class: 'badge badge-pending', t: 'comment.pending' }) : null,
+    comment.pinned_at ? h('span', { class: 'badge badge-pinned', t: 'comment.pinned' }) : null,
+    comment.moderator_answer ? h('span', { class: 'badge badge-answer', t: 'comment.answer' }) : null);
 
   const { body } = node;
   if (tombstone) {
@@ -165,7 +169,7 @@ function editedMarker(comment, own) {
 /** Edit and delete, on the reader's own comment while it is theirs to change. */
 function ownButtons(node, ctx, own) {
   const changeable = ['published', 'pending'].includes(node.comment.status);
-  if (!own || !changeable || !ctx.onEdit || !ctx.mayChangeOwn()) return null;
+  if (!own || !changeable || !ctx.onEdit || !ctx.mayAct()) return null;
   const by = `${node.article.id}-by`;
   return [
     h('button', { type: 'button', class: 'link-button edit-button', t: 'comment.edit', 'aria-describedby': by,
@@ -186,7 +190,8 @@ function supportControls(node, ctx, own) {
   if (comment.status !== 'published') return null;
   const count = comment.support_count;
   const counter = h('span', { class: 'support-count', t: 'comment.supporters', tArgs: { count } });
-  if (!ctx.user() || own) return count ? counter : null;
+  // While the space is paused or the reader muted, a support button would only be refused.
+  if (!ctx.user() || own || (ctx.mayAct && !ctx.mayAct())) return count ? counter : null;
   const pressed = Boolean(comment.supported_by_me);
   const button = h('button', {
     type: 'button', class: 'support-button secondary', 'aria-pressed': String(pressed),
