@@ -17,7 +17,7 @@ import { mountSpace } from './views/space.js';
 import { mountSpaces } from './views/spaces.js';
 
 const main = document.getElementById('main');
-const announcer = createAnnouncer(document.getElementById('announcer'));
+const announcer = createAnnouncer(document.getElementById('announcer'), document.getElementById('confirmation'));
 const liveListeners = new Set();
 let live = null;
 let mounted = null; // {key, view}
