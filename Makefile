@@ -17,7 +17,7 @@ AXE_SHA512 := 1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f
 AXE_DIR := .cache/axe-core
 AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
 
-.PHONY: run test browser-deps lint typecheck pytest bench bench-node clean lock
+.PHONY: run test screenshots browser-deps lint typecheck pytest bench bench-node clean lock
 
 $(VENV)/.created:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Roundtable needs Python 3.11 or newer"; exit 1; }
@@ -39,6 +39,10 @@ test: $(VENV)/.test-deps browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The README's pictures, on the demo consultation; `make test` never writes them.
+screenshots: $(VENV)/.test-deps browser-deps
+	ROUNDTABLE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 browser-deps: $(CHROMIUM) $(AXE_STAMP)
 

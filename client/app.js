@@ -4,7 +4,9 @@
  */
 import { createAnnouncer } from './announcer.js';
 import { h, replaceChildren } from './dom.js';
-import { LANGUAGES, currentLanguage, initI18n, label, localizeAll, setLanguage } from './i18n.js';
+import {
+  LANGUAGES, currentLanguage, initI18n, label, localizeAll, onLanguageChange, setLanguage,
+} from './i18n.js';
 import { createLiveClient } from './live.js';
 import { links, parseRoute, startRouter } from './router.js';
 import { currentUser, loadSession, logout, onSessionChange } from './session.js';
@@ -15,7 +17,7 @@ import { mountSpace } from './views/space.js';
 import { mountSpaces } from './views/spaces.js';
 
 const main = document.getElementById('main');
-const announcer = createAnnouncer(document.getElementById('announcer'));
+const announcer = createAnnouncer(document.getElementById('announcer'), document.getElementById('confirmation'));
 const liveListeners = new Set();
 let live = null;
 let mounted = null; // {key, view}
@@ -124,6 +126,7 @@ async function boot() {
   const picker = document.getElementById('language-select');
   picker.value = currentLanguage();
   picker.addEventListener('change', () => setLanguage(picker.value));
+  onLanguageChange((lang) => { picker.value = lang; }); // set elsewhere too (at sign-up)
   document.querySelector('.skip-link').addEventListener('click', (event) => {
     event.preventDefault(); // the hash belongs to the router
     main.focus();

@@ -1,5 +1,5 @@
-/** Errors from the API as sentences in the interface language. */
-import { t } from './i18n.js';
+/** Errors from the API as sentences in the interface language, with what the details add (until when). */
+import { formatDateTime, t } from './i18n.js';
 
 // Codes a reader can meet in the client; anything else gets the generic sentence.
 const KNOWN = new Set([
@@ -11,6 +11,7 @@ const KNOWN = new Set([
   'already_flagged', 'not_flaggable', 'flag_text_required', 'not_spotlightable', 'already_in_spotlight',
   'spotlight_queue_full', 'spotlight_queue_empty', 'space_locked', 'muted', 'banned', 'question_not_open',
   'slow_mode', 'cannot_restrict_steward', 'restriction_not_found', 'account_suspended',
+  'comment_deleted', 'not_author',
 ]);
 
 /** The catalogue key for an API error's code. */
@@ -20,4 +21,28 @@ export function errorKey(error) {
 
 export function errorText(error) {
   return t(errorKey(error));
+}
+
+/**
+ * What to tell the reader about a refusal: the catalogue key and its arguments, and
+ * `retryAt` (epoch ms) when the refusal passes by itself (slow mode), so the caller can
+ * count down and clear it.
+ *
+ * @returns {{key: string, args?: object, retryAt?: number}}
+ */
+export function describeError(error, now = Date.now()) {
+  const details = error?.details ?? {};
+  if (error?.code === 'slow_mode' && details.retry_at) {
+    const retryAt = Date.parse(details.retry_at);
+    return { key: 'error.slow_modeWait', args: { count: secondsUntil(retryAt, now) }, retryAt };
+  }
+  if ((error?.code === 'muted' || error?.code === 'banned') && details.until) {
+    return { key: `error.${error.code}Until`, args: { time: formatDateTime(details.until) } };
+  }
+  return { key: errorKey(error) };
+}
+
+/** Whole seconds from `now` to `at`, at least 1 while it has not passed. */
+export function secondsUntil(at, now = Date.now()) {
+  return Math.max(1, Math.ceil((at - now) / 1000));
 }

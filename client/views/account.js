@@ -1,7 +1,7 @@
 /** Logging in, registering, and the reader's profile. */
 import { h, replaceChildren, uniqueId } from '../dom.js';
 import { errorKey } from '../errors.js';
-import { LANGUAGES, currentLanguage, label } from '../i18n.js';
+import { LANGUAGES, currentLanguage, label, setLanguage } from '../i18n.js';
 import { links, safeNext } from '../router.js';
 import { currentUser, login, logout, register, updateProfile } from '../session.js';
 
@@ -70,6 +70,8 @@ export function mountRegister(container, { query }) {
     [nameField, affiliationField, emailField, passwordField, languageWrap], 'account.register', async () => {
       await register({ display_name: name.value, affiliation: affiliation.value || null, email: email.value,
         password: password.value, language: language.value });
+      // The language chosen here is the one they read in from now on.
+      await setLanguage(language.value);
       location.hash = next;
     }, h('p', {}, h('a', { href: links.login(next), t: 'account.haveAccount' }))));
   name.focus();

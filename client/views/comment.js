@@ -4,7 +4,9 @@
  * Updating a comment redraws its own parts only, never the reply slot (where
  * someone may be typing) or the replies.
  */
+import { api } from '../api.js';
 import { h, replaceChildren, setSanitisedHtml } from '../dom.js';
+import { errorKey } from '../errors.js';
 import { label } from '../i18n.js';
 import { reasonText } from '../reasons.js';
 
@@ -18,8 +20,8 @@ const TOMBSTONE_TEXT = {
 export function authorLine(author) {
   if (!author) return [h('span', { class: 'comment-author', t: 'comment.deletedAuthor' })];
   return [
-    h('span', { class: 'comment-author' }, author.display_name),
-    author.affiliation ? [' ', h('span', { class: 'comment-affiliation' }, author.affiliation)] : null,
+    h('bdi', { class: 'comment-author' }, author.display_name),
+    author.affiliation ? [' ', h('bdi', { class: 'comment-affiliation' }, author.affiliation)] : null,
   ];
 }
 
@@ -39,6 +41,9 @@ export function languageTag(code) {
  * @param {(node: object) => void} ctx.onReply
  * @param {(node: object) => void} ctx.onSupport
  * @param {(node: object) => void} ctx.onFlag the reader wants to flag the comment
+ * @param {() => boolean} ctx.mayAct whether the reader may support, edit or delete now (no lock, mute or ban)
+ * @param {(node: object) => void} ctx.onEdit the reader wants to edit their comment
+ * @param {(node: object) => void} ctx.onDelete the reader wants to delete their comment
  */
 export function createCommentNode(comment, ctx) {
   const id = `comment-${comment.id}`;
@@ -88,6 +93,8 @@ function draw(node, ctx) {
   node.article.classList.toggle('is-own', own);
   node.article.classList.toggle('is-tombstone', Boolean(tombstone));
   node.article.classList.toggle('is-pending', comment.status === 'pending');
+  node.article.classList.toggle('is-pinned', Boolean(comment.pinned_at));
+  node.article.classList.toggle('is-answer', Boolean(comment.moderator_answer));
   node.article.dataset.status = comment.status;
   node.article.dataset.lang = comment.lang;
 
@@ -102,22 +109,28 @@ function draw(node, ctx) {
     h('span', { id: `${node.article.id}-by`, class: 'comment-by' }, authorLine(comment.author)),
     languageTag(comment.lang),
     h('time', { datetime: comment.created_at, 'data-i18n-date': comment.created_at }),
-    comment.edited_at ? h('span', { class: 'comment-edited', t: 'comment.edited' }) : null,
+    comment.edited_at ? editedMarker(comment, own) : null,
     replyTo,
-    comment.status === 'pending' ? h('span', { class: 'badge badge-pending', t: 'comment.pending' }) : null);
+    comment.status === 'pending' ? h('span', { class: 'badge badge-pending', t: 'comment.pending' }) : null,
+    comment.pinned_at ? h('span', { class: 'badge badge-pinned', t: 'comment.pinned' }) : null,
+    comment.moderator_answer ? h('span', { class: 'badge badge-answer', t: 'comment.answer' }) : null);
 
   const { body } = node;
   if (tombstone) {
     body.removeAttribute('lang');
+    body.removeAttribute('dir');
     replaceChildren(body, comment.removal ? removalLine(comment) : h('p', { class: 'tombstone', t: tombstone }));
   } else {
     body.setAttribute('lang', comment.lang);
+    // Arabic, Hebrew or Persian text reads right to left whatever the page's direction.
+    body.setAttribute('dir', 'auto');
     setSanitisedHtml(body, comment.html);
   }
 
   // Redrawing replaces the buttons: give focus back to the one that had it.
   const focused = node.actions.contains(document.activeElement) ? document.activeElement.classList[0] : null;
-  replaceChildren(node.actions, supportControls(node, ctx, own), replyButton(node, ctx), flagButton(node, ctx, own));
+  replaceChildren(node.actions, supportControls(node, ctx, own), replyButton(node, ctx), flagButton(node, ctx, own),
+    ownButtons(node, ctx, own));
   if (focused) node.actions.querySelector(`.${focused}`)?.focus();
 }
 
@@ -128,6 +141,42 @@ function removalLine(comment) {
   if (by !== 'flags' && comment.status === 'rejected') key = 'comment.rejectedByModerator';
   return h('p', { class: 'tombstone' }, h('span', { t: key }), ': ', reasonText(reason), ', ',
     h('time', { datetime: at, 'data-i18n-date': at }));
+}
+
+/** "edited"; for the author, a disclosure that fetches and lists the earlier versions. */
+function editedMarker(comment, own) {
+  if (!own) return h('span', { class: 'comment-edited', t: 'comment.edited' });
+  const list = h('ol', { class: 'revision-list' });
+  const history = h('details', { class: 'comment-history' },
+    h('summary', { class: 'comment-edited', t: 'comment.editedHistory' }), list);
+  history.addEventListener('toggle', async () => {
+    if (!history.open) return;
+    replaceChildren(list, h('li', { class: 'hint', t: 'common.loading' }));
+    try {
+      const { items } = await api.get(`/comments/${comment.id}/revisions`);
+      replaceChildren(list, items.map((revision) => h('li', { class: 'revision' },
+        h('p', { class: 'revision-meta' }, h('span', { t: 'comment.revisionWritten' }), ' ',
+          h('time', { datetime: revision.written_at, 'data-i18n-date': revision.written_at })),
+        // The author's own earlier Markdown, shown as text: it is history, not a post.
+        h('p', { class: 'revision-body', lang: revision.lang, dir: 'auto' }, revision.body))));
+    } catch (failure) {
+      replaceChildren(list, h('li', { class: 'form-error', t: errorKey(failure) }));
+    }
+  });
+  return history;
+}
+
+/** Edit and delete, on the reader's own comment while it is theirs to change. */
+function ownButtons(node, ctx, own) {
+  const changeable = ['published', 'pending'].includes(node.comment.status);
+  if (!own || !changeable || !ctx.onEdit || !ctx.mayAct()) return null;
+  const by = `${node.article.id}-by`;
+  return [
+    h('button', { type: 'button', class: 'link-button edit-button', t: 'comment.edit', 'aria-describedby': by,
+      on: { click: () => ctx.onEdit(node) } }),
+    h('button', { type: 'button', class: 'link-button delete-button', t: 'comment.delete',
+      'aria-describedby': by, on: { click: () => ctx.onDelete(node) } }),
+  ];
 }
 
 function flagButton(node, ctx, own) {
@@ -141,7 +190,8 @@ function supportControls(node, ctx, own) {
   if (comment.status !== 'published') return null;
   const count = comment.support_count;
   const counter = h('span', { class: 'support-count', t: 'comment.supporters', tArgs: { count } });
-  if (!ctx.user() || own) return count ? counter : null;
+  // While the space is paused or the reader muted, a support button would only be refused.
+  if (!ctx.user() || own || (ctx.mayAct && !ctx.mayAct())) return count ? counter : null;
   const pressed = Boolean(comment.supported_by_me);
   const button = h('button', {
     type: 'button', class: 'support-button secondary', 'aria-pressed': String(pressed),

@@ -1,20 +1,24 @@
 /**
  * The comment composer: Markdown with a server-rendered preview, a language
- * picker (the interface language by default), a draft kept in localStorage
- * as it is typed, and a typing signal for the "writing" counts.
+ * picker (the account's language by default), a draft kept in localStorage
+ * as it is typed, and a typing signal for the "writing" counts. The same form
+ * edits the reader's own comment.
  */
 import { api } from '../api.js';
 import { clearDraft, loadDraft, saveDraft } from '../drafts.js';
 import { h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
-import { errorKey } from '../errors.js';
+import { describeError, secondsUntil } from '../errors.js';
 import { currentLanguage, label } from '../i18n.js';
 import { currentUser } from '../session.js';
 
 // The server's limit (COMMENT_MAX_CHARS in server/models.py).
 const COMMENT_MAX_CHARS = 10_000;
+// A slow-mode wait is counted down in whole seconds.
+const RETRY_TICK_MS = 1_000;
 
+/** The account's language first: a French speaker reading the English interface still writes French. */
 function defaultLanguage(languages) {
-  const candidates = [currentLanguage(), currentUser()?.language, languages[0]];
+  const candidates = [currentUser()?.language, currentLanguage(), languages[0]];
   return candidates.find((code) => languages.includes(code)) ?? languages[0];
 }
 
@@ -27,15 +31,17 @@ function defaultLanguage(languages) {
  * @param {{typing: (space: string, questionId: number) => void}} options.live
  * @param {(comment: object) => void} options.onPosted the server's answer
  * @param {() => void} [options.onCancel] a reply composer's cancel button
+ * @param {object | null} [options.editing] the reader's own comment, to edit instead of posting
  */
-export function createComposer({ slug, question, parent, languages, live, onPosted, onCancel }) {
+export function createComposer({ slug, question, parent, languages, live, onPosted, onCancel, editing = null }) {
   const parentId = parent?.id ?? null;
-  const draft = loadDraft(slug, question.id, parentId);
+  // An edit starts from the comment as it is, and is not kept as a draft (the comment itself is kept).
+  const draft = editing ? { body: editing.body ?? '', lang: editing.lang } : loadDraft(slug, question.id, parentId);
   const ids = { text: uniqueId('composer'), help: uniqueId('help'), error: uniqueId('error') };
 
   const textarea = h('textarea', {
     id: ids.text, name: 'body', rows: parent ? 3 : 5, maxlength: COMMENT_MAX_CHARS, required: true,
-    'aria-describedby': ids.help, value: draft?.body ?? '',
+    'aria-describedby': ids.help, value: draft?.body ?? '', dir: 'auto',
   });
   const language = h('select', { name: 'lang', class: 'composer-lang' },
     languages.map((code) => h('option', { value: code, 'data-i18n-lang': code })));
@@ -43,16 +49,20 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   const preview = h('div', { class: 'composer-preview comment-body', hidden: true, 'aria-live': 'polite' });
   const previewButton = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false',
     t: 'composer.preview' });
-  const submit = h('button', { type: 'submit', t: parent ? 'composer.postReply' : 'composer.post' });
-  const error = h('p', { class: 'form-error', id: ids.error, role: 'alert' });
-  const label = parent
+  const submitKey = editing ? 'composer.save' : parent ? 'composer.postReply' : 'composer.post';
+  const submit = h('button', { type: 'submit', t: submitKey });
+  // Beside the box it is about, so a refusal is seen where the reader is looking.
+  const error = h('p', { class: 'form-error', id: ids.error, role: 'alert', hidden: true });
+  const fieldLabel = editing ? h('label', { for: ids.text, t: 'composer.editLabel' }) : parent
     ? h('label', { for: ids.text, t: 'composer.replyLabel',
       tArgs: { name: parent.author?.display_name ?? '' } })
     : h('label', { for: ids.text, t: 'composer.label' });
 
-  const form = h('form', { class: parent ? 'composer composer-reply' : 'composer', novalidate: true },
-    label,
+  const formClass = editing ? 'composer composer-edit' : parent ? 'composer composer-reply' : 'composer';
+  const form = h('form', { class: formClass, novalidate: true },
+    fieldLabel,
     textarea,
+    error,
     preview,
     h('p', { class: 'hint', id: ids.help, t: 'composer.help' }),
     h('div', { class: 'composer-row' },
@@ -60,13 +70,14 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       previewButton,
       submit,
       onCancel ? h('button', { type: 'button', class: 'secondary', t: 'composer.cancel',
-        on: { click: () => onCancel() } }) : null),
-    error);
+        on: { click: () => onCancel() } }) : null));
 
-  const keep = () => saveDraft(slug, question.id, parentId, { body: textarea.value, lang: language.value });
+  const keep = () => {
+    if (!editing) saveDraft(slug, question.id, parentId, { body: textarea.value, lang: language.value });
+  };
   textarea.addEventListener('input', () => {
     keep();
-    live.typing(slug, question.id);
+    if (!editing) live.typing(slug, question.id);
   });
   language.addEventListener('change', keep);
   textarea.addEventListener('keydown', (event) => {
@@ -76,13 +87,36 @@ export function createComposer({ slug, question, parent, languages, live, onPost
     }
   });
 
-  function showError(key) {
-    label(error, key);
+  let retryTimer = null;
+
+  /** Show why the comment was refused, beside the box; a slow-mode wait counts down and then clears. */
+  function showError({ key, args, retryAt }) {
+    clearError();
+    label(error, key, args);
+    error.hidden = false;
+    textarea.setAttribute('aria-invalid', 'true');
+    textarea.setAttribute('aria-describedby', `${ids.help} ${ids.error}`);
+    if (retryAt === undefined) return;
+    retryTimer = setInterval(() => {
+      if (!form.isConnected || Date.now() >= retryAt) {
+        clearInterval(retryTimer);
+        retryTimer = null;
+        label(error, 'composer.retryNow');
+        return;
+      }
+      label(error, key, { count: secondsUntil(retryAt) });
+    }, RETRY_TICK_MS);
   }
 
   function clearError() {
+    clearInterval(retryTimer);
+    retryTimer = null;
     delete error.dataset.i18n;
+    delete error.dataset.i18nArgs;
     error.textContent = '';
+    error.hidden = true;
+    textarea.removeAttribute('aria-invalid');
+    textarea.setAttribute('aria-describedby', ids.help);
   }
 
   async function togglePreview() {
@@ -103,7 +137,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       previewButton.setAttribute('aria-pressed', 'true');
       clearError();
     } catch (failure) {
-      showError(errorKey(failure));
+      showError(describeError(failure));
     }
   }
   previewButton.addEventListener('click', togglePreview);
@@ -111,22 +145,25 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!textarea.value.trim()) {
-      showError('composer.empty');
+      showError({ key: 'composer.empty' });
       textarea.focus();
       return;
     }
     submit.disabled = true;
     try {
-      const posted = await api.post(`/questions/${question.id}/comments`, {
-        body: textarea.value, lang: language.value, parent_id: parentId,
-      });
+      const posted = editing
+        ? await api.patch(`/comments/${editing.id}`, { body: textarea.value, lang: language.value })
+        : await api.post(`/questions/${question.id}/comments`, {
+          body: textarea.value, lang: language.value, parent_id: parentId,
+        });
       textarea.value = '';
-      clearDraft(slug, question.id, parentId);
+      if (!editing) clearDraft(slug, question.id, parentId);
       clearError();
       if (!preview.hidden) await togglePreview();
       onPosted(posted);
     } catch (failure) {
-      showError(errorKey(failure));
+      showError(describeError(failure));
+      textarea.focus();
     } finally {
       submit.disabled = false;
     }

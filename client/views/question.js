@@ -8,8 +8,12 @@ import { replyDraftParents } from '../drafts.js';
 import { formatDateTime, label } from '../i18n.js';
 import { links } from '../router.js';
 import { createComposer } from './composer.js';
+import { createDeleteForm } from './delete.js';
 import { createFlagForm } from './flag.js';
 import { createThread } from './thread.js';
+
+// How long the server counts someone as writing after their typing signal.
+const WRITING_WINDOW_MS = 6_000;
 
 /** "1:02:03" (or "2 d 1:02:03"): the time left until `target`, language-neutral. */
 export function countdown(target, now = Date.now()) {
@@ -29,20 +33,35 @@ export function countdown(target, now = Date.now()) {
  * @param {object} options.index the comment index (createCommentIndex)
  * @param {object} options.live the live client (for typing signals)
  * @param {(comment: object) => void} options.onPosted the reader posted a comment
+ * @param {(comment: object, key: string) => void} options.onOwnChange the reader edited or deleted a comment:
+ *   the server's answer, and what to tell them
  * @param {(node: object) => void} options.onSupport the reader pressed a support button
- * @param {() => boolean} options.held whether the space's lock or a mute or ban keeps this reader from posting
+ * @param {() => string | null} options.heldBy what keeps this reader from writing: 'locked', 'muted',
+ *   'banned', or null
  * @param {(key: string) => void} options.say announce the result of the reader's action
  */
-export function createQuestionView({ slug, question, space, user, index, live, onPosted, onSupport, held, say }) {
+export function createQuestionView({ slug, question, space, user, index, live: connection, onPosted, onOwnChange, onSupport,
+  heldBy, say }) {
   let current = question;
+  // The server counts this reader among those writing for a while after their last keystroke
+  // (docs/protocol.md, "typing"); they are told only about the others.
+  let typedAt = -Infinity;
+  let writingPeople = 0;
+  const live = {
+    typing(spaceSlug, questionId) {
+      typedAt = Date.now();
+      connection.typing(spaceSlug, questionId);
+    },
+  };
+  const others = () => Math.max(0, writingPeople - (Date.now() - typedAt < WRITING_WINDOW_MS ? 1 : 0));
   const titleId = `question-${question.id}-title`;
   const number = h('span', { class: 'question-number' });
-  const title = h('span', { class: 'question-title' });
+  const title = h('span', { class: 'question-title', dir: 'auto' });
   const heading = h('h3', { id: titleId, 'data-anchor': '' }, number, ' ', title);
   const status = h('p', { class: 'question-meta' });
   const count = h('span', { class: 'question-count' });
   const writing = h('span', { class: 'question-writing', hidden: true });
-  const body = h('div', { class: 'question-body' });
+  const body = h('div', { class: 'question-body', dir: 'auto' });
   const remark = h('div', { class: 'closing-remark', hidden: true });
   const empty = h('p', { class: 'hint thread-empty', t: 'thread.empty' });
   const composerArea = h('div', { class: 'composer-area' });
@@ -50,7 +69,7 @@ export function createQuestionView({ slug, question, space, user, index, live, o
   let composer = null;
 
   const mayPost = () => Boolean(user() && space().accepting_input && current.status === 'open'
-    && current.accepting_comments !== false && !held());
+    && current.accepting_comments !== false && !heldBy());
   let countdownText = null;
 
   const thread = createThread({
@@ -60,6 +79,9 @@ export function createQuestionView({ slug, question, space, user, index, live, o
     onReply: (node) => openReply(node),
     onSupport,
     onFlag: (node) => openFlag(node),
+    mayAct: () => Boolean(user()) && !heldBy(),
+    onEdit: (node) => openEdit(node),
+    onDelete: (node) => openDelete(node),
   });
 
   const orderId = uniqueId('order');
@@ -91,6 +113,45 @@ export function createQuestionView({ slug, question, space, user, index, live, o
       onCancel: () => {
         form.el.remove();
         back();
+      },
+    });
+    node.slot.prepend(form.el);
+    form.focus();
+  }
+
+  /** The reader's own comment, edited in place under its current text. */
+  function openEdit(node) {
+    const open = node.slot.querySelector('.composer-edit');
+    if (open) return open.querySelector('textarea').focus();
+    const back = () => node.article.querySelector('.edit-button')?.focus();
+    const editor = createComposer({
+      slug, question: current, parent: null, languages: space().languages, live, editing: node.comment,
+      onPosted: (comment) => {
+        editor.el.remove();
+        onOwnChange(comment, 'comment.editSaved');
+        back();
+      },
+      onCancel: () => {
+        editor.el.remove();
+        back();
+      },
+    });
+    node.slot.prepend(editor.el);
+    return editor.focus();
+  }
+
+  function openDelete(node) {
+    if (node.slot.querySelector('.delete-form')) return;
+    const form = createDeleteForm({
+      comment: node.comment,
+      onDeleted: (tombstone) => {
+        form.el.remove();
+        onOwnChange(tombstone, 'comment.deletedOwn');
+        node.article.focus();
+      },
+      onCancel: () => {
+        form.el.remove();
+        node.article.querySelector('.delete-button')?.focus();
       },
     });
     node.slot.prepend(form.el);
@@ -145,7 +206,7 @@ export function createQuestionView({ slug, question, space, user, index, live, o
     } else if (current.status !== 'open' || current.accepting_comments === false) {
       notice = h('p', { class: 'notice', t: 'question.closed' });
     } else if (!space().accepting_input) notice = h('p', { class: 'notice', t: 'question.spaceClosed' });
-    else if (reader && held()) notice = h('p', { class: 'notice', t: 'question.held' });
+    else if (reader && heldBy()) notice = h('p', { class: 'notice', t: `question.held.${heldBy()}` });
     else if (!reader) {
       const here = links.space(slug);
       notice = h('p', { class: 'notice login-prompt' },
@@ -174,8 +235,15 @@ export function createQuestionView({ slug, question, space, user, index, live, o
 
   /** Count down to a scheduled question's opening (the scheduler opens it; an event follows). */
   function tick() {
+    drawWriting();
     if (!countdownText || !current.opens_at) return;
     label(countdownText, 'question.opensIn', { countdown: countdown(current.opens_at) });
+  }
+
+  function drawWriting() {
+    const count = others();
+    writing.hidden = !count;
+    if (writing.dataset.i18nArgs !== JSON.stringify({ count })) label(writing, 'question.writing', { count });
   }
 
   draw();
@@ -207,8 +275,8 @@ export function createQuestionView({ slug, question, space, user, index, live, o
     },
     /** How many people are writing on this question now. */
     setWriting(people) {
-      writing.hidden = !people;
-      label(writing, 'question.writing', { count: people });
+      writingPeople = people;
+      drawWriting();
     },
     /** Reopen the reply composers that have a saved draft. */
     restoreReplyDrafts() {

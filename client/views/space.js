@@ -89,7 +89,10 @@ export function mountSpace(container, { slug, live, announcer }) {
   function drawSpace() {
     title.textContent = space.title;
     document.title = `${space.title} · Roundtable`;
-    replaceChildren(status, h('span', { class: `badge badge-${space.status}`, t: statusKey(space) }), ' ', online);
+    // The lock is part of the space's state: a paused space never reads "Open for comments".
+    const paused = space.status === 'open' && space.locked;
+    replaceChildren(status, h('span', { class: `badge badge-${paused ? 'locked' : space.status}`,
+      t: paused ? 'space.status.locked' : statusKey(space) }), ' ', online);
     closedNotice.hidden = space.accepting_input;
     if (!space.accepting_input) label(closedNotice, space.status === 'open' ? 'space.notAcceptingNotice'
       : 'space.closedNotice');
@@ -105,7 +108,11 @@ export function mountSpace(container, { slug, live, announcer }) {
 
   const restricted = () => Boolean(restriction && (!restriction.until || Date.parse(restriction.until) > Date.now()));
   const lockedForMe = () => Boolean(space?.locked && !STEWARDS.has(role));
-  const held = () => lockedForMe() || restricted();
+  /** What keeps this reader from writing now: the one answer every notice, composer and button reads. */
+  const heldBy = () => {
+    if (lockedForMe()) return 'locked';
+    return restricted() ? restriction.kind : null;
+  };
 
   function drawStanding() {
     consoleLink.hidden = !STEWARDS.has(role);
@@ -126,7 +133,7 @@ export function mountSpace(container, { slug, live, announcer }) {
     replaceChildren(banner, state.announcements.map((a) => h('div', { class: 'announcement',
       'data-announcement-id': a.id },
     h('p', { class: 'announcement-label', t: 'space.announcement' }),
-    setSanitisedHtml(h('div', { class: 'announcement-body', lang: a.lang ?? undefined }), a.html))));
+    setSanitisedHtml(h('div', { class: 'announcement-body', lang: a.lang ?? undefined, dir: 'auto' }), a.html))));
   }
 
   /** The reader's standing changed (role, lock, mute): redraw the notices and the composers. */
@@ -152,7 +159,7 @@ export function mountSpace(container, { slug, live, announcer }) {
         let view = questionViews.get(question.id);
         if (!view) {
           view = createQuestionView({ slug, question, space: () => space, user, index, live,
-            onPosted, onSupport, held, say: (key) => announcer.say(t(key)) });
+            onPosted, onOwnChange, onSupport, heldBy, say: (key) => announcer.say(t(key)) });
           questionViews.set(question.id, view);
         } else if (view.question !== question) {
           view.update(question);
@@ -275,6 +282,12 @@ export function mountSpace(container, { slug, live, announcer }) {
     index.putOwn(comment);
     syncThreads(() => false);
     announcer.say(t(comment.status === 'pending' ? 'composer.held' : 'composer.posted'));
+  }
+
+  function onOwnChange(comment, key) {
+    index.putOwn(comment);
+    syncThreads(() => false);
+    announcer.say(t(key));
   }
 
   async function onSupport(node) {

@@ -12,7 +12,13 @@ const HIGHLIGHT_MS = 6_000;
 /** What a comment looks like on screen; a change redraws it. */
 function signature(c) {
   return [c.status, c.html, c.edited_at, c.support_count, c.supported_by_me, c.author?.display_name,
-    c.author?.affiliation, c.lang].join('\u0000');
+    c.author?.affiliation, c.lang, c.pinned_at, c.moderator_answer].join('\u0000');
+}
+
+/** Pinned comments lead their thread, then the moderators' marked answers, then the rest. */
+function prominence(comment) {
+  if (comment.pinned_at) return 0;
+  return comment.moderator_answer ? 1 : 2;
 }
 
 /**
@@ -31,13 +37,21 @@ export function createThread(ctx) {
     return parent ? parent.replies : el;
   }
 
-  /** Threads follow the chosen order; replies always read oldest first, under their parent. */
+  /** Whether `a` goes before `b` among siblings of `container`. */
+  function goesBefore(a, b, container) {
+    const rank = prominence(a) - prominence(b);
+    if (rank) return rank < 0;
+    return container === el && order === 'newest' ? a.id > b.id : a.id < b.id;
+  }
+
+  /**
+   * Pinned and answered comments first; then threads follow the chosen order and replies
+   * read oldest first, under their parent.
+   */
   function place(node, container) {
-    const newestFirst = container === el && order === 'newest';
-    const id = node.comment.id;
     const before = [...container.children].find((sibling) => {
-      const other = Number(sibling.dataset.commentId);
-      return other !== id && (newestFirst ? other < id : other > id);
+      const other = nodes.get(Number(sibling.dataset.commentId));
+      return other && other !== node && goesBefore(node.comment, other.comment, container);
     });
     if (before) {
       if (node.el.nextElementSibling !== before || node.el.parentElement !== container) {
@@ -80,7 +94,9 @@ export function createThread(ctx) {
           if (node.el.parentElement !== container) place(node, container); // its parent arrived later
           if (signatures.get(comment.id) !== signature(comment)) {
             signatures.set(comment.id, signature(comment));
+            const moved = prominence(node.comment) !== prominence(comment);
             node.update(comment);
+            if (moved) place(node, container); // pinned or unpinned, marked or unmarked
           }
         }
         filter(node);
@@ -91,8 +107,8 @@ export function createThread(ctx) {
     /** 'oldest' or 'newest' first, for the threads (not the replies). */
     setOrder(next) {
       order = next;
-      const rank = (item) => (order === 'newest' ? -1 : 1) * Number(item.dataset.commentId);
-      el.append(...[...el.children].sort((a, b) => rank(a) - rank(b)));
+      const comment = (item) => nodes.get(Number(item.dataset.commentId)).comment;
+      el.append(...[...el.children].sort((a, b) => (goesBefore(comment(a), comment(b), el) ? -1 : 1)));
     },
     /** Show only comments in this language ('' for all). */
     setLanguage(next) {

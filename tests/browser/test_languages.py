@@ -106,14 +106,54 @@ async def test_the_language_comes_from_the_browser_and_a_choice_is_remembered(
     await expect(page.get_by_label("Langue")).to_have_value("fr")
 
 
-async def test_the_composer_writes_in_the_interface_language_by_default(api: Api, browsing: Browsing) -> None:
+async def test_the_composer_writes_in_the_account_language_whatever_the_interface_language(
+    api: Api, browsing: Browsing
+) -> None:
     water = await open_consultation(api)
-    page = await browsing.page(water.alice, locale="fr-FR")
-    await page.goto(water.url())
-    composer = page.locator(".composer-area").first
-    await expect(composer.get_by_label("Écrit en")).to_have_value("fr")
+    bob = await browsing.page(water.bob, locale="en-GB")  # Bob's account says French
+    await bob.goto(water.url())
+    composer = bob.locator(".composer-area").first
+    await expect(composer.get_by_label("Written in")).to_have_value("fr")
     await composer.locator("textarea").fill("Des puits partagés.")
-    await composer.get_by_role("button", name="Publier le commentaire").click()
-    posted = page.locator(".comment", has_text="Des puits partagés.")
+    await composer.get_by_role("button", name="Post comment").click()
+    posted = bob.locator(".comment", has_text="Des puits partagés.")
     await expect(posted.locator(".comment-body")).to_have_attribute("lang", "fr")
     await expect(posted.locator(".lang-tag")).to_contain_text("FR")
+
+    # Alice's account says English: a French interface does not change what she writes in,
+    # and she can still choose another language for one comment.
+    alice = await browsing.page(water.alice, locale="fr-FR")
+    await alice.goto(water.url())
+    mine = alice.locator(".composer-area").first
+    await expect(mine.get_by_label("Écrit en")).to_have_value("en")
+    await mine.get_by_label("Écrit en").select_option("es")
+    await mine.locator("textarea").fill("Pozos compartidos.")
+    await mine.get_by_role("button", name="Publier le commentaire").click()
+    spanish = alice.locator(".comment", has_text="Pozos compartidos.")
+    await expect(spanish.locator(".lang-tag")).to_contain_text("ES")
+
+
+async def test_right_to_left_text_reads_right_to_left(api: Api, browsing: Browsing) -> None:
+    water = await open_consultation(api, languages=["en", "ar"])
+    await api.comment(water.alice, water.questions[0]["id"], "المياه حق للجميع.", lang="ar")
+    page = await browsing.page(water.bob)
+    await page.goto(water.url())
+    body = page.locator(".comment-body", has_text="المياه")
+    await expect(body).to_have_attribute("dir", "auto")
+    assert await body.evaluate("(el) => getComputedStyle(el.querySelector('p') ?? el).direction") == "rtl"
+    await page.locator(".composer-area textarea").first.fill("شكرا")
+    assert await page.locator(".composer-area textarea").first.evaluate(
+        "(el) => getComputedStyle(el).direction"
+    ) == "rtl"
+
+
+async def test_the_language_chosen_at_sign_up_becomes_the_interface_language(browsing: Browsing) -> None:
+    page = await browsing.page(locale="en-GB")
+    await page.goto("/#/register")
+    await page.get_by_label("Name shown with your comments").fill("Inés García")
+    await page.get_by_label("Email").fill("ines@example.org")
+    await page.get_by_label("Password (at least 8 characters)").fill("a long passphrase")
+    await page.get_by_label("Preferred language").select_option("es")
+    await page.get_by_role("button", name="Create the account").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "es")
+    await expect(page.get_by_label("Idioma")).to_have_value("es")
