@@ -38,11 +38,11 @@ from server.live.hub import Hub
 from server.live.messages import CLOSE_GOING_AWAY
 from server.live.presence import LocalPresence, PresenceStore, RedisPresence
 from server.live.ws import LIVE_PATH, serve_live_socket
-from server.models import Health, Readiness
 from server.running.database import apply_schema, create_pool, resolve_database_url
 from server.running.scheduler import Scheduler
 from server.running.services import Services
 from server.running.settings import Settings
+from server.schemas.common import Health, Readiness
 
 log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"

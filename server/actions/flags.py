@@ -12,14 +12,14 @@ from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
-from server.actions.moderation import flag_summary, queue_counts, record_comment_event
+from server.actions.moderation import queue_counts, record_comment_event
 from server.events import Event, record_event
-from server.models import FlagBody
 from server.queries import comments as comment_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries.moderation import FlagRow
 from server.running.services import Services
+from server.schemas.moderation import FlagBody, flag_summary
 
 
 async def flag_comment(

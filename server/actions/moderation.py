@@ -9,31 +9,25 @@ event(s) commit together; a decision also releases the comment's claim.
 
 from typing import Any
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
 from server.actions.comments import _render_with_mentions
 from server.events import Event, record_event
-from server.models import (
-    AuditEntry,
-    Claim,
-    DecisionBody,
-    FlagSummary,
-    ModeratorEditBody,
-    QueueCounts,
-    UserSummary,
-)
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
-from server.queries.moderation import ClaimRow, FlagSummaryRow
+from server.queries.moderation import ClaimRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
 from server.running.settings import Settings
+from server.schemas import comments as comment_schemas
+from server.schemas.audit import AuditEntry
+from server.schemas.moderation import DecisionBody, ModeratorEditBody, QueueCounts, claim_view, flag_summary
 
 # The event each decision writes (dismissing flags writes one of two, below).
 DECISION_EVENTS = {
@@ -51,25 +45,6 @@ AUTHOR_NOTIFIED = frozenset({"approve", "reject", "hide", "restore", "dismiss_fl
 # Removing a comment needs a reason; showing it defaults to "approved".
 REASON_REQUIRED = frozenset({"reject", "hide"})
 DEFAULT_REASON = {"approve": "approved", "restore": "approved", "dismiss_flags": "approved"}
-
-
-def user_summary(user_id: int, name: str, handle: str, affiliation: str | None) -> UserSummary:
-    return UserSummary(id=user_id, display_name=name, handle=handle, affiliation=affiliation)
-
-
-def claim_view(row: ClaimRow) -> Claim:
-    return Claim(
-        comment_id=row.comment_id,
-        moderator=user_summary(
-            row.moderator_id, row.moderator_name, row.moderator_handle, row.moderator_affiliation
-        ),
-        claimed_at=row.claimed_at,
-        expires_at=row.expires_at,
-    )
-
-
-def flag_summary(row: FlagSummaryRow) -> FlagSummary:
-    return FlagSummary(count=row.count, reasons=row.reasons, texts=row.texts)
 
 
 async def queue_counts(db: Executor, space_id: int, settings: Settings) -> QueueCounts:
@@ -128,10 +103,10 @@ async def record_comment_event(
     its text, the decision, the audit entry, its open flags and the queue
     counts; the author, when notified, the decision's action and reason.
     """
-    public_view = views.comment(row, personal=False).model_dump(mode="json")
+    public_view = comment_schemas.comment(row, personal=False).model_dump(mode="json")
     flags = (await moderation_queries.summarise_open_flags(db, [row.id]))[row.id]
     moderators = {
-        "comment": views.comment(row, personal=False, reveal=True).model_dump(mode="json"),
+        "comment": comment_schemas.comment(row, personal=False, reveal=True).model_dump(mode="json"),
         "decision": decision,
         "audit": audit.model_dump(mode="json"),
         "flags": flag_summary(flags).model_dump(mode="json"),

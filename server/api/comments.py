@@ -6,11 +6,15 @@ import binascii
 import orjson
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.actions import comments as comment_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
-from server.models import (
+from server.queries import comments as comment_queries
+from server.queries import questions as question_queries
+from server.queries.comments import CommentRow
+from server.schemas import comments as comment_schemas
+from server.schemas.comments import (
     Comment,
     CommentCreate,
     CommentListQuery,
@@ -20,9 +24,6 @@ from server.models import (
     Revision,
     RevisionList,
 )
-from server.queries import comments as comment_queries
-from server.queries import questions as question_queries
-from server.queries.comments import CommentRow
 
 
 def register_routes(api: Api) -> None:
@@ -155,7 +156,7 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return CommentPage(
-        items=[views.comment(r, reveal=roles.is_steward(role)) for r in rows],
+        items=[comment_schemas.comment(r, reveal=roles.is_steward(role)) for r in rows],
         next_cursor=encode_cursor(rows[-1], query.order) if more else None,
     )
 
@@ -165,14 +166,14 @@ async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
     row, event = await comment_actions.post_comment(
         services(request), await viewer(request), question_id, body
     )
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq)
+    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq)
 
 
 async def get_comment(request: Request, _: None) -> Comment:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     who = await viewer(request)
     row = await comment_actions.visible_comment(services(request), who, comment_id)
-    return views.comment(row, reveal=await who.moderates(services(request).pool, row.space_id))
+    return comment_schemas.comment(row, reveal=await who.moderates(services(request).pool, row.space_id))
 
 
 async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
@@ -180,13 +181,13 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     row, event = await comment_actions.edit_comment(
         services(request), await viewer(request), comment_id, body
     )
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq if event else None)
+    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq if event else None)
 
 
 async def delete_comment(request: Request, _: None) -> CommentWrite:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await comment_actions.delete_comment(services(request), await viewer(request), comment_id)
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq)
+    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq)
 
 
 async def list_revisions(request: Request, _: None) -> RevisionList:
@@ -220,7 +221,7 @@ async def support(request: Request, _: None) -> Comment:
     row = await comment_actions.set_support(
         services(request), await viewer(request), comment_id, support=True
     )
-    return views.comment(row)
+    return comment_schemas.comment(row)
 
 
 async def unsupport(request: Request, _: None) -> Comment:
@@ -228,4 +229,4 @@ async def unsupport(request: Request, _: None) -> Comment:
     row = await comment_actions.set_support(
         services(request), await viewer(request), comment_id, support=False
     )
-    return views.comment(row)
+    return comment_schemas.comment(row)

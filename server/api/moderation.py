@@ -7,29 +7,32 @@ import binascii
 import orjson
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.actions import flags as flag_actions
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
-from server.models import (
+from server.queries import moderation as moderation_queries
+from server.queries.comments import CommentRow
+from server.schemas import comments as comment_schemas
+from server.schemas import common as common_schemas
+from server.schemas import moderation as moderation_schemas
+from server.schemas.comments import CommentWrite
+from server.schemas.moderation import (
     ClaimWrite,
-    CommentWrite,
     DecisionBody,
     FlagBody,
     FlagWrite,
     HeldParticipantList,
     HeldParticipantWrite,
     HoldBody,
-    MemberChange,
     ModeratorEditBody,
     QueueItem,
     QueuePage,
     QueueQuery,
 )
-from server.queries import moderation as moderation_queries
-from server.queries.comments import CommentRow
+from server.schemas.spaces import MemberChange
 
 DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.CommentNotFound,
@@ -163,7 +166,7 @@ def register_routes(api: Api) -> None:
 
 
 def _comment_write(row: CommentRow, event_seq: int | None) -> CommentWrite:
-    return CommentWrite(**views.comment(row, reveal=True).model_dump(), event_seq=event_seq)
+    return CommentWrite(**comment_schemas.comment(row, reveal=True).model_dump(), event_seq=event_seq)
 
 
 async def decide(request: Request, body: DecisionBody) -> CommentWrite:
@@ -183,7 +186,7 @@ async def edit_as_moderator(request: Request, body: ModeratorEditBody) -> Commen
 async def claim(request: Request, _: None) -> ClaimWrite:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await moderation_actions.claim_comment(services(request), await viewer(request), comment_id)
-    return ClaimWrite(comment_id=comment_id, claim=moderation_actions.claim_view(row), event_seq=event.seq)
+    return ClaimWrite(comment_id=comment_id, claim=moderation_schemas.claim_view(row), event_seq=event.seq)
 
 
 async def release(request: Request, _: None) -> ClaimWrite:
@@ -249,9 +252,9 @@ async def queue(request: Request, _: None) -> QueuePage:
     return QueuePage(
         items=[
             QueueItem(
-                comment=views.comment(r, personal=False, reveal=True),
-                flags=moderation_actions.flag_summary(flags[r.id]),
-                claim=moderation_actions.claim_view(claims[r.id]) if r.id in claims else None,
+                comment=comment_schemas.comment(r, personal=False, reveal=True),
+                flags=moderation_schemas.flag_summary(flags[r.id]),
+                claim=moderation_schemas.claim_view(claims[r.id]) if r.id in claims else None,
             )
             for r in rows
         ],
@@ -263,7 +266,7 @@ async def queue(request: Request, _: None) -> QueuePage:
 
 async def list_held(request: Request, _: None) -> HeldParticipantList:
     rows = await hold_actions.list_held(services(request), await viewer(request), request.path_params["slug"])
-    return HeldParticipantList(items=[hold_actions.held_participant(r) for r in rows])
+    return HeldParticipantList(items=[moderation_schemas.held_participant(r) for r in rows])
 
 
 async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
@@ -271,11 +274,11 @@ async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
     row, event = await hold_actions.hold_participant(
         services(request), await viewer(request), request.path_params["slug"], user_id, body
     )
-    return HeldParticipantWrite(**hold_actions.held_participant(row).model_dump(), event_seq=event.seq)
+    return HeldParticipantWrite(**moderation_schemas.held_participant(row).model_dump(), event_seq=event.seq)
 
 
 async def lift_hold(request: Request, _: None) -> MemberChange:
     slug = request.path_params["slug"]
     user_id = path_id(request, "user_id", errors.UserNotFound)
     user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
-    return MemberChange(space=slug, user=views.user_summary(user), event_seq=event.seq)
+    return MemberChange(space=slug, user=common_schemas.user_summary(user), event_seq=event.seq)

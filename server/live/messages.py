@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from server.models import MAX_ID, Slug
+from server.schemas.common import MAX_ID, Slug
 
 # Close codes, sent with the WebSocket close frame.
 CLOSE_UNAUTHORIZED = 4001  # the bearer token is unknown or expired
