@@ -1,13 +1,11 @@
-"""The application factory: routes, the static client, error handling, lifespan."""
+"""The application factory: routes, the static client, error handlers, lifespan."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -44,7 +42,6 @@ from server.running.services import Services
 from server.running.settings import Settings
 from server.schemas.common import Health, Readiness
 
-log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
 API_PREFIX = "/api/v1"
 
@@ -147,47 +144,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={
-            errors.AppError: app_error,
-            HTTPException: http_error,
-            Exception: unexpected_error,
-        },
+        exception_handlers=errors.EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
     app.state.api = api
     return app
-
-
-async def app_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, errors.AppError)
-    return json_response(exc.body(), exc.status)
-
-
-async def http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    error: errors.AppError
-    if exc.status_code == 404:
-        error = errors.RouteNotFound()
-    elif exc.status_code == 405:
-        error = errors.MethodNotAllowed()
-    else:
-        error = errors.AppError(exc.detail)
-        return json_response(
-            {"error": {"code": "http_error", "message": exc.detail, "details": None}},
-            exc.status_code,
-        )
-    return json_response(error.body(), error.status)
-
-
-async def unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error", exc_info=exc)
-    return json_response(
-        {
-            "error": {
-                "code": "internal_error",
-                "message": "Something went wrong on our side.",
-                "details": None,
-            }
-        },
-        500,
-    )
