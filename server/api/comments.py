@@ -1,9 +1,5 @@
 """Comments: threads, posting, editing, deleting, supporting."""
 
-import base64
-import binascii
-
-import orjson
 from starlette.requests import Request
 
 from server import errors
@@ -12,9 +8,9 @@ from server.actions import comments as comment_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
 from server.queries import comments as comment_queries
 from server.queries import questions as question_queries
-from server.queries.comments import CommentRow
 from server.schemas import comments as comment_schemas
 from server.schemas.comments import (
+    THREAD_PATH_MAX_IDS,
     Comment,
     CommentCreate,
     CommentListQuery,
@@ -24,6 +20,7 @@ from server.schemas.comments import (
     Revision,
     RevisionList,
 )
+from server.schemas.common import decode_cursor, encode_cursor
 
 
 def register_routes(api: Api) -> None:
@@ -113,28 +110,6 @@ def register_routes(api: Api) -> None:
     )(unsupport)
 
 
-def encode_cursor(row: CommentRow, order: str) -> str:
-    raw = orjson.dumps({"o": order, "p": row.path})
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, order: str) -> list[int]:
-    try:
-        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        path = value["p"]
-        valid = (
-            value["o"] == order
-            and isinstance(path, list)
-            and 0 < len(path) <= 10_000
-            and all(isinstance(i, int) and 1 <= i < 2**63 for i in path)
-        )
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        valid = False
-    if not valid:
-        raise errors.InvalidCursor()
-    return list(path)
-
-
 async def list_comments(request: Request, _: None) -> CommentPage:
     query = parse_query(request, CommentListQuery)
     pool = services(request).pool
@@ -143,7 +118,9 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     if question is None:
         raise errors.QuestionNotFound()
     _space, role = await roles.visible_space_by_id(pool, who, question.space_id)
-    after = decode_cursor(query.cursor, query.order) if query.cursor else None
+    # A cursor is the path of the last comment given: a thread position, for the order it was read in.
+    scope = f"comments.{query.order}"
+    after = decode_cursor(query.cursor, scope, max_length=THREAD_PATH_MAX_IDS) if query.cursor else None
     rows = await comment_queries.list_thread_page(
         pool,
         question_id=question.id,
@@ -157,7 +134,7 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     rows = rows[: query.limit]
     return CommentPage(
         items=[comment_schemas.comment(r, reveal=roles.is_steward(role)) for r in rows],
-        next_cursor=encode_cursor(rows[-1], query.order) if more else None,
+        next_cursor=encode_cursor(scope, rows[-1].path) if more else None,
     )
 
 

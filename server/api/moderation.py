@@ -1,10 +1,6 @@
 """Moderation of comments: decisions, moderators' edits, claims, flags, held
 participants and the moderators' queues."""
 
-import base64
-import binascii
-
-import orjson
 from starlette.requests import Request
 
 from server import errors
@@ -19,6 +15,7 @@ from server.schemas import comments as comment_schemas
 from server.schemas import common as common_schemas
 from server.schemas import moderation as moderation_schemas
 from server.schemas.comments import CommentWrite
+from server.schemas.common import decode_cursor, encode_cursor
 from server.schemas.moderation import (
     ClaimWrite,
     DecisionBody,
@@ -207,29 +204,14 @@ async def flag(request: Request, body: FlagBody) -> FlagWrite:
     )
 
 
-def encode_cursor(kind: str, comment_id: int) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps({"k": kind, "id": comment_id})).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, kind: str) -> int:
-    try:
-        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        comment_id = value["id"]
-        valid = value["k"] == kind and isinstance(comment_id, int) and 1 <= comment_id < 2**63
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        valid = False
-    if not valid:
-        raise errors.InvalidCursor()
-    return int(comment_id)
-
-
 async def queue(request: Request, _: None) -> QueuePage:
     """Items and counts are read in one consistent moment, that of `seq`."""
     query = parse_query(request, QueueQuery)
     svc = services(request)
     who = await viewer(request)
     roles.require_user(who)
-    after = decode_cursor(query.cursor, query.kind) if query.cursor else None
+    scope = f"queue.{query.kind}"
+    after = decode_cursor(query.cursor, scope)[0] if query.cursor else None
     async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         space, role = await roles.visible_space(conn, who, request.path_params["slug"])
         roles.require_moderator(role)
@@ -258,7 +240,7 @@ async def queue(request: Request, _: None) -> QueuePage:
             )
             for r in rows
         ],
-        next_cursor=encode_cursor(query.kind, rows[-1].id) if more else None,
+        next_cursor=encode_cursor(scope, [rows[-1].id]) if more else None,
         counts=counts,
         seq=space.event_seq,
     )

@@ -20,6 +20,9 @@ from server.schemas.common import (
 
 # A comment is a contribution to a discussion, not a paper: ~1,500 words.
 COMMENT_MAX_CHARS = 10_000
+# A page cursor carries a comment's path (ids from its thread's root); replies
+# never nest anywhere near this deep, so a longer path is not one we gave out.
+THREAD_PATH_MAX_IDS = 10_000
 # Statuses whose text the public no longer sees: the row stays as a tombstone.
 TOMBSTONE_STATUSES = frozenset({"deleted", "hidden", "rejected"})
 
