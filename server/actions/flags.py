@@ -15,9 +15,10 @@ from server.actions.audit import record_audit
 from server.actions.moderation import queue_counts, record_comment_event
 from server.events import Event, record_event
 from server.queries import comments as comment_queries
+from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
-from server.queries.moderation import FlagRow
+from server.queries.flags import FlagRow
 from server.running.services import Services
 from server.schemas.moderation import FlagBody, flag_summary
 
@@ -48,7 +49,7 @@ async def flag_comment(
             raise errors.CommentDeleted()
         if comment.status != "published":
             raise errors.NotFlaggable(details={"status": comment.status})
-        flag = await moderation_queries.insert_flag(
+        flag = await flag_queries.insert_flag(
             conn,
             space_id=space.id,
             comment_id=comment.id,
@@ -58,7 +59,7 @@ async def flag_comment(
         )
         if flag is None:
             raise errors.AlreadyFlagged()
-        summary = (await moderation_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
+        summary = (await flag_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
         assert viewer.user is not None
         events = [
             await record_event(

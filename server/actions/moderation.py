@@ -18,6 +18,7 @@ from server.actions.comments import _render_with_mentions
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
+from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
@@ -104,7 +105,7 @@ async def record_comment_event(
     counts; the author, when notified, the decision's action and reason.
     """
     public_view = comment_schemas.comment(row, personal=False).model_dump(mode="json")
-    flags = (await moderation_queries.summarise_open_flags(db, [row.id]))[row.id]
+    flags = (await flag_queries.summarise_open_flags(db, [row.id]))[row.id]
     moderators = {
         "comment": comment_schemas.comment(row, personal=False, reveal=True).model_dump(mode="json"),
         "decision": decision,
@@ -161,12 +162,12 @@ async def _apply(db: Executor, comment: CommentRow, action: str, reason: str | N
         await set_status(db, comment.id, "rejected", removed_by="moderator", reason=reason)
     elif action == "hide":
         await set_status(db, comment.id, "hidden", removed_by="moderator", reason=reason)
-        await moderation_queries.resolve_flags(db, comment.id, "upheld")
+        await flag_queries.resolve_flags(db, comment.id, "upheld")
     elif action == "restore":
         await set_status(db, comment.id, "published", removed_by=None, reason=None)
-        await moderation_queries.resolve_flags(db, comment.id, "dismissed")
+        await flag_queries.resolve_flags(db, comment.id, "dismissed")
     elif action == "dismiss_flags":
-        await moderation_queries.resolve_flags(db, comment.id, "dismissed")
+        await flag_queries.resolve_flags(db, comment.id, "dismissed")
         if comment.status == "hidden" and comment.removed_by == "flags":
             await set_status(db, comment.id, "published", removed_by=None, reason=None)
             return "comment.restored"
@@ -188,7 +189,7 @@ async def decide(
             raise errors.AlreadyDecided(details=_state(comment))
         await check_claim(conn, comment.id, viewer)
         if body.action == "dismiss_flags":
-            flags = (await moderation_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
+            flags = (await flag_queries.summarise_open_flags(conn, [comment.id]))[comment.id]
             if flags.count == 0:
                 raise errors.NoOpenFlags()
         if not _applies(body.action, comment):

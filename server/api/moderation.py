@@ -1,14 +1,14 @@
-"""Moderation of comments: decisions, moderators' edits, claims, flags, held
+"""Moderation of comments: decisions, moderators' edits, claims, held
 participants and the moderators' queues."""
 
 from starlette.requests import Request
 
 from server import errors
 from server.access import roles
-from server.actions import flags as flag_actions
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries.comments import CommentRow
 from server.schemas import comments as comment_schemas
@@ -19,8 +19,6 @@ from server.schemas.common import decode_cursor, encode_cursor
 from server.schemas.moderation import (
     ClaimWrite,
     DecisionBody,
-    FlagBody,
-    FlagWrite,
     HeldParticipantList,
     HeldParticipantWrite,
     HoldBody,
@@ -98,25 +96,6 @@ def register_routes(api: Api) -> None:
         ),
     )(release)
     api.route(
-        "POST",
-        "/comments/{id:int}/flags",
-        summary="Flag a comment for the moderators' attention",
-        tag="moderation",
-        body=FlagBody,
-        response=FlagWrite,
-        status=201,
-        auth="user",
-        raises=(
-            errors.CommentNotFound,
-            errors.CommentDeleted,
-            errors.NotFlaggable,
-            errors.AlreadyFlagged,
-            errors.OwnComment,
-            errors.FlagTextRequired,
-            *WRITE_ERRORS,
-        ),
-    )(flag)
-    api.route(
         "GET",
         "/spaces/{slug}/queue",
         summary="A moderation queue (pending, flagged or recent), a page at a time, with counts",
@@ -192,18 +171,6 @@ async def release(request: Request, _: None) -> ClaimWrite:
     return ClaimWrite(comment_id=comment_id, claim=None, event_seq=event.seq)
 
 
-async def flag(request: Request, body: FlagBody) -> FlagWrite:
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, events = await flag_actions.flag_comment(services(request), await viewer(request), comment_id, body)
-    return FlagWrite(
-        comment_id=row.comment_id,
-        reason=body.reason,
-        text=row.text,
-        created_at=row.created_at,
-        event_seq=events[0].seq,
-    )
-
-
 async def queue(request: Request, _: None) -> QueuePage:
     """Items and counts are read in one consistent moment, that of `seq`."""
     query = parse_query(request, QueueQuery)
@@ -228,7 +195,7 @@ async def queue(request: Request, _: None) -> QueuePage:
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         ids = [r.id for r in rows]
-        flags = await moderation_queries.summarise_open_flags(conn, ids)
+        flags = await flag_queries.summarise_open_flags(conn, ids)
         claims = await moderation_queries.list_active_claims(conn, ids)
         counts = await moderation_actions.queue_counts(conn, space.id, svc.settings)
     return QueuePage(

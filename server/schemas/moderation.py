@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from server.queries.moderation import ClaimRow, FlagSummaryRow, HoldRow
+from server.queries.flags import FlagSummaryRow
+from server.queries.moderation import ClaimRow, HoldRow
 from server.schemas.comments import Comment, CommentStatus, CommentText
 from server.schemas.common import Body, Id, LanguageCode, Query, Resource, UserSummary
 from server.schemas.reasons import DecisionReason, FlagReason
