@@ -42,15 +42,5 @@ class AuditPage(Resource):
 
 
 def entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        id=row.id,
-        action=row.action,
-        actor_id=row.actor_id,
-        actor_name=row.actor_name,
-        target_type=row.target_type,
-        target_id=row.target_id,
-        reason=row.reason,
-        note=row.note,
-        details=row.details,
-        at=row.at,
-    )
+    # The row's columns are the entry's fields (and its space, which the entry leaves out).
+    return AuditEntry.model_validate(row, from_attributes=True)
