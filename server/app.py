@@ -1,4 +1,4 @@
-"""The application factory: routes, the static client, error handling, lifespan."""
+"""The application factory: routes, the static client, error handlers, lifespan."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -7,7 +7,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,6 +20,7 @@ from server.api import (
     accounts,
     audit,
     comments,
+    flags,
     moderation,
     participants,
     questions,
@@ -39,7 +39,6 @@ from server.live.hub import Hub
 from server.live.messages import CLOSE_GOING_AWAY
 from server.live.presence import LocalPresence, PresenceStore, RedisPresence
 from server.live.ws import LIVE_PATH, serve_live_socket
-from server.models import Health
 from server.running.database import (
     DATABASE_DOWN_ERRORS,
     DatabaseUnavailable,
@@ -55,6 +54,7 @@ from server.running.scheduler import Scheduler
 from server.running.services import Services
 from server.running.settings import Settings
 from server.running.writes import WriteLimit
+from server.schemas.common import Health
 
 log = logging.getLogger(__name__)
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
@@ -87,6 +87,7 @@ def build_api() -> Api:
         comments,
         render,
         moderation,
+        flags,
         spotlight,
         sse,
         space_controls,
@@ -173,10 +174,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(WriteLimit, settings=settings, metrics=metrics),
         ],
         exception_handlers={
-            errors.AppError: app_error,
+            **errors.EXCEPTION_HANDLERS,
+            errors.RateLimited: rate_limited,
             **dict.fromkeys(DATABASE_DOWN_ERRORS, database_down),
-            HTTPException: http_error,
-            Exception: unexpected_error,
         },
     )
     app.proxies = TrustedProxies(settings.trusted_proxies)
@@ -186,49 +186,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return app
 
 
-async def app_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, errors.AppError)
-    if isinstance(exc, errors.RateLimited):
-        details = exc.details if isinstance(exc.details, dict) else {}
-        request.app.state.metrics.rate_limit_refusals.labels(str(details.get("action", exc.code))).inc()
-    response = json_response(exc.body(), exc.status)
-    response.headers.update(exc.headers())
-    return response
+async def rate_limited(request: Request, exc: Exception) -> Response:
+    """A rate limit's refusal, counted by the limit's action in the metrics."""
+    assert isinstance(exc, errors.RateLimited)
+    details = exc.details if isinstance(exc.details, dict) else {}
+    request.app.state.metrics.rate_limit_refusals.labels(str(details.get("action", exc.code))).inc()
+    return await errors.app_error(request, exc)
 
 
 async def database_down(request: Request, exc: Exception) -> Response:
     """PostgreSQL went away during the request: its transaction was rolled back."""
     log.warning("database unavailable: %s", type(exc).__name__)
     request.app.state.metrics.database_unavailable.inc()
-    error = DatabaseUnavailable()
-    return json_response(error.body(), error.status)
-
-
-async def http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    error: errors.AppError
-    if exc.status_code == 404:
-        error = errors.RouteNotFound()
-    elif exc.status_code == 405:
-        error = errors.MethodNotAllowed()
-    else:
-        error = errors.AppError(exc.detail)
-        return json_response(
-            {"error": {"code": "http_error", "message": exc.detail, "details": None}},
-            exc.status_code,
-        )
-    return json_response(error.body(), error.status)
-
-
-async def unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error", exc_info=exc)
-    return json_response(
-        {
-            "error": {
-                "code": "internal_error",
-                "message": "Something went wrong on our side.",
-                "details": None,
-            }
-        },
-        500,
-    )
+    return await errors.app_error(request, DatabaseUnavailable())

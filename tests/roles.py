@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from tests.helpers import Api, User
-from tests.steward_helpers import as_admin, ok, screen_token
+from tests.space_helpers import as_admin, ok, screen_token
 
 Role = Literal["anonymous", "participant", "muted", "moderator", "other_moderator", "admin", "screen"]
 ROLES: tuple[Role, ...] = get_args(Role)

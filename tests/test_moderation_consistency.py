@@ -10,7 +10,7 @@ from typing import Any
 from tests.helpers import Api, assert_error
 from tests.moderation import SLUG, Scene, make_scene
 from tests.roles import Role
-from tests.steward_helpers import as_admin, ok
+from tests.space_helpers import as_admin, ok
 
 
 async def restrict(scene: Scene, user_id: int, kind: str, **fields: Any) -> None:

@@ -5,7 +5,7 @@ Stewarding section, for the codes of who may write)."""
 from server.app import build_api
 from server.schemas.reasons import DECISION_REASONS, FLAG_REASONS
 from tests.test_protocol_docs import section, table_rows
-from tests.test_steward_docs import documented_codes
+from tests.test_restriction_and_control_docs import documented_codes
 
 MODERATION = section("Moderation")
 # Codes every endpoint may answer with, documented with the API as a whole.

@@ -11,7 +11,7 @@ import { describeError, secondsUntil } from '../errors.js';
 import { currentLanguage, label } from '../i18n.js';
 import { currentUser } from '../session.js';
 
-// The server's limit (COMMENT_MAX_CHARS in server/models.py).
+// The server's limit (COMMENT_MAX_CHARS in server/schemas/comments.py).
 const COMMENT_MAX_CHARS = 10_000;
 // A slow-mode wait is counted down in whole seconds.
 const RETRY_TICK_MS = 1_000;

@@ -9,7 +9,7 @@ import { errorKey } from '../errors.js';
 import { label } from '../i18n.js';
 import { FLAG_REASONS, reasonSelect } from '../reasons.js';
 
-// The server's limit (FLAG_TEXT_MAX_CHARS in server/models.py).
+// The server's limit (FLAG_TEXT_MAX_CHARS in server/schemas/moderation.py).
 const FLAG_TEXT_MAX_CHARS = 500;
 
 /**

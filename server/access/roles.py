@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from server import errors
 from server.access import guards
 from server.access.identity import Viewer
-from server.models import Role
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
+from server.schemas.common import Role
 
 
 async def role_in(db: Executor, viewer: Viewer, space: SpaceRow) -> Role:

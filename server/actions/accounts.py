@@ -8,12 +8,12 @@ import asyncpg
 from server import errors
 from server.access import rate_limits
 from server.access.identity import hash_password, new_token, token_hash, verify_password
-from server.models import LoginBody, ProfilePatch, RegisterBody
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries import users as user_queries
 from server.queries.users import UserRow
 from server.running.services import Services
+from server.schemas.accounts import LoginBody, ProfilePatch, RegisterBody
 
 HANDLE_MAX_CHARS = 30
 

@@ -11,25 +11,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from server.access.identity import Viewer
-from server.models import AuditEntry
 from server.queries import Executor
 from server.queries import audit as audit_queries
-from server.queries.audit import AuditRow
-
-
-def entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        id=row.id,
-        action=row.action,
-        actor_id=row.actor_id,
-        actor_name=row.actor_name,
-        target_type=row.target_type,
-        target_id=row.target_id,
-        reason=row.reason,
-        note=row.note,
-        details=row.details,
-        at=row.at,
-    )
+from server.schemas.audit import AuditEntry, entry
 
 
 async def record_audit(

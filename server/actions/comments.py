@@ -1,11 +1,10 @@
 """Posting, editing and deleting comments, and supporting them."""
 
-from server import errors, views
+from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.events import Event, payload, record_event
-from server.models import CommentCreate, CommentPatch
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import moderation as moderation_queries
@@ -17,6 +16,8 @@ from server.queries.spaces import SpaceRow
 from server.render import find_mentions, render_comment
 from server.running.services import Services
 from server.running.settings import Settings
+from server.schemas import comments as comment_schemas
+from server.schemas.comments import CommentCreate, CommentPatch
 
 
 async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]]:
@@ -31,7 +32,7 @@ async def _comment_event(
 ) -> tuple[CommentRow, Event]:
     row = await comment_queries.get_comment(db, comment_id, None)
     assert row is not None
-    data = payload(comment=views.comment(row, personal=False))
+    data = payload(comment=comment_schemas.comment(row, personal=False))
     # Moderators' consoles keep their queue counts from the latest event.
     counts = await moderation_queries.count_queues(db, space.id, settings.queue_recent_secs)
     queue = {"queue": {"pending": counts.pending, "flagged": counts.flagged, "recent": counts.recent}}

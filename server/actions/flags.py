@@ -13,16 +13,17 @@ from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
-from server.actions.moderation import flag_summary, open_flags, queue_counts, record_comment_event
+from server.actions.moderation import open_flags, queue_counts, record_comment_event
 from server.events import Event, record_event
-from server.models import FlagBody
 from server.queries import Executor
 from server.queries import comments as comment_queries
+from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
-from server.queries.moderation import FlagRow, FlagSummaryRow
+from server.queries.flags import FlagRow, FlagSummaryRow
 from server.running.services import Services
+from server.schemas.moderation import FlagBody, flag_summary
 
 
 async def flag_comment(
@@ -51,7 +52,7 @@ async def flag_comment(
             raise errors.CommentDeleted()
         if comment.status != "published":
             raise errors.NotFlaggable(details={"status": comment.status})
-        flag = await moderation_queries.insert_flag(
+        flag = await flag_queries.insert_flag(
             conn,
             space_id=space.id,
             comment_id=comment.id,
@@ -96,7 +97,7 @@ async def _exempt(conn: Executor, comment: CommentRow) -> bool:
     """
     if comment.pinned_at is not None or comment.moderator_answer:
         return True
-    return await moderation_queries.is_space_steward(conn, comment.space_id, comment.author_id)
+    return await flag_queries.is_space_steward(conn, comment.space_id, comment.author_id)
 
 
 async def _hide_by_flags(

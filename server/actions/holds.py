@@ -1,36 +1,18 @@
 """Holding one participant's comments for review, whatever the space's moderation mode."""
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions.audit import record_audit
 from server.events import Event, record_event
-from server.models import HeldParticipant, HoldBody, UserSummary
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
 from server.queries.moderation import HoldRow
 from server.queries.users import UserRow
 from server.running.services import Services
-
-
-def held_participant(row: HoldRow) -> HeldParticipant:
-    return HeldParticipant(
-        user=UserSummary(
-            id=row.user_id, display_name=row.display_name, handle=row.handle, affiliation=row.affiliation
-        ),
-        reason=row.reason,
-        note=row.note,
-        held_by=None
-        if row.held_by is None or row.held_by_name is None or row.held_by_handle is None
-        else UserSummary(
-            id=row.held_by,
-            display_name=row.held_by_name,
-            handle=row.held_by_handle,
-            affiliation=row.held_by_affiliation,
-        ),
-        held_at=row.held_at,
-    )
+from server.schemas import common as common_schemas
+from server.schemas.moderation import HoldBody, held_participant
 
 
 async def hold_participant(
@@ -88,7 +70,7 @@ async def lift_hold(services: Services, viewer: Viewer, slug: str, user_id: int)
             "participant.hold_lifted",
             public=None,
             moderators={
-                "user": views.user_summary(user).model_dump(mode="json"),
+                "user": common_schemas.user_summary(user).model_dump(mode="json"),
                 "audit": audit.model_dump(mode="json"),
             },
         )

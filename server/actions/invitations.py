@@ -9,7 +9,7 @@ for the invitee (a personal payload), never public.
 
 from datetime import UTC, datetime
 
-from server import errors, views
+from server import errors
 from server.access.guards import check_may_write
 from server.access.identity import Viewer, new_token, token_hash
 from server.actions.audit import audited, record_audit
@@ -23,8 +23,8 @@ from server.queries.invitations import InvitationRow
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.running.services import Services
-from server.steward_models import InvitationCreate
-from server.steward_views import invitation
+from server.schemas import common as common_schemas
+from server.schemas.participants import InvitationCreate, invitation
 
 
 async def participant_event(
@@ -42,7 +42,7 @@ async def participant_event(
     )
     data = {
         "space": space.slug,
-        "user": views.user_summary(user).model_dump(mode="json"),
+        "user": common_schemas.user_summary(user).model_dump(mode="json"),
         "invitation_id": via,
     }
     return await record_event(

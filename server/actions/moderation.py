@@ -7,36 +7,29 @@ and the other gets `already_decided`. The change, one audit entry and its
 event(s) commit together; a decision also releases the comment's claim.
 """
 
-from typing import Any, cast
+from typing import Any
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
 from server.actions.comments import _render_with_mentions
 from server.events import Event, record_event
-from server.models import (
-    AuditEntry,
-    Claim,
-    DecisionBody,
-    Flagger,
-    FlaggerStanding,
-    FlagSummary,
-    ModeratorEditBody,
-    QueueCounts,
-    UserSummary,
-)
 from server.queries import Executor
 from server.queries import comments as comment_queries
+from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
-from server.queries.moderation import ClaimRow, FlagSummaryRow
+from server.queries.flags import FlagSummaryRow
+from server.queries.moderation import ClaimRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
 from server.running.settings import Settings
-from server.schemas.reasons import FlagReason
+from server.schemas import comments as comment_schemas
+from server.schemas.audit import AuditEntry
+from server.schemas.moderation import DecisionBody, ModeratorEditBody, QueueCounts, claim_view, flag_summary
 
 # The event each decision writes (dismissing flags writes one of two, below).
 DECISION_EVENTS = {
@@ -56,50 +49,9 @@ REASON_REQUIRED = frozenset({"reject", "hide"})
 DEFAULT_REASON = {"approve": "approved", "restore": "approved", "dismiss_flags": "approved"}
 
 
-def user_summary(user_id: int, name: str, handle: str, affiliation: str | None) -> UserSummary:
-    return UserSummary(id=user_id, display_name=name, handle=handle, affiliation=affiliation)
-
-
-def claim_view(row: ClaimRow) -> Claim:
-    return Claim(
-        comment_id=row.comment_id,
-        moderator=user_summary(
-            row.moderator_id, row.moderator_name, row.moderator_handle, row.moderator_affiliation
-        ),
-        claimed_at=row.claimed_at,
-        expires_at=row.expires_at,
-    )
-
-
-def flag_summary(row: FlagSummaryRow) -> FlagSummary:
-    return FlagSummary(
-        count=row.count,
-        counted=row.counted,
-        reasons=row.reasons,
-        texts=row.texts,
-        flaggers=[
-            Flagger(
-                by=user_summary(f.user_id, f.display_name, f.handle, f.affiliation),
-                reason=cast(FlagReason, f.reason),
-                text=f.text,
-                at=f.flagged_at,
-                standing=FlaggerStanding(
-                    in_good_standing=f.in_good_standing,
-                    steward=f.steward,
-                    account_created_at=f.account_created_at,
-                    published_in_space=f.published_in_space,
-                ),
-            )
-            for f in row.flaggers
-        ],
-    )
-
-
 async def open_flags(db: Executor, settings: Settings, comment_id: int) -> FlagSummaryRow:
     """The comment's open flags, with each flagger's standing."""
-    found = await moderation_queries.summarise_open_flags(
-        db, [comment_id], settings.flag_min_account_age_secs
-    )
+    found = await flag_queries.summarise_open_flags(db, [comment_id], settings.flag_min_account_age_secs)
     return found[comment_id]
 
 
@@ -159,10 +111,10 @@ async def record_comment_event(
     its text, the decision, the audit entry, its open flags and the queue
     counts; the author, when notified, the decision's action and reason.
     """
-    public_view = views.comment(row, personal=False).model_dump(mode="json")
+    public_view = comment_schemas.comment(row, personal=False).model_dump(mode="json")
     flags = await open_flags(db, settings, row.id)
     moderators = {
-        "comment": views.comment(row, personal=False, reveal=True).model_dump(mode="json"),
+        "comment": comment_schemas.comment(row, personal=False, reveal=True).model_dump(mode="json"),
         "decision": decision,
         "audit": audit.model_dump(mode="json"),
         "flags": flag_summary(flags).model_dump(mode="json"),
@@ -217,12 +169,12 @@ async def _apply(db: Executor, comment: CommentRow, action: str, reason: str | N
         await set_status(db, comment.id, "rejected", removed_by="moderator", reason=reason)
     elif action == "hide":
         await set_status(db, comment.id, "hidden", removed_by="moderator", reason=reason)
-        await moderation_queries.resolve_flags(db, comment.id, "upheld")
+        await flag_queries.resolve_flags(db, comment.id, "upheld")
     elif action == "restore":
         await set_status(db, comment.id, "published", removed_by=None, reason=None)
-        await moderation_queries.resolve_flags(db, comment.id, "dismissed")
+        await flag_queries.resolve_flags(db, comment.id, "dismissed")
     elif action == "dismiss_flags":
-        await moderation_queries.resolve_flags(db, comment.id, "dismissed")
+        await flag_queries.resolve_flags(db, comment.id, "dismissed")
         if comment.status == "hidden" and comment.removed_by == "flags":
             await set_status(db, comment.id, "published", removed_by=None, reason=None)
             return "comment.restored"

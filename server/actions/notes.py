@@ -14,8 +14,7 @@ from server.queries import notes as note_queries
 from server.queries import users as user_queries
 from server.queries.notes import NoteRow
 from server.running.services import Services
-from server.steward_models import NoteCreate
-from server.steward_views import note
+from server.schemas.participants import NoteCreate, note
 
 
 async def create_note(

@@ -9,12 +9,11 @@ closes questions at their times (server/actions/schedule.py) through
 from datetime import UTC, datetime
 from typing import Any
 
-from server import errors, views
+from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions.audit import audited, record_audit
 from server.events import Event, payload, record_event
-from server.models import QuestionCreate, QuestionPatch
 from server.queries import Executor
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
@@ -22,6 +21,8 @@ from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
 from server.render import render_document
 from server.running.services import Services
+from server.schemas import questions as question_schemas
+from server.schemas.questions import QuestionCreate, QuestionPatch
 
 # The audit log's name for what each event records.
 AUDIT_ACTIONS = {
@@ -51,7 +52,7 @@ async def question_event(
     """Record the question's event; with `audit`, its audit entry too (actor None: Roundtable)."""
     row = await question_queries.get_question(db, question_id)
     assert row is not None
-    data = payload(question=views.question(row))
+    data = payload(question=question_schemas.question(row))
     if type_ in ("question.created", "question.moved") and row.kind == "discussion":
         # Moving one question renumbers others: carry the whole new order.
         data["order"] = [

@@ -28,8 +28,7 @@ from server.queries.restrictions import RestrictionRow, SuspensionRow
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.running.services import Services
-from server.steward_models import RestrictionCreate, SuspensionCreate
-from server.steward_views import restriction, restriction_of
+from server.schemas.participants import RestrictionCreate, SuspensionCreate, restriction, restriction_of
 
 
 async def _is_steward(db: Executor, space: SpaceRow, user: UserRow) -> bool:

@@ -16,8 +16,7 @@ from server.queries import screens as screen_queries
 from server.queries.screens import ScreenRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
-from server.steward_models import ScreenCreate
-from server.steward_views import screen
+from server.schemas.screens import ScreenCreate, screen
 
 
 async def _screen_event(

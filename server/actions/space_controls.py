@@ -28,8 +28,8 @@ from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
 from server.render import render_document
 from server.running.services import Services
-from server.steward_models import AnnouncementCreate, LockBody, SlowModeBody
-from server.steward_views import announcement as announcement_view
+from server.schemas.space_controls import AnnouncementCreate, LockBody, SlowModeBody
+from server.schemas.space_controls import announcement as announcement_view
 
 
 def _public(space: SpaceRow, data: dict[str, Any]) -> dict[str, Any] | None:

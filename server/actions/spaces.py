@@ -3,13 +3,12 @@
 from dataclasses import replace
 from typing import Any
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions.audit import record_audit
 from server.actions.invitations import participant_event
 from server.events import Event, payload, record_event
-from server.models import AuditEntry, Space, SpaceCreate, SpacePatch
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
@@ -17,12 +16,16 @@ from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.render import render_document
 from server.running.services import Services
+from server.schemas import common as common_schemas
+from server.schemas import spaces as space_schemas
+from server.schemas.audit import AuditEntry
+from server.schemas.spaces import Space, SpaceCreate, SpacePatch
 
 
 async def public_space(db: Executor, row: SpaceRow) -> Space:
     """The space as the public sees it (for event payloads)."""
     moderators = (await space_queries.list_moderators(db, [row.id]))[row.id]
-    return views.space(row, moderators, "anonymous", roles.accepting_input(row))
+    return space_schemas.space(row, moderators, "anonymous", roles.accepting_input(row))
 
 
 async def _space_event(
@@ -141,7 +144,7 @@ async def _member_change(
                 conn,
                 space,
                 "space.moderator_added" if add else "space.moderator_removed",
-                user=views.user_summary(user).model_dump(mode="json"),
+                user=common_schemas.user_summary(user).model_dump(mode="json"),
             )
     await services.publish(event)
     return user, event

@@ -14,7 +14,6 @@ from server.access import roles
 from server.access.identity import Viewer
 from server.actions.audit import record_audit
 from server.events import Event, record_event
-from server.models import SPOTLIGHT_NEXT_MAX, AuditEntry, Spotlight, SpotlightEnqueue, SpotlightTarget
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import questions as question_queries
@@ -23,7 +22,14 @@ from server.queries import spotlight as spotlight_queries
 from server.queries.spaces import SpaceRow
 from server.queries.spotlight import SpotlightRow
 from server.running.services import Services
-from server.spotlight import read_spotlight
+from server.schemas.audit import AuditEntry
+from server.schemas.screens import (
+    SPOTLIGHT_NEXT_MAX,
+    Spotlight,
+    SpotlightEnqueue,
+    SpotlightTarget,
+    read_spotlight,
+)
 
 
 async def _event(

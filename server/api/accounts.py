@@ -3,12 +3,15 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
 from server.api.routing import Api, json_response, parse_query, services, viewer
-from server.models import (
+from server.queries import users as user_queries
+from server.schemas import accounts as account_schemas
+from server.schemas import common as common_schemas
+from server.schemas.accounts import (
     AuthResult,
     LoggedOut,
     LoginBody,
@@ -17,9 +20,8 @@ from server.models import (
     RegisterBody,
     UserList,
     UserSearchQuery,
-    UserSummary,
 )
-from server.queries import users as user_queries
+from server.schemas.common import UserSummary
 
 # Enough to pick a moderator from a search; not a way to list everyone.
 USER_SEARCH_LIMIT = 20
@@ -92,7 +94,7 @@ def register_routes(api: Api) -> None:
 
 
 async def _me(request: Request, user: user_queries.UserRow) -> Me:
-    return views.me(user, await user_queries.list_moderated_slugs(services(request).pool, user.id))
+    return account_schemas.me(user, await user_queries.list_moderated_slugs(services(request).pool, user.id))
 
 
 def _with_cookie(request: Request, result: AuthResult, token: str, status: int) -> Response:
@@ -160,14 +162,14 @@ async def search_users(request: Request, _: None) -> UserList:
     if not who.is_admin and not await user_queries.list_moderated_slugs(pool, who.user_id or 0):
         raise errors.Forbidden("Only moderators and admins may search users.")
     found = await user_queries.search_users(pool, query.q, USER_SEARCH_LIMIT)
-    return UserList(items=[views.user_summary(u) for u in found])
+    return UserList(items=[common_schemas.user_summary(u) for u in found])
 
 
 async def get_user(request: Request, _: None) -> UserSummary:
     user = await user_queries.get_user_by_handle(services(request).pool, request.path_params["handle"])
     if user is None:
         raise errors.UserNotFound()
-    return views.user_summary(user)
+    return common_schemas.user_summary(user)
 
 
 def _address(request: Request) -> str:

@@ -16,11 +16,11 @@ from starlette.responses import Response
 
 from server import errors
 from server.access import roles
-from server.actions import audit
 from server.api.routing import Api, parse_query, services, viewer
-from server.models import AuditEntry
 from server.queries import audit as audit_queries
-from server.steward_models import AuditPage, AuditQuery
+from server.schemas import audit as audit_schemas
+from server.schemas.audit import AuditEntry, AuditPage, AuditQuery
+from server.schemas.common import decode_cursor, encode_cursor
 
 CSV_COLUMNS = (
     "id",
@@ -87,24 +87,19 @@ async def _answer(
         since=query.since,
         until=query.until,
     )
-    before = _decode_cursor(query.cursor) if query.cursor else None
+    before = decode_cursor(query.cursor, "audit")[0] if query.cursor else None
     pool = services(request).pool
     if query.format != "page":
         rows = await audit_queries.list_audit(pool, space_id, where, before_id=before, limit=None)
-        entries = [audit.entry(r) for r in rows]
+        entries = [audit_schemas.entry(r) for r in rows]
         return _download(entries, query.format, name)
     rows = await audit_queries.list_audit(pool, space_id, where, before_id=before, limit=query.limit + 1)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return AuditPage(
-        items=[audit.entry(r) for r in rows], next_cursor=str(rows[-1].id) if more and rows else None
+        items=[audit_schemas.entry(r) for r in rows],
+        next_cursor=encode_cursor("audit", [rows[-1].id]) if more and rows else None,
     )
-
-
-def _decode_cursor(cursor: str) -> int:
-    if not (cursor.isascii() and cursor.isdigit()) or not 1 <= int(cursor) < 2**63:
-        raise errors.InvalidCursor()
-    return int(cursor)
 
 
 def safe_cell(value: Any) -> str:

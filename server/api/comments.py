@@ -1,16 +1,16 @@
 """Comments: threads, posting, editing, deleting, supporting."""
 
-import base64
-import binascii
-
-import orjson
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.actions import comments as comment_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
-from server.models import (
+from server.queries import comments as comment_queries
+from server.queries import questions as question_queries
+from server.schemas import comments as comment_schemas
+from server.schemas.comments import (
+    THREAD_PATH_MAX_IDS,
     Comment,
     CommentCreate,
     CommentListQuery,
@@ -20,9 +20,7 @@ from server.models import (
     Revision,
     RevisionList,
 )
-from server.queries import comments as comment_queries
-from server.queries import questions as question_queries
-from server.queries.comments import CommentRow
+from server.schemas.common import decode_cursor, encode_cursor
 
 
 def register_routes(api: Api) -> None:
@@ -116,28 +114,6 @@ def register_routes(api: Api) -> None:
     )(unsupport)
 
 
-def encode_cursor(row: CommentRow, order: str) -> str:
-    raw = orjson.dumps({"o": order, "p": row.path})
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, order: str) -> list[int]:
-    try:
-        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        path = value["p"]
-        valid = (
-            value["o"] == order
-            and isinstance(path, list)
-            and 0 < len(path) <= 10_000
-            and all(isinstance(i, int) and 1 <= i < 2**63 for i in path)
-        )
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        valid = False
-    if not valid:
-        raise errors.InvalidCursor()
-    return list(path)
-
-
 async def list_comments(request: Request, _: None) -> CommentPage:
     query = parse_query(request, CommentListQuery)
     pool = services(request).pool
@@ -146,7 +122,9 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     if question is None:
         raise errors.QuestionNotFound()
     _space, role = await roles.visible_space_by_id(pool, who, question.space_id)
-    after = decode_cursor(query.cursor, query.order) if query.cursor else None
+    # A cursor is the path of the last comment given: a thread position, for the order it was read in.
+    scope = f"comments.{query.order}"
+    after = decode_cursor(query.cursor, scope, max_length=THREAD_PATH_MAX_IDS) if query.cursor else None
     rows = await comment_queries.list_thread_page(
         pool,
         question_id=question.id,
@@ -159,8 +137,8 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return CommentPage(
-        items=[views.comment(r, reveal=roles.is_steward(role)) for r in rows],
-        next_cursor=encode_cursor(rows[-1], query.order) if more else None,
+        items=[comment_schemas.comment(r, reveal=roles.is_steward(role)) for r in rows],
+        next_cursor=encode_cursor(scope, rows[-1].path) if more else None,
     )
 
 
@@ -169,14 +147,14 @@ async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
     row, event = await comment_actions.post_comment(
         services(request), await viewer(request), question_id, body
     )
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq)
+    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq)
 
 
 async def get_comment(request: Request, _: None) -> Comment:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     who = await viewer(request)
     row = await comment_actions.visible_comment(services(request), who, comment_id)
-    return views.comment(row, reveal=await who.moderates(services(request).pool, row.space_id))
+    return comment_schemas.comment(row, reveal=await who.moderates(services(request).pool, row.space_id))
 
 
 async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
@@ -184,13 +162,13 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     row, event = await comment_actions.edit_comment(
         services(request), await viewer(request), comment_id, body
     )
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq if event else None)
+    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq if event else None)
 
 
 async def delete_comment(request: Request, _: None) -> CommentWrite:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await comment_actions.delete_comment(services(request), await viewer(request), comment_id)
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq)
+    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq)
 
 
 async def list_revisions(request: Request, _: None) -> RevisionList:
@@ -224,7 +202,7 @@ async def support(request: Request, _: None) -> Comment:
     row = await comment_actions.set_support(
         services(request), await viewer(request), comment_id, support=True
     )
-    return views.comment(row)
+    return comment_schemas.comment(row)
 
 
 async def unsupport(request: Request, _: None) -> Comment:
@@ -232,4 +210,4 @@ async def unsupport(request: Request, _: None) -> Comment:
     row = await comment_actions.set_support(
         services(request), await viewer(request), comment_id, support=False
     )
-    return views.comment(row)
+    return comment_schemas.comment(row)

@@ -1,35 +1,33 @@
-"""Moderation of comments: decisions, moderators' edits, claims, flags, held
+"""Moderation of comments: decisions, moderators' edits, claims, held
 participants and the moderators' queues."""
 
-import base64
-import binascii
-
-import orjson
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.access import roles
-from server.actions import flags as flag_actions
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
-from server.models import (
+from server.queries import flags as flag_queries
+from server.queries import moderation as moderation_queries
+from server.queries.comments import CommentRow
+from server.schemas import comments as comment_schemas
+from server.schemas import common as common_schemas
+from server.schemas import moderation as moderation_schemas
+from server.schemas.comments import CommentWrite
+from server.schemas.common import decode_cursor, encode_cursor
+from server.schemas.moderation import (
     ClaimWrite,
-    CommentWrite,
     DecisionBody,
-    FlagBody,
-    FlagWrite,
     HeldParticipantList,
     HeldParticipantWrite,
     HoldBody,
-    MemberChange,
     ModeratorEditBody,
     QueueItem,
     QueuePage,
     QueueQuery,
 )
-from server.queries import moderation as moderation_queries
-from server.queries.comments import CommentRow
+from server.schemas.spaces import MemberChange
 
 DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.CommentNotFound,
@@ -98,26 +96,6 @@ def register_routes(api: Api) -> None:
         ),
     )(release)
     api.route(
-        "POST",
-        "/comments/{id:int}/flags",
-        summary="Flag a comment for the moderators' attention",
-        tag="moderation",
-        body=FlagBody,
-        response=FlagWrite,
-        status=201,
-        auth="user",
-        raises=(
-            errors.CommentNotFound,
-            errors.CommentDeleted,
-            errors.NotFlaggable,
-            errors.AlreadyFlagged,
-            errors.OwnComment,
-            errors.FlagTextRequired,
-            *WRITE_ERRORS,
-        ),
-        rate_limit="flag",
-    )(flag)
-    api.route(
         "GET",
         "/spaces/{slug}/queue",
         summary="A moderation queue (pending, flagged or recent), a page at a time, with counts",
@@ -164,7 +142,7 @@ def register_routes(api: Api) -> None:
 
 
 def _comment_write(row: CommentRow, event_seq: int | None) -> CommentWrite:
-    return CommentWrite(**views.comment(row, reveal=True).model_dump(), event_seq=event_seq)
+    return CommentWrite(**comment_schemas.comment(row, reveal=True).model_dump(), event_seq=event_seq)
 
 
 async def decide(request: Request, body: DecisionBody) -> CommentWrite:
@@ -184,7 +162,7 @@ async def edit_as_moderator(request: Request, body: ModeratorEditBody) -> Commen
 async def claim(request: Request, _: None) -> ClaimWrite:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await moderation_actions.claim_comment(services(request), await viewer(request), comment_id)
-    return ClaimWrite(comment_id=comment_id, claim=moderation_actions.claim_view(row), event_seq=event.seq)
+    return ClaimWrite(comment_id=comment_id, claim=moderation_schemas.claim_view(row), event_seq=event.seq)
 
 
 async def release(request: Request, _: None) -> ClaimWrite:
@@ -193,41 +171,14 @@ async def release(request: Request, _: None) -> ClaimWrite:
     return ClaimWrite(comment_id=comment_id, claim=None, event_seq=event.seq)
 
 
-async def flag(request: Request, body: FlagBody) -> FlagWrite:
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, events = await flag_actions.flag_comment(services(request), await viewer(request), comment_id, body)
-    return FlagWrite(
-        comment_id=row.comment_id,
-        reason=body.reason,
-        text=row.text,
-        created_at=row.created_at,
-        event_seq=events[0].seq,
-    )
-
-
-def encode_cursor(kind: str, comment_id: int) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps({"k": kind, "id": comment_id})).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, kind: str) -> int:
-    try:
-        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        comment_id = value["id"]
-        valid = value["k"] == kind and isinstance(comment_id, int) and 1 <= comment_id < 2**63
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        valid = False
-    if not valid:
-        raise errors.InvalidCursor()
-    return int(comment_id)
-
-
 async def queue(request: Request, _: None) -> QueuePage:
     """Items and counts are read in one consistent moment, that of `seq`."""
     query = parse_query(request, QueueQuery)
     svc = services(request)
     who = await viewer(request)
     roles.require_user(who)
-    after = decode_cursor(query.cursor, query.kind) if query.cursor else None
+    scope = f"queue.{query.kind}"
+    after = decode_cursor(query.cursor, scope)[0] if query.cursor else None
     async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         space, role = await roles.visible_space(conn, who, request.path_params["slug"])
         roles.require_moderator(role)
@@ -244,21 +195,19 @@ async def queue(request: Request, _: None) -> QueuePage:
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         ids = [r.id for r in rows]
-        flags = await moderation_queries.summarise_open_flags(
-            conn, ids, svc.settings.flag_min_account_age_secs
-        )
+        flags = await flag_queries.summarise_open_flags(conn, ids, svc.settings.flag_min_account_age_secs)
         claims = await moderation_queries.list_active_claims(conn, ids)
         counts = await moderation_actions.queue_counts(conn, space.id, svc.settings)
     return QueuePage(
         items=[
             QueueItem(
-                comment=views.comment(r, personal=False, reveal=True),
-                flags=moderation_actions.flag_summary(flags[r.id]),
-                claim=moderation_actions.claim_view(claims[r.id]) if r.id in claims else None,
+                comment=comment_schemas.comment(r, personal=False, reveal=True),
+                flags=moderation_schemas.flag_summary(flags[r.id]),
+                claim=moderation_schemas.claim_view(claims[r.id]) if r.id in claims else None,
             )
             for r in rows
         ],
-        next_cursor=encode_cursor(query.kind, rows[-1].id) if more else None,
+        next_cursor=encode_cursor(scope, [rows[-1].id]) if more else None,
         counts=counts,
         seq=space.event_seq,
     )
@@ -266,7 +215,7 @@ async def queue(request: Request, _: None) -> QueuePage:
 
 async def list_held(request: Request, _: None) -> HeldParticipantList:
     rows = await hold_actions.list_held(services(request), await viewer(request), request.path_params["slug"])
-    return HeldParticipantList(items=[hold_actions.held_participant(r) for r in rows])
+    return HeldParticipantList(items=[moderation_schemas.held_participant(r) for r in rows])
 
 
 async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
@@ -274,11 +223,11 @@ async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
     row, event = await hold_actions.hold_participant(
         services(request), await viewer(request), request.path_params["slug"], user_id, body
     )
-    return HeldParticipantWrite(**hold_actions.held_participant(row).model_dump(), event_seq=event.seq)
+    return HeldParticipantWrite(**moderation_schemas.held_participant(row).model_dump(), event_seq=event.seq)
 
 
 async def lift_hold(request: Request, _: None) -> MemberChange:
     slug = request.path_params["slug"]
     user_id = path_id(request, "user_id", errors.UserNotFound)
     user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
-    return MemberChange(space=slug, user=views.user_summary(user), event_seq=event.seq)
+    return MemberChange(space=slug, user=common_schemas.user_summary(user), event_seq=event.seq)

@@ -8,7 +8,7 @@ from pydantic.json_schema import models_json_schema
 
 from server import errors
 from server.api.routing import STATE_CHANGING, Api, Operation
-from server.models import ErrorResponse
+from server.schemas.common import ErrorResponse
 
 REF = "#/components/schemas/{model}"
 # Every endpoint may answer with these, besides its own errors.

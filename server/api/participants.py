@@ -2,12 +2,13 @@
 
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
-from server.steward_models import (
+from server.schemas import common as common_schemas
+from server.schemas.participants import (
     InvitationAccept,
     InvitationAccepted,
     InvitationCreate,
@@ -23,8 +24,10 @@ from server.steward_models import (
     RestrictionWrite,
     Suspension,
     SuspensionCreate,
+    invitation,
+    note,
+    restriction,
 )
-from server.steward_views import invitation, note, restriction
 
 STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
 
@@ -189,7 +192,7 @@ async def suspend_account(request: Request, body: SuspensionCreate) -> Suspensio
         services(request), await viewer(request), user_id, body
     )
     return Suspension(
-        user=views.user_summary(user),
+        user=common_schemas.user_summary(user),
         suspended=True,
         reason=row.reason,
         note=row.note,
@@ -203,7 +206,7 @@ async def unsuspend_account(request: Request, _: None) -> Suspension:
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, user = await restriction_actions.unsuspend_account(services(request), await viewer(request), user_id)
     return Suspension(
-        user=views.user_summary(user),
+        user=common_schemas.user_summary(user),
         suspended=False,
         reason=row.reason,
         note=row.note,
@@ -243,7 +246,7 @@ async def accept_invitation(request: Request, body: InvitationAccept) -> Invitat
     )
     return InvitationAccepted(
         space=space.slug,
-        user=views.user_summary(user),
+        user=common_schemas.user_summary(user),
         already_invited=event is None,
         event_seq=event.seq if event else None,
     )

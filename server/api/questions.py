@@ -2,12 +2,13 @@
 
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.actions import questions as question_actions
 from server.api.routing import Api, path_id, services, viewer
-from server.models import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
 from server.queries import questions as question_queries
+from server.schemas import questions as question_schemas
+from server.schemas.questions import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
 
 
 def register_routes(api: Api) -> None:
@@ -56,8 +57,8 @@ async def list_questions(request: Request, _: None) -> QuestionList:
     space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
     rows = await question_queries.list_questions(pool, space.id)
     return QuestionList(
-        discussion=[views.question(r) for r in rows if r.kind == "discussion"],
-        participant=[views.question(r) for r in rows if r.kind == "participant"],
+        discussion=[question_schemas.question(r) for r in rows if r.kind == "discussion"],
+        participant=[question_schemas.question(r) for r in rows if r.kind == "participant"],
     )
 
 
@@ -67,14 +68,14 @@ async def get_question(request: Request, _: None) -> Question:
     if row is None:
         raise errors.QuestionNotFound()
     await roles.visible_space_by_id(pool, await viewer(request), row.space_id)
-    return views.question(row)
+    return question_schemas.question(row)
 
 
 async def post_question(request: Request, body: QuestionCreate) -> QuestionWrite:
     row, event = await question_actions.post_question(
         services(request), await viewer(request), request.path_params["slug"], body
     )
-    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq)
+    return QuestionWrite(**question_schemas.question(row).model_dump(), event_seq=event.seq)
 
 
 async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite:
@@ -82,4 +83,6 @@ async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite
     row, event = await question_actions.update_question(
         services(request), await viewer(request), question_id, body
     )
-    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq if event else None)
+    return QuestionWrite(
+        **question_schemas.question(row).model_dump(), event_seq=event.seq if event else None
+    )

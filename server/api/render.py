@@ -4,9 +4,9 @@ from starlette.requests import Request
 
 from server.access import roles
 from server.api.routing import Api, services, viewer
-from server.models import RenderBody, Rendered
 from server.queries import users as user_queries
 from server.render import find_mentions, render_comment
+from server.schemas.comments import RenderBody, Rendered
 
 
 def register_routes(api: Api) -> None:

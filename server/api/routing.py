@@ -21,8 +21,8 @@ from server.access import rate_limits
 from server.access.identity import SESSION_COOKIE, Viewer, token_from_headers, viewer_for_token
 from server.access.rate_limits import RateAction
 from server.live.revocation import screen_token_from
-from server.models import MAX_ID
 from server.running.services import Services
+from server.schemas.common import MAX_ID
 
 # Bodies are JSON objects of a few fields; the largest legitimate one is a
 # space's background text (100k characters, up to 4 bytes each in UTF-8).

@@ -5,8 +5,7 @@ from starlette.requests import Request
 from server import errors
 from server.actions import screens as screen_actions
 from server.api.routing import Api, path_id, services, viewer
-from server.steward_models import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite
-from server.steward_views import screen
+from server.schemas.screens import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite, screen
 
 STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
 

@@ -2,22 +2,24 @@
 
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.actions import space_controls as control_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.api.spaces import space_view
 from server.events import Event
-from server.models import QuestionWrite, SpaceWrite
 from server.queries.spaces import SpaceRow
-from server.steward_models import (
+from server.schemas import questions as question_schemas
+from server.schemas.questions import QuestionWrite
+from server.schemas.space_controls import (
     AnnouncementCreate,
     AnnouncementList,
     AnnouncementWrite,
     LockBody,
     SlowModeBody,
+    announcement,
 )
-from server.steward_views import announcement
+from server.schemas.spaces import SpaceWrite
 
 STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
 
@@ -125,7 +127,9 @@ async def set_question_slow_mode(request: Request, body: SlowModeBody) -> Questi
     row, event = await control_actions.set_question_slow_mode(
         services(request), await viewer(request), question_id, body
     )
-    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq if event else None)
+    return QuestionWrite(
+        **question_schemas.question(row).model_dump(), event_seq=event.seq if event else None
+    )
 
 
 async def list_announcements(request: Request, _: None) -> AnnouncementList:

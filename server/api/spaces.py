@@ -2,17 +2,28 @@
 
 from starlette.requests import Request
 
-from server import errors, views
+from server import errors
 from server.access import roles
 from server.actions import spaces as space_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.events import Event
-from server.models import MemberAdd, MemberChange, Role, Space, SpaceCreate, SpaceList, SpacePatch, SpaceWrite
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
-from server.steward_views import my_restriction
+from server.schemas import common as common_schemas
+from server.schemas import spaces as space_schemas
+from server.schemas.common import Role
+from server.schemas.participants import my_restriction
+from server.schemas.spaces import (
+    MemberAdd,
+    MemberChange,
+    Space,
+    SpaceCreate,
+    SpaceList,
+    SpacePatch,
+    SpaceWrite,
+)
 
 
 def register_routes(api: Api) -> None:
@@ -92,7 +103,7 @@ def register_routes(api: Api) -> None:
 
 async def space_view(db: Executor, row: SpaceRow, role: Role) -> Space:
     moderators = (await space_queries.list_moderators(db, [row.id]))[row.id]
-    return views.space(row, moderators, role, roles.accepting_input(row))
+    return space_schemas.space(row, moderators, role, roles.accepting_input(row))
 
 
 async def list_spaces(request: Request, _: None) -> SpaceList:
@@ -101,7 +112,7 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
     rows = await space_queries.list_spaces_visible(pool, who.user_id, who.is_admin)
     moderators = await space_queries.list_moderators(pool, [r.id for r in rows])
     items = [
-        views.space(
+        space_schemas.space(
             row, moderators[row.id], await roles.role_in(pool, who, row), roles.accepting_input(row)
         )
         for row in rows
@@ -137,7 +148,9 @@ async def patch_space(request: Request, body: SpacePatch) -> SpaceWrite:
 
 async def _member_result(slug: str, result: tuple[UserRow, Event | None]) -> MemberChange:
     user, event = result
-    return MemberChange(space=slug, user=views.user_summary(user), event_seq=event.seq if event else None)
+    return MemberChange(
+        space=slug, user=common_schemas.user_summary(user), event_seq=event.seq if event else None
+    )
 
 
 async def add_moderator(request: Request, body: MemberAdd) -> MemberChange:

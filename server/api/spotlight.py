@@ -7,8 +7,14 @@ from server.access import roles
 from server.actions import spotlight as spotlight_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.events import Event
-from server.models import Spotlight, SpotlightEnqueue, SpotlightOrder, SpotlightTarget, SpotlightWrite
-from server.spotlight import read_spotlight
+from server.schemas.screens import (
+    Spotlight,
+    SpotlightEnqueue,
+    SpotlightOrder,
+    SpotlightTarget,
+    SpotlightWrite,
+    read_spotlight,
+)
 
 CHANGE_ERRORS: tuple[type[errors.AppError], ...] = (errors.SpaceNotFound, errors.NotModerator)
 TARGET_ERRORS: tuple[type[errors.AppError], ...] = (

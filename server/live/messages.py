@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from server.events import Audience, Event
 from server.live.outbound import Frame, Outbox
-from server.models import MAX_ID, Slug
+from server.schemas.common import MAX_ID, Slug
 
 # Close codes, sent with the WebSocket close frame.
 CLOSE_UNAUTHORIZED = 4001  # the bearer token is unknown or expired

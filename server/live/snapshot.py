@@ -2,16 +2,19 @@
 
 from typing import Any
 
-from server import steward_views, views
 from server.access import roles
 from server.events import Audience
-from server.models import QuestionList
 from server.queries import controls as control_queries
 from server.queries import live as live_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
 from server.running.database import Pool
-from server.spotlight import read_spotlight
+from server.schemas import comments as comment_schemas
+from server.schemas import questions as question_schemas
+from server.schemas import space_controls as control_schemas
+from server.schemas import spaces as space_schemas
+from server.schemas.questions import QuestionList
+from server.schemas.screens import read_spotlight
 
 # A snapshot carries the most recent comments (a live wall, a catching-up
 # thread); older ones are a page away through the HTTP API.
@@ -39,19 +42,20 @@ async def read_snapshot(
         )
         spotlight = await read_spotlight(conn, space.id)
         announcements = await control_queries.list_active_announcements(conn, space.id)
-    space_view = views.space(space, moderators, "anonymous", roles.accepting_input(space))
+    space_view = space_schemas.space(space, moderators, "anonymous", roles.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),
         "questions": QuestionList(
-            discussion=[views.question(q) for q in questions if q.kind == "discussion"],
-            participant=[views.question(q) for q in questions if q.kind == "participant"],
+            discussion=[question_schemas.question(q) for q in questions if q.kind == "discussion"],
+            participant=[question_schemas.question(q) for q in questions if q.kind == "participant"],
         ).model_dump(mode="json"),
         # Moderators review hidden and rejected comments: they keep the text.
         "comments": [
-            views.comment(c, personal=False, reveal=include_pending).model_dump(mode="json") for c in comments
+            comment_schemas.comment(c, personal=False, reveal=include_pending).model_dump(mode="json")
+            for c in comments
         ],
         "comments_complete": total <= len(comments),
         "spotlight": spotlight.model_dump(mode="json"),
-        "announcements": [steward_views.announcement(a).model_dump(mode="json") for a in announcements],
+        "announcements": [control_schemas.announcement(a).model_dump(mode="json") for a in announcements],
     }
     return space.event_seq, state

@@ -20,8 +20,8 @@ from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
 from server.live.outbound import Outbox
 from server.live.revocation import screen_token_from, screen_viewer
-from server.models import MAX_ID, Query
 from server.running.services import Services
+from server.schemas.common import MAX_ID, Query
 
 # Proxies must neither cache nor buffer a live stream.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

@@ -40,7 +40,7 @@ async def _migrate(settings: Settings) -> None:
 
 async def _create_admin(settings: Settings, email: str, password: str, name: str) -> None:
     from server.actions.accounts import create_admin
-    from server.models import RegisterBody
+    from server.schemas.accounts import RegisterBody
 
     # Validate like registration does, for the same clear messages.
     RegisterBody(email=email, password=password, display_name=name)

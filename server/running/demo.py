@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from server.access.identity import Viewer
 from server.actions import accounts, comments, questions, spaces
-from server.models import CommentCreate, QuestionCreate, RegisterBody, SpaceCreate
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
 from server.queries.users import UserRow
 from server.running.services import Services
+from server.schemas.accounts import RegisterBody
+from server.schemas.comments import CommentCreate
+from server.schemas.questions import QuestionCreate
+from server.schemas.spaces import SpaceCreate
 
 DEMO_SLUG = "water-roundtable"
 DEMO_PASSWORD = "roundtable-demo"

@@ -10,7 +10,7 @@ import pytest
 from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, assert_error, assert_frame, fetch_rows, start_server
 from tests.live import LiveClient, live_client, sse_client
-from tests.steward_helpers import as_admin, close_code, ok, post_comment, screen_token
+from tests.space_helpers import as_admin, close_code, ok, post_comment, screen_token
 
 SCHEDULER_INTERVAL_SECS = 0.2
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from server.access.identity import token_hash
 from tests.helpers import PASSWORD, Api, RunningServer, assert_error, assert_frame, fetch_rows
 from tests.live import live_client
-from tests.steward_helpers import as_admin, close_code, counts, ok, post_comment, screen_token
+from tests.space_helpers import as_admin, close_code, counts, ok, post_comment, screen_token
 
 
 async def test_a_muted_participant_reads_but_cannot_post_and_alone_is_told_live(

@@ -11,7 +11,7 @@ import pytest
 from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, assert_error, assert_frame, fetch_rows, start_server
 from tests.live import live_client
-from tests.steward_helpers import as_admin, counts, ok, post_comment, soon
+from tests.space_helpers import as_admin, counts, ok, post_comment, soon
 
 # The scheduler runs this often in these tests, so a transition due in a
 # second or two happens well within the wait.

@@ -18,7 +18,7 @@ import pytest_asyncio
 from server.running.settings import Settings
 from tests.helpers import TEMPLATE_DB, Api, User, assert_error, fresh_database, start_server
 from tests.roles import EVERYONE, POSTERS, ROLES, STEWARDS, Answer, People, Role, cast_roles, expect
-from tests.steward_helpers import ok
+from tests.space_helpers import ok
 
 _slugs = itertools.count(1)
 

@@ -9,7 +9,7 @@ import pytest
 
 from server.api.audit import CSV_COLUMNS, safe_cell
 from tests.helpers import Api, assert_error, fetch_rows
-from tests.steward_helpers import as_admin, ok
+from tests.space_helpers import as_admin, ok
 
 
 async def steward_some(api: Api) -> dict[str, int]:

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from tests.helpers import Api, RunningServer, assert_error, assert_frame, fetch_rows
 from tests.live import live_client, sse_client
-from tests.steward_helpers import as_admin, counts, ok, post_comment, screen_token
+from tests.space_helpers import as_admin, counts, ok, post_comment, screen_token
 
 
 async def test_a_locked_space_refuses_every_participant_write_and_writes_nothing(

@@ -1,0 +1,44 @@
+"""Participants flag a comment for the moderators' attention."""
+
+from starlette.requests import Request
+
+from server import errors
+from server.actions import flags as flag_actions
+from server.api.moderation import WRITE_ERRORS
+from server.api.routing import Api, path_id, services, viewer
+from server.schemas.moderation import FlagBody, FlagWrite
+
+
+def register_routes(api: Api) -> None:
+    api.route(
+        "POST",
+        "/comments/{id:int}/flags",
+        summary="Flag a comment for the moderators' attention",
+        tag="moderation",
+        body=FlagBody,
+        response=FlagWrite,
+        status=201,
+        auth="user",
+        raises=(
+            errors.CommentNotFound,
+            errors.CommentDeleted,
+            errors.NotFlaggable,
+            errors.AlreadyFlagged,
+            errors.OwnComment,
+            errors.FlagTextRequired,
+            *WRITE_ERRORS,
+        ),
+        rate_limit="flag",
+    )(flag)
+
+
+async def flag(request: Request, body: FlagBody) -> FlagWrite:
+    comment_id = path_id(request, "id", errors.CommentNotFound)
+    row, events = await flag_actions.flag_comment(services(request), await viewer(request), comment_id, body)
+    return FlagWrite(
+        comment_id=row.comment_id,
+        reason=body.reason,
+        text=row.text,
+        created_at=row.created_at,
+        event_seq=events[0].seq,
+    )

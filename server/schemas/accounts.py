@@ -1,0 +1,84 @@
+"""Accounts: registering, logging in, one's profile, and how users are listed."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import EmailStr, Field, StringConstraints
+
+from server.queries.users import UserRow
+from server.schemas.common import (
+    Body,
+    DisplayName,
+    LanguageCode,
+    Query,
+    Resource,
+    UserSummary,
+)
+
+# RFC 5321 caps a forward path at 256 octets, so an address is at most 254.
+EMAIL_MAX_CHARS = 254
+# Long enough for passphrases; short enough that hashing stays cheap.
+PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS = 8, 256
+AFFILIATION_MAX_CHARS = 120
+
+Affiliation = Annotated[str, StringConstraints(strip_whitespace=True, max_length=AFFILIATION_MAX_CHARS)]
+Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN_CHARS, max_length=PASSWORD_MAX_CHARS)]
+Email = Annotated[EmailStr, StringConstraints(max_length=EMAIL_MAX_CHARS)]
+
+
+class RegisterBody(Body):
+    email: Email
+    password: Password
+    display_name: DisplayName
+    affiliation: Affiliation | None = None
+    language: LanguageCode = "en"
+
+
+class LoginBody(Body):
+    email: Annotated[str, StringConstraints(max_length=EMAIL_MAX_CHARS)]
+    password: Annotated[str, StringConstraints(max_length=PASSWORD_MAX_CHARS)]
+
+
+class ProfilePatch(Body):
+    display_name: DisplayName | None = None
+    affiliation: Affiliation | None = None
+    language: LanguageCode | None = None
+
+
+class Me(UserSummary):
+    email: str
+    language: str
+    is_admin: bool
+    created_at: datetime
+    moderator_of: list[str] = Field(description="Slugs of the spaces this user moderates.")
+
+
+class UserList(Resource):
+    items: list[UserSummary]
+
+
+class AuthResult(Resource):
+    token: str = Field(description="Bearer token for scripts; browsers use the session cookie.")
+    user: Me
+
+
+class LoggedOut(Resource):
+    logged_out: Literal[True]
+
+
+class UserSearchQuery(Query):
+    q: Annotated[str, StringConstraints(min_length=1, max_length=EMAIL_MAX_CHARS)]
+
+
+def me(user: UserRow, moderator_of: list[str]) -> Me:
+    return Me(
+        id=user.id,
+        display_name=user.display_name,
+        handle=user.handle,
+        affiliation=user.affiliation,
+        email=user.email,
+        language=user.language,
+        is_admin=user.is_admin,
+        created_at=user.created_at,
+        moderator_of=moderator_of,
+    )

@@ -1,0 +1,147 @@
+"""Comments and replies: posting and editing them, how each viewer sees them,
+their earlier versions, pages of a thread, and the preview of a draft."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from server.queries.comments import CommentRow
+from server.schemas.common import (
+    Body,
+    Id,
+    LanguageCode,
+    NonBlank,
+    Query,
+    Resource,
+    UserSummary,
+    author_summary,
+)
+
+# A comment is a contribution to a discussion, not a paper: ~1,500 words.
+COMMENT_MAX_CHARS = 10_000
+# A page cursor carries a comment's path (ids from its thread's root); replies
+# never nest anywhere near this deep, so a longer path is not one we gave out.
+THREAD_PATH_MAX_IDS = 10_000
+# Statuses whose text the public no longer sees: the row stays as a tombstone.
+TOMBSTONE_STATUSES = frozenset({"deleted", "hidden", "rejected"})
+
+CommentText = Annotated[str, NonBlank, StringConstraints(max_length=COMMENT_MAX_CHARS)]
+CommentStatus = Literal["published", "pending", "hidden", "rejected", "deleted"]
+
+
+class CommentCreate(Body):
+    body: CommentText
+    lang: LanguageCode | None = Field(default=None, description="Default: the author's language.")
+    parent_id: Id | None = None
+
+
+class CommentPatch(Body):
+    body: CommentText | None = None
+    lang: LanguageCode | None = None
+
+
+class Removal(Resource):
+    by: Literal["moderator", "flags"] = Field(description="A moderator, or participants' flags.")
+    reason: str | None = Field(
+        description="A decision reason code; for flags, the reason most flaggers gave (docs/protocol.md)."
+    )
+    at: datetime
+
+
+class Comment(Resource):
+    id: int
+    question_id: int
+    parent_id: int | None
+    depth: int = Field(description="0 for a comment on the question, 1 for a reply, …")
+    author: UserSummary | None = Field(description="Null on a deleted comment's tombstone.")
+    lang: str
+    body: str | None = Field(description="Markdown source; null on a tombstone.")
+    html: str | None = Field(description="Sanitised HTML; null on a tombstone.")
+    status: CommentStatus
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    support_count: int
+    supported_by_me: bool | None = Field(description="Null in live events (shared by all).")
+    removal: Removal | None = Field(
+        default=None, description="Who removed a hidden or rejected comment, why and when; null otherwise."
+    )
+    edited_by_moderator: bool = Field(default=False, description="A moderator changed its text.")
+    pinned_at: datetime | None = Field(
+        default=None, description="When a moderator pinned it under its question; null when not pinned."
+    )
+    moderator_answer: bool = Field(default=False, description="A moderator marked it as an answer.")
+
+
+class CommentWrite(Comment):
+    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+
+
+class CommentPage(Resource):
+    items: list[Comment] = Field(description="Comments in thread order: each reply after its parent.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
+class CommentListQuery(Query):
+    order: Literal["oldest", "newest"] = Field(
+        default="oldest", description="Order of the threads (replies always follow their parent)."
+    )
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str, StringConstraints(max_length=2_000)] | None = None
+
+
+class Revision(Resource):
+    body: str
+    lang: str
+    written_at: datetime
+    replaced_at: datetime
+    replaced_by_moderator: bool = Field(
+        default=False, description="A moderator's edit replaced this version (shown to moderators only)."
+    )
+
+
+class RevisionList(Resource):
+    items: list[Revision] = Field(description="Earlier versions, oldest first.")
+
+
+class RenderBody(Body):
+    body: Annotated[str, StringConstraints(max_length=COMMENT_MAX_CHARS)] = Field(
+        description="A comment's Markdown source, as it would be posted."
+    )
+
+
+class Rendered(Resource):
+    html: str = Field(description="The sanitised HTML the comment would get, mentions included.")
+
+
+def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> Comment:
+    """A comment as shown; a tombstone keeps its place but not its text or author.
+
+    `personal=False` (event payloads, shared by many viewers) leaves
+    `supported_by_me` null. `reveal` (moderators) keeps the text of a hidden or
+    rejected comment, for review; a deleted comment's text is gone for everyone.
+    """
+    tombstone = row.status in TOMBSTONE_STATUSES and not (reveal and row.status != "deleted")
+    return Comment(
+        id=row.id,
+        question_id=row.question_id,
+        parent_id=row.parent_id,
+        depth=len(row.path) - 1,
+        author=None if row.status == "deleted" else author_summary(row),
+        lang=row.lang,
+        body=None if tombstone else row.body,
+        html=None if tombstone else row.body_html,
+        status=row.status,
+        created_at=row.created_at,
+        edited_at=row.edited_at,
+        deleted_at=row.deleted_at,
+        support_count=row.support_count,
+        supported_by_me=row.supported_by_me if personal else None,
+        removal=None
+        if row.removed_by is None or row.removed_at is None
+        else Removal(by=row.removed_by, reason=row.removal_reason, at=row.removed_at),
+        edited_by_moderator=row.edited_by_moderator,
+        pinned_at=row.pinned_at,
+        moderator_answer=row.moderator_answer,
+    )

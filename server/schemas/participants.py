@@ -1,0 +1,232 @@
+"""Participants as the moderators steer them: mutes and bans in a space, account
+suspensions, invitation links, and moderators' notes about a comment or a person."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from server.access.identity import Viewer
+from server.queries import Executor
+from server.queries import restrictions as restriction_queries
+from server.queries.invitations import InvitationRow
+from server.queries.notes import NoteRow
+from server.queries.restrictions import RestrictionRow
+from server.queries.spaces import SpaceRow
+from server.queries.users import UserRow
+from server.schemas.common import (
+    NOTE_MAX_CHARS,
+    Body,
+    Id,
+    NonBlank,
+    NoteText,
+    Query,
+    Resource,
+    UserRef,
+    UserSummary,
+    WindowTime,
+    user_summary,
+)
+from server.schemas.reasons import RestrictionReason
+
+# A mute or ban of a minute is the shortest that means anything; a year the longest
+# a consultation runs. Longer: leave the duration out (until lifted).
+RESTRICTION_MIN_SECS, RESTRICTION_MAX_SECS = 60, 366 * 24 * 3600
+INVITATION_LABEL_MAX_CHARS = 200
+# Enough for a mailing list of a large consultation.
+INVITATION_MAX_USES = 100_000
+# Tokens this server gives out are ~43 characters.
+TOKEN_MAX_CHARS = 200
+
+RestrictionKind = Literal["muted", "banned"]
+NoteTargetType = Literal["comment", "user"]
+InvitationState = Literal["active", "revoked", "expired", "used_up"]
+
+
+class RestrictionCreate(Body):
+    user_id: Id
+    kind: RestrictionKind = Field(
+        description="`muted`: reads, does not post. `banned`: likewise, until lifted."
+    )
+    duration_secs: Annotated[int, Field(ge=RESTRICTION_MIN_SECS, le=RESTRICTION_MAX_SECS)] | None = Field(
+        default=None, description="How long it lasts; null or absent: until lifted."
+    )
+    reason: RestrictionReason
+    note: NoteText = ""
+
+
+class Restriction(Resource):
+    space: str
+    user: UserSummary
+    kind: RestrictionKind
+    until: datetime | None = Field(description="Null: until a moderator lifts it.")
+    reason: str
+    note: str
+    created_by: int | None
+    created_at: datetime
+
+
+class RestrictionWrite(Restriction):
+    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+
+
+class RestrictionList(Resource):
+    items: list[Restriction] = Field(description="Mutes and bans in force.")
+
+
+class MyRestriction(Resource):
+    kind: Literal["muted", "banned"]
+    until: datetime | None = Field(description="Null: until a moderator lifts it.")
+    reason: str = Field(description="A restriction reason code (docs/protocol.md).")
+
+
+class SuspensionCreate(Body):
+    reason: RestrictionReason
+    note: NoteText = ""
+
+
+class Suspension(Resource):
+    user: UserSummary
+    suspended: bool
+    reason: str
+    note: str
+    created_by: int | None
+    created_at: datetime
+    sessions_revoked: int = Field(description="Sessions ended by this suspension (0 on lifting).")
+
+
+class InvitationCreate(Body):
+    label: Annotated[str, StringConstraints(max_length=INVITATION_LABEL_MAX_CHARS)] = Field(
+        default="", description="For the moderators: whom the link was sent to."
+    )
+    expires_at: WindowTime | None = None
+    max_uses: Annotated[int, Field(ge=1, le=INVITATION_MAX_USES)] | None = None
+
+
+class Invitation(Resource):
+    id: int
+    space: str
+    label: str
+    expires_at: datetime | None
+    max_uses: int | None
+    uses: int
+    created_by: int | None
+    created_at: datetime
+    revoked_at: datetime | None
+    state: InvitationState
+
+
+class InvitationCreated(Invitation):
+    token: str = Field(description="Shown once: send it (or a link carrying it) to the invitees.")
+    event_seq: int
+
+
+class InvitationWrite(Invitation):
+    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+
+
+class InvitationList(Resource):
+    items: list[Invitation] = Field(description="Newest first.")
+
+
+class InvitationAccept(Body):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=TOKEN_MAX_CHARS)]
+
+
+class InvitationAccepted(Resource):
+    space: str
+    user: UserSummary
+    already_invited: bool
+    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+
+
+class NoteCreate(Body):
+    target_type: NoteTargetType
+    target_id: Id
+    body: Annotated[str, NonBlank, StringConstraints(max_length=NOTE_MAX_CHARS)]
+
+
+class Note(Resource):
+    id: int
+    target_type: NoteTargetType
+    target_id: int
+    author: UserRef
+    body: str
+    created_at: datetime
+
+
+class NoteWrite(Note):
+    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+
+
+class NoteList(Resource):
+    items: list[Note] = Field(description="Oldest first.")
+
+
+class NoteListQuery(Query):
+    target_type: NoteTargetType | None = None
+    target_id: Id | None = None
+
+
+def restriction(row: RestrictionRow, slug: str, user: UserRow) -> Restriction:
+    return Restriction(
+        space=slug,
+        user=user_summary(user),
+        kind="banned" if row.kind == "banned" else "muted",
+        until=row.until,
+        reason=row.reason,
+        note=row.note,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+def restriction_of(row: RestrictionRow) -> MyRestriction:
+    """What the restricted person is told: never the moderators' note."""
+    return MyRestriction(
+        kind="banned" if row.kind == "banned" else "muted", until=row.until, reason=row.reason
+    )
+
+
+async def my_restriction(db: Executor, viewer: Viewer, space: SpaceRow) -> MyRestriction | None:
+    """The viewer's mute or ban in force in the space, as they see it."""
+    if viewer.user is None:
+        return None
+    row = await restriction_queries.get_active_restriction(db, space.id, viewer.user.id)
+    return restriction_of(row) if row else None
+
+
+def invitation(row: InvitationRow, slug: str, now: datetime | None = None) -> Invitation:
+    now = now or datetime.now(UTC)
+    state: InvitationState
+    if row.revoked_at is not None:
+        state = "revoked"
+    elif row.expires_at is not None and row.expires_at <= now:
+        state = "expired"
+    elif row.max_uses is not None and row.uses >= row.max_uses:
+        state = "used_up"
+    else:
+        state = "active"
+    return Invitation(
+        id=row.id,
+        space=slug,
+        label=row.label,
+        expires_at=row.expires_at,
+        max_uses=row.max_uses,
+        uses=row.uses,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        state=state,
+    )
+
+
+def note(row: NoteRow) -> Note:
+    return Note(
+        id=row.id,
+        target_type="comment" if row.target_type == "comment" else "user",
+        target_id=row.target_id,
+        author=UserRef(id=row.author_id, display_name=row.author_name),
+        body=row.body,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,118 @@
+"""Questions of a space: the moderators' numbered discussion questions and participants' own."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from server.queries.questions import QuestionRow
+from server.schemas.common import Body, Resource, UserSummary, WindowTime, author_summary
+from server.schemas.spaces import Title
+
+QUESTION_BODY_MAX_CHARS = 20_000
+# A closing remark sums up a question's discussion in a paragraph or two.
+CLOSING_REMARK_MAX_CHARS = 5_000
+
+QuestionBody = Annotated[str, StringConstraints(max_length=QUESTION_BODY_MAX_CHARS)]
+ClosingRemark = Annotated[str, StringConstraints(max_length=CLOSING_REMARK_MAX_CHARS)]
+Position = Annotated[int, Field(ge=1, le=10_000)]
+QuestionKind = Literal["discussion", "participant"]
+QuestionStatus = Literal["scheduled", "open", "closed"]
+
+
+class QuestionCreate(Body):
+    title: Title
+    body: QuestionBody = ""
+    position: Position | None = Field(
+        default=None, description="Discussion questions only: where to insert; default last."
+    )
+    opens_at: WindowTime | None = Field(
+        default=None, description="Moderators: open for comments at this (future) time; `scheduled` until."
+    )
+    closes_at: WindowTime | None = Field(
+        default=None, description="Moderators: stop taking comments at this (future) time."
+    )
+
+
+class QuestionPatch(Body):
+    """Only the fields sent change. `status` `open` opens now (clearing a future `opens_at`);
+    `closed` closes now. A future `opens_at` schedules the question; null clears a time."""
+
+    title: Title | None = None
+    body: QuestionBody | None = None
+    position: Position | None = None
+    status: Literal["open", "closed"] | None = None
+    opens_at: WindowTime | None = None
+    closes_at: WindowTime | None = None
+    closing_remark: ClosingRemark | None = Field(
+        default=None, description="Markdown, shown on the question (public as soon as set)."
+    )
+
+
+class Question(Resource):
+    id: int
+    space: str = Field(description="The space's slug.")
+    kind: QuestionKind
+    number: int | None = Field(description="1, 2, 3… for discussion questions; null otherwise.")
+    title: str
+    body: str
+    body_html: str
+    status: QuestionStatus
+    author: UserSummary
+    created_at: datetime
+    updated_at: datetime | None
+    comment_count: int = Field(description="Comments visible to everyone.")
+    opens_at: datetime | None = Field(
+        default=None, description="When it opens (a countdown while scheduled)."
+    )
+    closes_at: datetime | None = Field(default=None, description="When it stops taking comments.")
+    accepting_comments: bool = Field(
+        default=True, description="Open, and inside its opening times, when this was read."
+    )
+    closing_remark: str = Field(default="", description="The moderators' closing remark, Markdown.")
+    closing_remark_html: str = Field(default="", description="The closing remark as sanitised HTML.")
+    slow_mode_secs: int | None = Field(
+        default=None, description="Seconds a participant waits between comments on this question."
+    )
+
+
+class QuestionWrite(Question):
+    event_seq: int | None = Field(description="Seq of the event this write produced; null if none.")
+
+
+class QuestionList(Resource):
+    discussion: list[Question] = Field(description="The moderators' numbered questions, in order.")
+    participant: list[Question] = Field(description="Questions posed by participants, oldest first.")
+
+
+def question_accepting_comments(row: QuestionRow, now: datetime | None = None) -> bool:
+    """Open, and inside its opening times (the scheduler may not have caught up yet)."""
+    now = now or datetime.now(UTC)
+    return (
+        row.status == "open"
+        and (row.opens_at is None or row.opens_at <= now)
+        and (row.closes_at is None or now < row.closes_at)
+    )
+
+
+def question(row: QuestionRow) -> Question:
+    return Question(
+        id=row.id,
+        space=row.space_slug,
+        kind=row.kind,
+        number=row.position,
+        title=row.title,
+        body=row.body,
+        body_html=row.body_html,
+        status=row.status,
+        author=author_summary(row),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        comment_count=row.comment_count,
+        opens_at=row.opens_at,
+        closes_at=row.closes_at,
+        accepting_comments=question_accepting_comments(row),
+        closing_remark=row.closing_remark,
+        closing_remark_html=row.closing_remark_html,
+        slow_mode_secs=row.slow_mode_secs,
+    )
