@@ -17,8 +17,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server import errors
-from server.access.identity import SESSION_COOKIE, Viewer, token_from_headers, viewer_for_token
-from server.live.revocation import screen_token_from
+from server.access.identity import (
+    SESSION_COOKIE,
+    Viewer,
+    screen_token_from,
+    token_from_headers,
+    viewer_for_token,
+)
 from server.models import MAX_ID
 from server.running.services import Services
 

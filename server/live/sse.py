@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from server import errors
+from server.access.identity import screen_token_from, screen_viewer
 from server.api.routing import Api, parse_query, services, viewer
 from server.live.connections import LiveConnection, space_for
 from server.live.hub import Resync
 from server.live.outbound import Frame, Outbox
-from server.live.revocation import screen_token_from, screen_viewer
 from server.models import MAX_ID, Query
 from server.running.services import Services
 

@@ -19,14 +19,13 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import errors
-from server.access.identity import SESSION_COOKIE, Viewer, viewer_for_token
+from server.access.identity import SESSION_COOKIE, Viewer, screen_token_from, screen_viewer, viewer_for_token
 from server.api.routing import origin_allowed
 from server.live import messages
 from server.live.connections import LiveConnection, space_for
 from server.live.direct import RAW_SEND, DirectSocket, direct_socket
 from server.live.hub import Hub, Resync, Subscription
 from server.live.outbound import Frame, Outbox
-from server.live.revocation import screen_token_from, screen_viewer
 from server.running.services import Services
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,6 @@ LIVE_PATH = "/ws"
 MAX_MESSAGE_CHARS = 4096
 # Enough for a moderator's console (a few spaces), small enough to bound work.
 MAX_SUBSCRIPTIONS = 20
-
 
 
 def error_frame(
