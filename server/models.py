@@ -613,4 +613,3 @@ class Spotlight(Resource):
 
 class SpotlightWrite(Spotlight):
     event_seq: int | None = Field(description="Seq of the event this write produced; null if none.")
-

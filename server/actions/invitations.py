@@ -84,9 +84,7 @@ async def _invitation_event(
 ) -> Event:
     entry = await record_audit(db, space.id, viewer, action, "invitation", row.id, note=row.label)
     data = {"invitation": invitation(row, space.slug).model_dump(mode="json")}
-    return await record_event(
-        db, space.id, type_, public=None, moderators=audited(data, entry)
-    )
+    return await record_event(db, space.id, type_, public=None, moderators=audited(data, entry))
 
 
 async def list_invitations(

@@ -5,6 +5,7 @@ from starlette.responses import Response
 
 from server import errors, views
 from server.access import roles
+from server.access.admission import ANY_MODERATOR, USER
 from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
 from server.api.routing import Api, json_response, parse_query, services, viewer
@@ -51,7 +52,6 @@ def register_routes(api: Api) -> None:
         summary="End the current session",
         tag="accounts",
         response=LoggedOut,
-        auth="user",
     )(logout)
     api.route(
         "GET",
@@ -59,7 +59,7 @@ def register_routes(api: Api) -> None:
         summary="The current user",
         tag="accounts",
         response=Me,
-        auth="user",
+        auth=USER,
         raises=(errors.NotAuthenticated,),
     )(get_me)
     api.route(
@@ -69,7 +69,7 @@ def register_routes(api: Api) -> None:
         tag="accounts",
         body=ProfilePatch,
         response=Me,
-        auth="user",
+        auth=USER,
     )(patch_me)
     api.route(
         "GET",
@@ -78,7 +78,7 @@ def register_routes(api: Api) -> None:
         tag="accounts",
         query=UserSearchQuery,
         response=UserList,
-        auth="moderator",
+        auth=ANY_MODERATOR,
     )(search_users)
     api.route(
         "GET",

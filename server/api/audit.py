@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from server import errors
 from server.access import roles
+from server.access.admission import ADMIN, MODERATOR
 from server.actions import audit
 from server.api.routing import Api, parse_query, services, viewer
 from server.models import AuditEntry
@@ -47,7 +48,7 @@ def register_routes(api: Api) -> None:
         tag="audit",
         query=AuditQuery,
         response=AuditPage,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
     )(space_audit)
     api.route(
@@ -57,7 +58,7 @@ def register_routes(api: Api) -> None:
         tag="audit",
         query=AuditQuery,
         response=AuditPage,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.InvalidCursor, errors.InvalidQuery),
     )(site_audit)
 

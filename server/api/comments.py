@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from server import errors, views
 from server.access import roles
+from server.access.admission import AUTHOR, USER
 from server.actions import comments as comment_actions
 from server.api.routing import Api, parse_query, path_id, services, viewer
 from server.models import (
@@ -43,7 +44,7 @@ def register_routes(api: Api) -> None:
         body=CommentCreate,
         response=CommentWrite,
         status=201,
-        auth="user",
+        auth=USER,
         raises=(
             errors.QuestionNotFound,
             errors.QuestionClosed,
@@ -72,7 +73,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         body=CommentPatch,
         response=CommentWrite,
-        auth="author",
+        auth=AUTHOR,
         raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
     )(patch_comment)
     api.route(
@@ -81,7 +82,7 @@ def register_routes(api: Api) -> None:
         summary="Delete one's own comment (leaves a tombstone)",
         tag="comments",
         response=CommentWrite,
-        auth="author",
+        auth=AUTHOR,
         raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
     )(delete_comment)
     api.route(
@@ -90,7 +91,7 @@ def register_routes(api: Api) -> None:
         summary="Earlier versions of a comment (its author and moderators)",
         tag="comments",
         response=RevisionList,
-        auth="author",
+        auth=AUTHOR,
     )(list_revisions)
     api.route(
         "POST",
@@ -98,7 +99,7 @@ def register_routes(api: Api) -> None:
         summary="Support (+1) a comment",
         tag="comments",
         response=Comment,
-        auth="user",
+        auth=USER,
         raises=(errors.AlreadySupported, errors.OwnComment),
     )(support)
     api.route(
@@ -107,7 +108,7 @@ def register_routes(api: Api) -> None:
         summary="Take back one's support",
         tag="comments",
         response=Comment,
-        auth="user",
+        auth=USER,
         raises=(errors.NotSupported,),
     )(unsupport)
 

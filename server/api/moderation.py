@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from server import errors, views
 from server.access import roles
+from server.access.admission import MODERATOR, USER
 from server.actions import flags as flag_actions
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
@@ -60,7 +61,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         body=DecisionBody,
         response=CommentWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*DECISION_ERRORS, errors.NoOpenFlags),
     )(decide)
     api.route(
@@ -70,7 +71,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         body=ModeratorEditBody,
         response=CommentWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*DECISION_ERRORS, errors.UnsupportedLanguage, errors.TextTooLong),
     )(edit_as_moderator)
     api.route(
@@ -79,7 +80,7 @@ def register_routes(api: Api) -> None:
         summary="Claim a comment, so that other moderators leave it to you",
         tag="moderation",
         response=ClaimWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.CommentNotFound, errors.NotModerator, errors.CommentDeleted, errors.ClaimedByOther),
     )(claim)
     api.route(
@@ -88,7 +89,7 @@ def register_routes(api: Api) -> None:
         summary="Release one's claim on a comment",
         tag="moderation",
         response=ClaimWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(
             errors.CommentNotFound,
             errors.NotModerator,
@@ -105,7 +106,7 @@ def register_routes(api: Api) -> None:
         body=FlagBody,
         response=FlagWrite,
         status=201,
-        auth="user",
+        auth=USER,
         raises=(
             errors.CommentNotFound,
             errors.CommentDeleted,
@@ -123,7 +124,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         query=QueueQuery,
         response=QueuePage,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
     )(queue)
     api.route(
@@ -132,7 +133,7 @@ def register_routes(api: Api) -> None:
         summary="Participants whose comments are always held for review",
         tag="moderation",
         response=HeldParticipantList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator),
     )(list_held)
     api.route(
@@ -142,7 +143,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         body=HoldBody,
         response=HeldParticipantWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(
             errors.SpaceNotFound,
             errors.NotModerator,
@@ -157,7 +158,7 @@ def register_routes(api: Api) -> None:
         summary="Stop holding a participant's comments",
         tag="moderation",
         response=MemberChange,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator, errors.UserNotFound, errors.NotHeld),
     )(lift_hold)
 

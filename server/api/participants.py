@@ -3,6 +3,7 @@
 from starlette.requests import Request
 
 from server import errors, views
+from server.access.admission import ADMIN, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
@@ -36,7 +37,7 @@ def register_routes(api: Api) -> None:
         summary="Mutes and bans in force in the space",
         tag="participants",
         response=RestrictionList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_restrictions)
     api.route(
@@ -47,7 +48,7 @@ def register_routes(api: Api) -> None:
         body=RestrictionCreate,
         response=RestrictionWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.CannotRestrictSteward),
     )(restrict)
     api.route(
@@ -56,7 +57,7 @@ def register_routes(api: Api) -> None:
         summary="Lift a person's mute or ban",
         tag="participants",
         response=RestrictionWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.RestrictionNotFound),
     )(lift_restriction)
     api.route(
@@ -67,7 +68,7 @@ def register_routes(api: Api) -> None:
         body=SuspensionCreate,
         response=Suspension,
         status=201,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound, errors.CannotRestrictSteward),
     )(suspend_account)
     api.route(
@@ -76,7 +77,7 @@ def register_routes(api: Api) -> None:
         summary="Lift an account's suspension (admins)",
         tag="participants",
         response=Suspension,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound, errors.RestrictionNotFound),
     )(unsuspend_account)
     api.route(
@@ -85,7 +86,7 @@ def register_routes(api: Api) -> None:
         summary="The space's invitation links, newest first",
         tag="participants",
         response=InvitationList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_invitations)
     api.route(
@@ -96,7 +97,7 @@ def register_routes(api: Api) -> None:
         body=InvitationCreate,
         response=InvitationCreated,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(create_invitation)
     api.route(
@@ -105,7 +106,7 @@ def register_routes(api: Api) -> None:
         summary="Revoke an invitation link",
         tag="participants",
         response=InvitationWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.InvitationNotFound),
     )(revoke_invitation)
     api.route(
@@ -115,7 +116,7 @@ def register_routes(api: Api) -> None:
         tag="participants",
         body=InvitationAccept,
         response=InvitationAccepted,
-        auth="user",
+        auth=USER,
         raises=(
             errors.InvitationNotFound,
             errors.InvitationRevoked,
@@ -132,7 +133,7 @@ def register_routes(api: Api) -> None:
         tag="participants",
         query=NoteListQuery,
         response=NoteList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_notes)
     api.route(
@@ -143,7 +144,7 @@ def register_routes(api: Api) -> None:
         body=NoteCreate,
         response=NoteWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.NoteTargetNotFound),
     )(create_note)
     api.route(
@@ -152,7 +153,7 @@ def register_routes(api: Api) -> None:
         summary="Delete a moderators' note",
         tag="participants",
         response=NoteWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.NoteNotFound),
     )(delete_note)
 

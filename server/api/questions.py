@@ -4,6 +4,7 @@ from starlette.requests import Request
 
 from server import errors, views
 from server.access import roles
+from server.access.admission import AUTHOR, USER
 from server.actions import questions as question_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.models import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
@@ -27,7 +28,7 @@ def register_routes(api: Api) -> None:
         body=QuestionCreate,
         response=QuestionWrite,
         status=201,
-        auth="user",
+        auth=USER,
         raises=(errors.ParticipantQuestionsNotAllowed, errors.InvalidPosition, errors.SpaceClosed),
     )(post_question)
     api.route(
@@ -45,7 +46,7 @@ def register_routes(api: Api) -> None:
         tag="questions",
         body=QuestionPatch,
         response=QuestionWrite,
-        auth="moderator",
+        auth=AUTHOR,
         raises=(errors.QuestionNotFound, errors.InvalidPosition),
     )(patch_question)
 

@@ -3,6 +3,7 @@
 from starlette.requests import Request
 
 from server.access import roles
+from server.access.admission import USER
 from server.api.routing import Api, services, viewer
 from server.models import RenderBody, Rendered
 from server.queries import users as user_queries
@@ -17,7 +18,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         body=RenderBody,
         response=Rendered,
-        auth="user",
+        auth=USER,
     )(render)
 
 

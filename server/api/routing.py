@@ -1,8 +1,9 @@
-"""Declaring JSON endpoints once: route, body model, response model, docs.
+"""Declaring JSON endpoints once: route, access, body model, response model, docs.
 
 Each `Operation` becomes a Starlette route and an OpenAPI operation, so the
 document at /api/v1/openapi.json is generated from the same models the
-handlers use.
+handlers use. The route's declared access is enforced here, before the body
+is read or the handler runs (server/access/admission.py).
 """
 
 import re
@@ -17,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server import errors
+from server.access.admission import ANYONE, Access, Admission, Level, SpaceInPath, admit, space_in_path
 from server.access.identity import (
     SESSION_COOKIE,
     Viewer,
@@ -24,6 +26,7 @@ from server.access.identity import (
     token_from_headers,
     viewer_for_token,
 )
+from server.events import Event
 from server.models import MAX_ID
 from server.running.services import Services
 
@@ -34,6 +37,7 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
+WriteT = TypeVar("WriteT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,16 @@ class Operation:
     response: type[BaseModel] | None = None
     status: int = 200
     raises: tuple[type[errors.AppError], ...] = ()
-    auth: str = "anyone"
+    auth: Access = ANYONE
     stream: bool = False
 
     @property
     def openapi_path(self) -> str:
         return re.sub(r"\{(\w+):\w+\}", r"{\1}", self.path)
+
+    @property
+    def space_in_path(self) -> SpaceInPath | None:
+        return space_in_path(self.path)
 
 
 @dataclass
@@ -73,7 +81,7 @@ class Api:
         response: type[BaseModel] | None = None,
         status: int = 200,
         raises: tuple[type[errors.AppError], ...] = (),
-        auth: str = "anyone",
+        auth: Access = ANYONE,
         stream: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -110,11 +118,15 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         op = ops[request.method if request.method != "HEAD" else "GET"]
         if request.method in STATE_CHANGING:
             check_origin(request)
-        if op.auth != "anyone" or request.method in STATE_CHANGING:
+        if op.auth.level is not Level.ANYONE or request.method in STATE_CHANGING:
             refuse_screen(request)
         if any(isinstance(v, str) and "\x00" in v for v in request.path_params.values()):
             # No slug or handle holds one, and PostgreSQL text cannot.
             raise errors.RouteNotFound()
+        # Access before the body: whoever the route excludes learns nothing from its validation.
+        request.state.admission = await admit(
+            services(request).pool, await viewer(request), op.auth, op.space_in_path, request.path_params
+        )
         body = await parse_body(request, op.body) if op.body else None
         result = await op.handler(request, body)
         if isinstance(result, Response):
@@ -142,6 +154,24 @@ async def viewer(request: Request) -> Viewer:
         cached = await viewer_for_token(services(request).pool, token)
         request.state.viewer = cached
     return cached
+
+
+def admission(request: Request) -> Admission:
+    """The caller as the router admitted them to this route (with the space, on moderators' routes)."""
+    admitted: Admission = request.state.admission
+    return admitted
+
+
+def path_slug(request: Request) -> str:
+    """The slug of the space the path names."""
+    slug: str = request.path_params["slug"]
+    return slug
+
+
+def written(write: type[WriteT], resource: BaseModel, event: Event | None, **extra: Any) -> WriteT:
+    """A write's answer: the resource as it now is, with the seq of the event the write made
+    (null when nothing changed), so the caller can match it on the live stream."""
+    return write(**resource.model_dump(), event_seq=event.seq if event else None, **extra)
 
 
 def check_origin(request: Request) -> None:

@@ -3,6 +3,7 @@
 from starlette.requests import Request
 
 from server import errors
+from server.access.admission import MODERATOR
 from server.actions import screens as screen_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.steward_models import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite
@@ -18,7 +19,7 @@ def register_routes(api: Api) -> None:
         summary="The space's screen tokens (without the tokens)",
         tag="screens",
         response=ScreenList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_screens)
     api.route(
@@ -29,7 +30,7 @@ def register_routes(api: Api) -> None:
         body=ScreenCreate,
         response=ScreenCreated,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(create_screen)
     api.route(
@@ -38,7 +39,7 @@ def register_routes(api: Api) -> None:
         summary="Revoke a screen token: its live connections close",
         tag="screens",
         response=ScreenWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.ScreenNotFound),
     )(revoke_screen)
 

@@ -4,6 +4,7 @@ from starlette.requests import Request
 
 from server import errors, views
 from server.access import roles
+from server.access.admission import MODERATOR
 from server.actions import space_controls as control_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.api.spaces import space_view
@@ -30,7 +31,7 @@ def register_routes(api: Api) -> None:
         tag="stewarding",
         body=LockBody,
         response=SpaceWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(lock_space)
     api.route(
@@ -39,7 +40,7 @@ def register_routes(api: Api) -> None:
         summary="Unlock the space",
         tag="stewarding",
         response=SpaceWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(unlock_space)
     api.route(
@@ -49,7 +50,7 @@ def register_routes(api: Api) -> None:
         tag="stewarding",
         body=SlowModeBody,
         response=SpaceWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(set_space_slow_mode)
     api.route(
@@ -59,7 +60,7 @@ def register_routes(api: Api) -> None:
         tag="stewarding",
         body=SlowModeBody,
         response=QuestionWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.QuestionNotFound, errors.NotModerator),
     )(set_question_slow_mode)
     api.route(
@@ -78,7 +79,7 @@ def register_routes(api: Api) -> None:
         body=AnnouncementCreate,
         response=AnnouncementWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.UnsupportedLanguage),
     )(post_announcement)
     api.route(
@@ -87,7 +88,7 @@ def register_routes(api: Api) -> None:
         summary="Dismiss an announcement, for everyone",
         tag="stewarding",
         response=AnnouncementWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.AnnouncementNotFound),
     )(dismiss_announcement)
 

@@ -4,6 +4,7 @@ from starlette.requests import Request
 
 from server import errors, views
 from server.access import roles
+from server.access.admission import ADMIN, SPACE_MODERATOR
 from server.actions import spaces as space_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.events import Event
@@ -27,7 +28,7 @@ def register_routes(api: Api) -> None:
         body=SpaceCreate,
         response=SpaceWrite,
         status=201,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.SlugTaken, errors.Forbidden),
     )(create_space)
     api.route(
@@ -45,7 +46,7 @@ def register_routes(api: Api) -> None:
         tag="spaces",
         body=SpacePatch,
         response=SpaceWrite,
-        auth="moderator",
+        auth=SPACE_MODERATOR,
         raises=(errors.SpaceNotFound, errors.Forbidden),
     )(patch_space)
     api.route(
@@ -56,7 +57,7 @@ def register_routes(api: Api) -> None:
         body=MemberAdd,
         response=MemberChange,
         status=201,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound,),
     )(add_moderator)
     api.route(
@@ -65,7 +66,7 @@ def register_routes(api: Api) -> None:
         summary="Remove a moderator (admins)",
         tag="spaces",
         response=MemberChange,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound,),
     )(remove_moderator)
     api.route(
@@ -76,7 +77,7 @@ def register_routes(api: Api) -> None:
         body=MemberAdd,
         response=MemberChange,
         status=201,
-        auth="moderator",
+        auth=SPACE_MODERATOR,
         raises=(errors.UserNotFound,),
     )(invite_participant)
     api.route(
@@ -85,7 +86,7 @@ def register_routes(api: Api) -> None:
         summary="Withdraw a participant's invitation (moderators)",
         tag="spaces",
         response=MemberChange,
-        auth="moderator",
+        auth=SPACE_MODERATOR,
         raises=(errors.UserNotFound,),
     )(remove_participant)
 
@@ -101,9 +102,7 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
     rows = await space_queries.list_spaces_visible(pool, who.user_id, who.is_admin)
     moderators = await space_queries.list_moderators(pool, [r.id for r in rows])
     items = [
-        views.space(
-            row, moderators[row.id], await roles.role_in(pool, who, row), roles.accepting_input(row)
-        )
+        views.space(row, moderators[row.id], await roles.role_in(pool, who, row), roles.accepting_input(row))
         for row in rows
     ]
     return SpaceList(items=items)

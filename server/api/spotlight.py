@@ -4,6 +4,7 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
+from server.access.admission import MODERATOR
 from server.actions import spotlight as spotlight_actions
 from server.api.routing import Api, path_id, services, viewer
 from server.events import Event
@@ -35,7 +36,7 @@ def register_routes(api: Api) -> None:
         tag="spotlight",
         body=SpotlightTarget,
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, *TARGET_ERRORS),
     )(set_spotlight)
     api.route(
@@ -44,7 +45,7 @@ def register_routes(api: Api) -> None:
         summary="Show nothing on the screens now (what is queued stays)",
         tag="spotlight",
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=CHANGE_ERRORS,
     )(clear_spotlight)
     api.route(
@@ -55,7 +56,7 @@ def register_routes(api: Api) -> None:
         body=SpotlightEnqueue,
         response=SpotlightWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, *TARGET_ERRORS, errors.AlreadyInSpotlight, errors.SpotlightQueueFull),
     )(enqueue)
     api.route(
@@ -65,7 +66,7 @@ def register_routes(api: Api) -> None:
         tag="spotlight",
         body=SpotlightOrder,
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, errors.SpotlightOrderMismatch),
     )(reorder)
     api.route(
@@ -74,7 +75,7 @@ def register_routes(api: Api) -> None:
         summary="Take an item out of the spotlight (queued, or shown now)",
         tag="spotlight",
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, errors.SpotlightItemNotFound),
     )(remove_item)
     api.route(
@@ -83,7 +84,7 @@ def register_routes(api: Api) -> None:
         summary="Show the next item now",
         tag="spotlight",
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, errors.SpotlightQueueEmpty),
     )(advance)
 

@@ -267,7 +267,7 @@ QUEUE_COUNT_CAP = 1000
 async def count_queues(db: Executor, space_id: int, recent_secs: float) -> QueueCountsRow:
     counts = ", ".join(
         f"""(SELECT count(*) FROM (SELECT 1 FROM comments c
-                 WHERE c.space_id = $1 AND {queue_filter(kind, '$2')} LIMIT {QUEUE_COUNT_CAP}) q) AS {kind}"""
+                 WHERE c.space_id = $1 AND {queue_filter(kind, "$2")} LIMIT {QUEUE_COUNT_CAP}) q) AS {kind}"""
         for kind in ("pending", "flagged", "recent")
     )
     row = build(QueueCountsRow, await db.fetchrow(f"SELECT {counts}", space_id, recent_secs))
