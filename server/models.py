@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from server.schemas.patch import PatchBody
 from server.schemas.reasons import DecisionReason, FlagReason
 
 # Limits, each with its reason.
@@ -123,7 +124,8 @@ class LoginBody(Body):
     password: Annotated[str, StringConstraints(max_length=PASSWORD_MAX_CHARS)]
 
 
-class ProfilePatch(Body):
+class ProfilePatch(PatchBody):
+    clearable = frozenset({"affiliation"})
     display_name: DisplayName | None = None
     affiliation: Affiliation | None = None
     language: LanguageCode | None = None
@@ -191,8 +193,10 @@ class SpaceCreate(SpaceFields):
     slug: Slug
 
 
-class SpacePatch(Body):
+class SpacePatch(PatchBody):
     """Only the fields sent are changed; send null to clear opens_at or closes_at."""
+
+    clearable = frozenset({"opens_at", "closes_at"})
 
     title: Title | None = None
     intro: Annotated[str, StringConstraints(max_length=INTRO_MAX_CHARS)] | None = None
@@ -289,9 +293,11 @@ class QuestionCreate(Body):
     )
 
 
-class QuestionPatch(Body):
+class QuestionPatch(PatchBody):
     """Only the fields sent change. `status` `open` opens now (clearing a future `opens_at`);
     `closed` closes now. A future `opens_at` schedules the question; null clears a time."""
+
+    clearable = frozenset({"opens_at", "closes_at"})
 
     title: Title | None = None
     body: QuestionBody | None = None
@@ -349,7 +355,7 @@ class CommentCreate(Body):
     parent_id: Id | None = None
 
 
-class CommentPatch(Body):
+class CommentPatch(PatchBody):
     body: CommentText | None = None
     lang: LanguageCode | None = None
 
