@@ -121,6 +121,8 @@ ACCESS: dict[tuple[str, str], Level] = {
     ),
 }
 OPENAPI_DOCUMENT = ("GET", "/openapi.json")
+# A value for each required query parameter, so that the query is valid too.
+VALID_QUERY_VALUES = {"q": "sample"}
 
 
 def test_every_route_declares_exactly_the_access_the_table_gives_it() -> None:
@@ -147,6 +149,8 @@ async def test_every_operation_refuses_anonymous_callers_and_participants_its_ac
         request: dict[str, Any] = {}
         if (name := body_schema_name(operation)) is not None:
             request["json"] = VALID_BODIES[name]
+        required = [p["name"] for p in operation["parameters"] if p["in"] == "query" and p["required"]]
+        request["params"] = {name: VALID_QUERY_VALUES[name] for name in required}
         url = fill(path, real)
         anonymous = await api.http.request(method, url, **request)
         assert_error(anonymous, 401, "not_authenticated")

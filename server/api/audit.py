@@ -15,10 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import errors
-from server.access import roles
 from server.access.admission import ADMIN, MODERATOR
 from server.actions import audit
-from server.api.routing import Api, parse_query, services, viewer
+from server.api.routing import Api, admission, parse_query, services
 from server.models import AuditEntry
 from server.queries import audit as audit_queries
 from server.steward_models import AuditPage, AuditQuery
@@ -65,15 +64,12 @@ def register_routes(api: Api) -> None:
 
 async def space_audit(request: Request, _: None) -> Response | AuditPage:
     query = parse_query(request, AuditQuery)
-    pool = services(request).pool
-    space, role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
-    roles.require_moderator(role)
+    space = admission(request).moderated_space
     return await _answer(request, query, space.id, space.slug)
 
 
 async def site_audit(request: Request, _: None) -> Response | AuditPage:
     query = parse_query(request, AuditQuery)
-    roles.require_admin(await viewer(request))
     return await _answer(request, query, None, "site")
 
 

@@ -10,7 +10,7 @@ from server import errors, views
 from server.access import roles
 from server.access.admission import AUTHOR, USER
 from server.actions import comments as comment_actions
-from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.api.routing import Api, parse_query, path_id, services, viewer, written
 from server.models import (
     Comment,
     CommentCreate,
@@ -166,7 +166,7 @@ async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
     row, event = await comment_actions.post_comment(
         services(request), await viewer(request), question_id, body
     )
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq)
+    return written(CommentWrite, views.comment(row), event)
 
 
 async def get_comment(request: Request, _: None) -> Comment:
@@ -181,20 +181,19 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     row, event = await comment_actions.edit_comment(
         services(request), await viewer(request), comment_id, body
     )
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq if event else None)
+    return written(CommentWrite, views.comment(row), event)
 
 
 async def delete_comment(request: Request, _: None) -> CommentWrite:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await comment_actions.delete_comment(services(request), await viewer(request), comment_id)
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq)
+    return written(CommentWrite, views.comment(row), event)
 
 
 async def list_revisions(request: Request, _: None) -> RevisionList:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     svc = services(request)
     who = await viewer(request)
-    roles.require_user(who)
     comment = await comment_actions.visible_comment(svc, who, comment_id)
     moderates = await who.moderates(svc.pool, comment.space_id)
     if comment.author_id != who.user_id and not moderates:

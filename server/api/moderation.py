@@ -8,12 +8,11 @@ import orjson
 from starlette.requests import Request
 
 from server import errors, views
-from server.access import roles
 from server.access.admission import MODERATOR, USER
 from server.actions import flags as flag_actions
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
-from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.api.routing import Api, admission, parse_query, path_id, path_slug, services, viewer, written
 from server.models import (
     ClaimWrite,
     CommentWrite,
@@ -225,12 +224,9 @@ async def queue(request: Request, _: None) -> QueuePage:
     """Items and counts are read in one consistent moment, that of `seq`."""
     query = parse_query(request, QueueQuery)
     svc = services(request)
-    who = await viewer(request)
-    roles.require_user(who)
+    space = admission(request).moderated_space
     after = decode_cursor(query.cursor, query.kind) if query.cursor else None
     async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        space, role = await roles.visible_space(conn, who, request.path_params["slug"])
-        roles.require_moderator(role)
         rows = await moderation_queries.list_queue(
             conn,
             space_id=space.id,
@@ -263,20 +259,20 @@ async def queue(request: Request, _: None) -> QueuePage:
 
 
 async def list_held(request: Request, _: None) -> HeldParticipantList:
-    rows = await hold_actions.list_held(services(request), await viewer(request), request.path_params["slug"])
+    rows = await hold_actions.list_held(services(request), await viewer(request), path_slug(request))
     return HeldParticipantList(items=[hold_actions.held_participant(r) for r in rows])
 
 
 async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, event = await hold_actions.hold_participant(
-        services(request), await viewer(request), request.path_params["slug"], user_id, body
+        services(request), await viewer(request), path_slug(request), user_id, body
     )
-    return HeldParticipantWrite(**hold_actions.held_participant(row).model_dump(), event_seq=event.seq)
+    return written(HeldParticipantWrite, hold_actions.held_participant(row), event)
 
 
 async def lift_hold(request: Request, _: None) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
     return MemberChange(space=slug, user=views.user_summary(user), event_seq=event.seq)

@@ -7,7 +7,7 @@ from server.access.admission import ADMIN, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
-from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.api.routing import Api, parse_query, path_id, path_slug, services, viewer, written
 from server.steward_models import (
     InvitationAccept,
     InvitationAccepted,
@@ -160,26 +160,26 @@ def register_routes(api: Api) -> None:
 
 async def list_restrictions(request: Request, _: None) -> RestrictionList:
     space, rows = await restriction_actions.list_restrictions(
-        services(request), await viewer(request), request.path_params["slug"]
+        services(request), await viewer(request), path_slug(request)
     )
     return RestrictionList(items=[restriction(row, space.slug, user) for row, user in rows])
 
 
 async def restrict(request: Request, body: RestrictionCreate) -> RestrictionWrite:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     row, user, event = await restriction_actions.restrict(
         services(request), await viewer(request), slug, body
     )
-    return RestrictionWrite(**restriction(row, slug, user).model_dump(), event_seq=event.seq)
+    return written(RestrictionWrite, restriction(row, slug, user), event)
 
 
 async def lift_restriction(request: Request, _: None) -> RestrictionWrite:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, user, event = await restriction_actions.lift_restriction(
         services(request), await viewer(request), slug, user_id
     )
-    return RestrictionWrite(**restriction(row, slug, user).model_dump(), event_seq=event.seq)
+    return written(RestrictionWrite, restriction(row, slug, user), event)
 
 
 async def suspend_account(request: Request, body: SuspensionCreate) -> Suspension:
@@ -214,26 +214,26 @@ async def unsuspend_account(request: Request, _: None) -> Suspension:
 
 async def list_invitations(request: Request, _: None) -> InvitationList:
     space, rows = await invitation_actions.list_invitations(
-        services(request), await viewer(request), request.path_params["slug"]
+        services(request), await viewer(request), path_slug(request)
     )
     return InvitationList(items=[invitation(r, space.slug) for r in rows])
 
 
 async def create_invitation(request: Request, body: InvitationCreate) -> InvitationCreated:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     row, token, event = await invitation_actions.create_invitation(
         services(request), await viewer(request), slug, body
     )
-    return InvitationCreated(**invitation(row, slug).model_dump(), token=token, event_seq=event.seq)
+    return written(InvitationCreated, invitation(row, slug), event, token=token)
 
 
 async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     invitation_id = path_id(request, "id", errors.InvitationNotFound)
     row, event = await invitation_actions.revoke_invitation(
         services(request), await viewer(request), slug, invitation_id
     )
-    return InvitationWrite(**invitation(row, slug).model_dump(), event_seq=event.seq if event else None)
+    return written(InvitationWrite, invitation(row, slug), event)
 
 
 async def accept_invitation(request: Request, body: InvitationAccept) -> InvitationAccepted:
@@ -253,7 +253,7 @@ async def list_notes(request: Request, _: None) -> NoteList:
     rows = await note_actions.list_notes(
         services(request),
         await viewer(request),
-        request.path_params["slug"],
+        path_slug(request),
         query.target_type,
         query.target_id,
     )
@@ -262,14 +262,14 @@ async def list_notes(request: Request, _: None) -> NoteList:
 
 async def create_note(request: Request, body: NoteCreate) -> NoteWrite:
     row, event = await note_actions.create_note(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
-    return NoteWrite(**note(row).model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note(row), event)
 
 
 async def delete_note(request: Request, _: None) -> NoteWrite:
     note_id = path_id(request, "id", errors.NoteNotFound)
     row, event = await note_actions.delete_note(
-        services(request), await viewer(request), request.path_params["slug"], note_id
+        services(request), await viewer(request), path_slug(request), note_id
     )
-    return NoteWrite(**note(row).model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note(row), event)

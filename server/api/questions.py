@@ -6,7 +6,7 @@ from server import errors, views
 from server.access import roles
 from server.access.admission import AUTHOR, USER
 from server.actions import questions as question_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer, written
 from server.models import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
 from server.queries import questions as question_queries
 
@@ -53,7 +53,7 @@ def register_routes(api: Api) -> None:
 
 async def list_questions(request: Request, _: None) -> QuestionList:
     pool = services(request).pool
-    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    space, _role = await roles.visible_space(pool, await viewer(request), path_slug(request))
     rows = await question_queries.list_questions(pool, space.id)
     return QuestionList(
         discussion=[views.question(r) for r in rows if r.kind == "discussion"],
@@ -72,9 +72,9 @@ async def get_question(request: Request, _: None) -> Question:
 
 async def post_question(request: Request, body: QuestionCreate) -> QuestionWrite:
     row, event = await question_actions.post_question(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
-    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq)
+    return written(QuestionWrite, views.question(row), event)
 
 
 async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite:
@@ -82,4 +82,4 @@ async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite
     row, event = await question_actions.update_question(
         services(request), await viewer(request), question_id, body
     )
-    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq if event else None)
+    return written(QuestionWrite, views.question(row), event)

@@ -28,6 +28,7 @@ from server.access.identity import (
 )
 from server.events import Event
 from server.models import MAX_ID
+from server.queries.users import UserRow
 from server.running.services import Services
 
 # Bodies are JSON objects of a few fields; the largest legitimate one is a
@@ -123,6 +124,9 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         if any(isinstance(v, str) and "\x00" in v for v in request.path_params.values()):
             # No slug or handle holds one, and PostgreSQL text cannot.
             raise errors.RouteNotFound()
+        if op.query is not None:
+            # As before access was checked here: a bad query is named whoever asks.
+            parse_query(request, op.query)
         # Access before the body: whoever the route excludes learns nothing from its validation.
         request.state.admission = await admit(
             services(request).pool, await viewer(request), op.auth, op.space_in_path, request.path_params
@@ -160,6 +164,13 @@ def admission(request: Request) -> Admission:
     """The caller as the router admitted them to this route (with the space, on moderators' routes)."""
     admitted: Admission = request.state.admission
     return admitted
+
+
+def signed_in(request: Request) -> UserRow:
+    """The caller's account, on a route the router admits only users to."""
+    user = admission(request).viewer.user
+    assert user is not None, "only on routes declared for users"
+    return user
 
 
 def path_slug(request: Request) -> str:
@@ -256,6 +267,10 @@ def invalid_body(exc: ValidationError) -> errors.AppError:
 
 
 def parse_query(request: Request, model: type[ModelT]) -> ModelT:
+    """The query parameters as `model`, parsed once per request (the router parses declared ones)."""
+    parsed = getattr(request.state, "query", None)
+    if isinstance(parsed, model):
+        return parsed
     params = dict(request.query_params)
     if (nul_at := _find_nul(params, [])) is not None:
         raise errors.InvalidQuery(
@@ -263,11 +278,13 @@ def parse_query(request: Request, model: type[ModelT]) -> ModelT:
             details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
         )
     try:
-        return model.model_validate(params)
+        query = model.model_validate(params)
     except ValidationError as exc:
         raise errors.InvalidQuery(
             details=exc.errors(include_url=False, include_input=False, include_context=False)
         ) from None
+    request.state.query = query
+    return query
 
 
 def path_id(request: Request, name: str, not_found: type[errors.AppError]) -> int:

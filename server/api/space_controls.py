@@ -6,7 +6,7 @@ from server import errors, views
 from server.access import roles
 from server.access.admission import MODERATOR
 from server.actions import space_controls as control_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer, written
 from server.api.spaces import space_view
 from server.events import Event
 from server.models import QuestionWrite, SpaceWrite
@@ -97,26 +97,24 @@ async def _space_written(request: Request, result: tuple[SpaceRow, Event | None]
     row, event = result
     pool = services(request).pool
     view = await space_view(pool, row, await roles.role_in(pool, await viewer(request), row))
-    return SpaceWrite(**view.model_dump(), event_seq=event.seq if event else None)
+    return written(SpaceWrite, view, event)
 
 
 async def lock_space(request: Request, body: LockBody) -> SpaceWrite:
     result = await control_actions.lock_space(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
     return await _space_written(request, result)
 
 
 async def unlock_space(request: Request, _: None) -> SpaceWrite:
-    result = await control_actions.unlock_space(
-        services(request), await viewer(request), request.path_params["slug"]
-    )
+    result = await control_actions.unlock_space(services(request), await viewer(request), path_slug(request))
     return await _space_written(request, result)
 
 
 async def set_space_slow_mode(request: Request, body: SlowModeBody) -> SpaceWrite:
     result = await control_actions.set_space_slow_mode(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
     return await _space_written(request, result)
 
@@ -126,26 +124,26 @@ async def set_question_slow_mode(request: Request, body: SlowModeBody) -> Questi
     row, event = await control_actions.set_question_slow_mode(
         services(request), await viewer(request), question_id, body
     )
-    return QuestionWrite(**views.question(row).model_dump(), event_seq=event.seq if event else None)
+    return written(QuestionWrite, views.question(row), event)
 
 
 async def list_announcements(request: Request, _: None) -> AnnouncementList:
     rows = await control_actions.list_announcements(
-        services(request), await viewer(request), request.path_params["slug"]
+        services(request), await viewer(request), path_slug(request)
     )
     return AnnouncementList(items=[announcement(r) for r in rows])
 
 
 async def post_announcement(request: Request, body: AnnouncementCreate) -> AnnouncementWrite:
     row, event = await control_actions.post_announcement(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
-    return AnnouncementWrite(**announcement(row).model_dump(), event_seq=event.seq)
+    return written(AnnouncementWrite, announcement(row), event)
 
 
 async def dismiss_announcement(request: Request, _: None) -> AnnouncementWrite:
     announcement_id = path_id(request, "id", errors.AnnouncementNotFound)
     row, event = await control_actions.dismiss_announcement(
-        services(request), await viewer(request), request.path_params["slug"], announcement_id
+        services(request), await viewer(request), path_slug(request), announcement_id
     )
-    return AnnouncementWrite(**announcement(row).model_dump(), event_seq=event.seq if event else None)
+    return written(AnnouncementWrite, announcement(row), event)

@@ -6,7 +6,7 @@ from server import errors, views
 from server.access import roles
 from server.access.admission import ADMIN, SPACE_MODERATOR
 from server.actions import spaces as space_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer
 from server.events import Event
 from server.models import MemberAdd, MemberChange, Role, Space, SpaceCreate, SpaceList, SpacePatch, SpaceWrite
 from server.queries import Executor
@@ -111,7 +111,7 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
 async def get_space(request: Request, _: None) -> Space:
     pool = services(request).pool
     who = await viewer(request)
-    row, role = await roles.visible_space(pool, who, request.path_params["slug"])
+    row, role = await roles.visible_space(pool, who, path_slug(request))
     view = await space_view(pool, row, role)
     return view.model_copy(update={"my_restriction": await my_restriction(pool, who, row)})
 
@@ -129,7 +129,7 @@ async def create_space(request: Request, body: SpaceCreate) -> SpaceWrite:
 
 async def patch_space(request: Request, body: SpacePatch) -> SpaceWrite:
     row, event = await space_actions.update_space(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
     return await _written(request, row, event.seq if event else None)
 
@@ -140,14 +140,14 @@ async def _member_result(slug: str, result: tuple[UserRow, Event | None]) -> Mem
 
 
 async def add_moderator(request: Request, body: MemberAdd) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     return await _member_result(
         slug, await space_actions.add_moderator(services(request), await viewer(request), slug, body.user_id)
     )
 
 
 async def remove_moderator(request: Request, _: None) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     return await _member_result(
         slug, await space_actions.remove_moderator(services(request), await viewer(request), slug, user_id)
@@ -155,7 +155,7 @@ async def remove_moderator(request: Request, _: None) -> MemberChange:
 
 
 async def invite_participant(request: Request, body: MemberAdd) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     return await _member_result(
         slug,
         await space_actions.invite_participant(services(request), await viewer(request), slug, body.user_id),
@@ -163,7 +163,7 @@ async def invite_participant(request: Request, body: MemberAdd) -> MemberChange:
 
 
 async def remove_participant(request: Request, _: None) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     return await _member_result(
         slug,

@@ -6,7 +6,7 @@ from server import errors
 from server.access import roles
 from server.access.admission import MODERATOR
 from server.actions import spotlight as spotlight_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer, written
 from server.events import Event
 from server.models import Spotlight, SpotlightEnqueue, SpotlightOrder, SpotlightTarget, SpotlightWrite
 from server.spotlight import read_spotlight
@@ -91,43 +91,39 @@ def register_routes(api: Api) -> None:
 
 def _written(result: tuple[Spotlight, Event | None]) -> SpotlightWrite:
     state, event = result
-    return SpotlightWrite(**state.model_dump(), event_seq=event.seq if event else None)
+    return written(SpotlightWrite, state, event)
 
 
 async def get_spotlight(request: Request, _: None) -> Spotlight:
     pool = services(request).pool
-    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    space, _role = await roles.visible_space(pool, await viewer(request), path_slug(request))
     return await read_spotlight(pool, space.id)
 
 
 async def set_spotlight(request: Request, body: SpotlightTarget) -> SpotlightWrite:
     return _written(
         await spotlight_actions.set_spotlight(
-            services(request), await viewer(request), request.path_params["slug"], body
+            services(request), await viewer(request), path_slug(request), body
         )
     )
 
 
 async def clear_spotlight(request: Request, _: None) -> SpotlightWrite:
     return _written(
-        await spotlight_actions.clear_spotlight(
-            services(request), await viewer(request), request.path_params["slug"]
-        )
+        await spotlight_actions.clear_spotlight(services(request), await viewer(request), path_slug(request))
     )
 
 
 async def enqueue(request: Request, body: SpotlightEnqueue) -> SpotlightWrite:
     return _written(
-        await spotlight_actions.enqueue(
-            services(request), await viewer(request), request.path_params["slug"], body
-        )
+        await spotlight_actions.enqueue(services(request), await viewer(request), path_slug(request), body)
     )
 
 
 async def reorder(request: Request, body: SpotlightOrder) -> SpotlightWrite:
     return _written(
         await spotlight_actions.reorder(
-            services(request), await viewer(request), request.path_params["slug"], body.item_ids
+            services(request), await viewer(request), path_slug(request), body.item_ids
         )
     )
 
@@ -136,12 +132,12 @@ async def remove_item(request: Request, _: None) -> SpotlightWrite:
     item_id = path_id(request, "id", errors.SpotlightItemNotFound)
     return _written(
         await spotlight_actions.remove_item(
-            services(request), await viewer(request), request.path_params["slug"], item_id
+            services(request), await viewer(request), path_slug(request), item_id
         )
     )
 
 
 async def advance(request: Request, _: None) -> SpotlightWrite:
     return _written(
-        await spotlight_actions.advance(services(request), await viewer(request), request.path_params["slug"])
+        await spotlight_actions.advance(services(request), await viewer(request), path_slug(request))
     )

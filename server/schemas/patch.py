@@ -14,8 +14,9 @@ class PatchBody(BaseModel):
     # The fields a null clears (a time, an optional text); every other field refuses null.
     clearable: ClassVar[frozenset[str]] = frozenset()
 
-    # Runs only on the fields sent: a field left out keeps its value and is never validated.
-    @field_validator("*", mode="before")
+    # Runs only on the fields sent (a field left out is never validated), after their type:
+    # a before-validator would make strict JSON parsing refuse ISO times as strings.
+    @field_validator("*", mode="after")
     @classmethod
     def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None and info.field_name not in cls.clearable:
