@@ -245,6 +245,35 @@ async def test_a_change_with_nothing_new_produces_no_event(api: Api) -> None:
     assert response.json()["event_seq"] is None
 
 
+async def test_an_explicit_null_in_a_space_change_is_refused_after_access_and_before_any_change(
+    api: Api,
+) -> None:
+    await api.space("water", title="Water", intro="Ministers meet.")
+    moderator = await api.moderator("water")
+    participant = await api.register()
+    for field in ("intro", "title", "contact", "disclaimer", "languages", "moderation"):
+        anonymous = await api.http.patch("/api/v1/spaces/water", json={field: None})
+        assert_error(anonymous, 401, "not_authenticated")
+        refused = await api.http.patch(
+            "/api/v1/spaces/water", json={field: None}, headers=participant.headers
+        )
+        assert_error(refused, 403, "forbidden")
+        invalid = await api.http.patch("/api/v1/spaces/water", json={field: None}, headers=moderator.headers)
+        assert_error(invalid, 422, "invalid_body")
+        assert invalid.json()["error"]["details"][0]["loc"] == [field]
+    space = (await api.http.get("/api/v1/spaces/water")).json()
+    assert (space["title"], space["intro"]) == ("Water", "Ministers meet.")
+
+
+async def test_null_clears_a_space_window_time(api: Api) -> None:
+    later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    await api.space("water", closes_at=later)
+    admin = await api.admin()
+    cleared = await api.http.patch("/api/v1/spaces/water", json={"closes_at": None}, headers=admin.headers)
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["closes_at"] is None
+
+
 async def test_bad_space_changes_are_refused(api: Api) -> None:
     admin = await api.admin()
     await api.space("water", title="Water")

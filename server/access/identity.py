@@ -1,7 +1,9 @@
-"""Who is calling: password hashing, session tokens, and the viewer of a request.
+"""Who is calling: password hashing, session tokens, screen tokens, and the viewer of a request.
 
 Sessions are server-side rows keyed by a SHA-256 of the token; the same token
-works as the browser's HttpOnly cookie and as a script's bearer token.
+works as the browser's HttpOnly cookie and as a script's bearer token. A screen
+(a display on a wall) carries a screen token a moderator created instead:
+`Authorization: Screen <token>` or `?screen_token=…` on the live endpoints.
 """
 
 import asyncio
@@ -13,13 +15,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.queries import Executor
+from server.queries import screens as screen_queries
 from server.queries import users as user_queries
 from server.queries.spaces import is_moderator
 from server.queries.users import UserRow
 
 SESSION_COOKIE = "roundtable_session"
+SCREEN_SCHEME = "screen"
 # 32 random bytes: far beyond guessing, short enough for a header.
 TOKEN_BYTES = 32
+# Longer than any token this server gives out; a longer one is not worth a lookup.
+TOKEN_MAX_CHARS = 200
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 _hasher = PasswordHasher()
@@ -53,7 +59,7 @@ def token_hash(token: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class ScreenGrant:
-    """A screen token's right to follow one space's public stream (server/live/revocation.py)."""
+    """A screen token's right to follow one space's public stream (revoked: server/live/revocation.py)."""
 
     token_id: int
     space_id: int
@@ -95,7 +101,7 @@ class Viewer:
 
 
 async def viewer_for_token(db: Executor, token: str | None) -> Viewer:
-    if not token or len(token) > 200:
+    if not token or len(token) > TOKEN_MAX_CHARS:
         return Viewer(user=None)
     user = await user_queries.get_session_user(db, token_hash(token))
     return Viewer(user=user, token=token if user else None)
@@ -108,3 +114,22 @@ def token_from_headers(authorization: str | None, cookie: str | None) -> str | N
         if scheme.lower() == "bearer" and value.strip():
             return value.strip()
     return cookie or None
+
+
+def screen_token_from(query_value: str | None, authorization: str | None) -> str | None:
+    """The screen token a request carries, if it carries one (it may be empty: then invalid)."""
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == SCREEN_SCHEME:
+            return value.strip()
+    return query_value
+
+
+async def screen_viewer(db: Executor, token: str) -> Viewer | None:
+    """The read-only viewer of a live screen token; None if unknown or revoked."""
+    if not token or len(token) > TOKEN_MAX_CHARS:
+        return None
+    screen = await screen_queries.get_live_screen(db, token_hash(token))
+    if screen is None:
+        return None
+    return Viewer(user=None, screen=ScreenGrant(token_id=screen.id, space_id=screen.space_id))

@@ -46,6 +46,21 @@ async def visible_space_by_id(db: Executor, viewer: Viewer, space_id: int) -> tu
     return space, role
 
 
+async def moderated_space(db: Executor, viewer: Viewer, slug: str) -> SpaceRow:
+    """The space with this slug if the viewer moderates it or is an admin
+    (401, 404 or `not_moderator` otherwise)."""
+    space, role = await visible_space(db, viewer, slug)
+    require_moderator(role)
+    return space
+
+
+async def locked_moderated_space(db: Executor, viewer: Viewer, slug: str) -> SpaceRow:
+    """`moderated_space`, locked for change (call inside the change's transaction, so
+    what the change reads and checks is current)."""
+    space = await moderated_space(db, viewer, slug)
+    return await space_queries.lock_space(db, space.id)
+
+
 def accepting_input(space: SpaceRow, now: datetime | None = None) -> bool:
     try:
         check_accepting_input(space, now)

@@ -127,9 +127,6 @@ async def edit_comment(
     services: Services, viewer: Viewer, comment_id: int, body: CommentPatch
 ) -> tuple[CommentRow, Event | None]:
     """The author edits; the previous version is kept as a revision."""
-    for field in body.model_fields_set:
-        if getattr(body, field) is None:
-            raise errors.InvalidBody(f"{field} cannot be null.", details=[{"loc": [field]}])
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await _own_comment(conn, viewer, comment_id)
         roles.check_accepting_input(space)

@@ -22,9 +22,7 @@ async def hold_participant(
     if body.reason == "other" and not body.note:
         raise errors.ReasonRequired("The reason `other` needs a note.")
     async with services.pool.acquire() as conn, conn.transaction():
-        roles.require_user(viewer)
-        space, role = await roles.visible_space(conn, viewer, slug)
-        roles.require_moderator(role)
+        space = await roles.moderated_space(conn, viewer, slug)
         user = await user_queries.get_user(conn, user_id)
         if user is None:
             raise errors.UserNotFound()
@@ -54,9 +52,7 @@ async def hold_participant(
 
 async def lift_hold(services: Services, viewer: Viewer, slug: str, user_id: int) -> tuple[UserRow, Event]:
     async with services.pool.acquire() as conn, conn.transaction():
-        roles.require_user(viewer)
-        space, role = await roles.visible_space(conn, viewer, slug)
-        roles.require_moderator(role)
+        space = await roles.moderated_space(conn, viewer, slug)
         user = await user_queries.get_user(conn, user_id)
         if user is None:
             raise errors.UserNotFound()
@@ -79,7 +75,5 @@ async def lift_hold(services: Services, viewer: Viewer, slug: str, user_id: int)
 
 
 async def list_held(services: Services, viewer: Viewer, slug: str) -> list[HoldRow]:
-    roles.require_user(viewer)
-    space, role = await roles.visible_space(services.pool, viewer, slug)
-    roles.require_moderator(role)
+    space = await roles.moderated_space(services.pool, viewer, slug)
     return await moderation_queries.list_holds(services.pool, space.id)

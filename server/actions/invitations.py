@@ -10,10 +10,10 @@ for the invitee (a personal payload), never public.
 from datetime import UTC, datetime
 
 from server import errors
+from server.access import roles
 from server.access.guards import check_may_write
 from server.access.identity import Viewer, new_token, token_hash
 from server.actions.audit import audited, record_audit
-from server.actions.stewarding import steered_space, steward_space
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import invitations as invitation_queries
@@ -61,7 +61,7 @@ async def create_invitation(
 ) -> tuple[InvitationRow, str, Event]:
     token = new_token()
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         if body.expires_at is not None and body.expires_at <= datetime.now(UTC):
             raise errors.InvalidBody("expires_at must be in the future.", details=[{"loc": ["expires_at"]}])
         assert viewer.user_id is not None
@@ -84,15 +84,13 @@ async def _invitation_event(
 ) -> Event:
     entry = await record_audit(db, space.id, viewer, action, "invitation", row.id, note=row.label)
     data = {"invitation": invitation(row, space.slug).model_dump(mode="json")}
-    return await record_event(
-        db, space.id, type_, public=None, moderators=audited(data, entry)
-    )
+    return await record_event(db, space.id, type_, public=None, moderators=audited(data, entry))
 
 
 async def list_invitations(
     services: Services, viewer: Viewer, slug: str
 ) -> tuple[SpaceRow, list[InvitationRow]]:
-    space = await steered_space(services.pool, viewer, slug)
+    space = await roles.moderated_space(services.pool, viewer, slug)
     return space, await invitation_queries.list_invitations(services.pool, space.id)
 
 
@@ -100,7 +98,7 @@ async def revoke_invitation(
     services: Services, viewer: Viewer, slug: str, invitation_id: int
 ) -> tuple[InvitationRow, Event | None]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         row = await invitation_queries.get_invitation(conn, space.id, invitation_id)
         if row is None:
             raise errors.InvitationNotFound()

@@ -5,9 +5,9 @@ public payload, so participants and screens never receive them.
 """
 
 from server import errors
+from server.access import roles
 from server.access.identity import Viewer
 from server.actions.audit import record_audit
-from server.actions.stewarding import steered_space, steward_space
 from server.events import Event, record_event
 from server.queries import comments as comment_queries
 from server.queries import notes as note_queries
@@ -21,7 +21,7 @@ async def create_note(
     services: Services, viewer: Viewer, slug: str, body: NoteCreate
 ) -> tuple[NoteRow, Event]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         if body.target_type == "comment":
             comment = await comment_queries.get_comment(conn, body.target_id, None)
             found = comment is not None and comment.space_id == space.id
@@ -56,13 +56,13 @@ async def create_note(
 async def list_notes(
     services: Services, viewer: Viewer, slug: str, target_type: str | None, target_id: int | None
 ) -> list[NoteRow]:
-    space = await steered_space(services.pool, viewer, slug)
+    space = await roles.moderated_space(services.pool, viewer, slug)
     return await note_queries.list_notes(services.pool, space.id, target_type, target_id)
 
 
 async def delete_note(services: Services, viewer: Viewer, slug: str, note_id: int) -> tuple[NoteRow, Event]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         row = await note_queries.get_note(conn, space.id, note_id)
         if row is None:
             raise errors.NoteNotFound()

@@ -218,9 +218,6 @@ async def update_question(
 ) -> tuple[QuestionRow, Event | None]:
     """Stewards change anything; a participant may edit the title and body of their own."""
     sent = set(body.model_fields_set)
-    for field in sent - {"opens_at", "closes_at"}:
-        if getattr(body, field) is None:
-            raise errors.InvalidBody(f"{field} cannot be null.", details=[{"loc": [field]}])
     now = datetime.now(UTC)
     async with services.pool.acquire() as conn, conn.transaction():
         question = await question_queries.get_question(conn, question_id)

@@ -17,7 +17,6 @@ from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions.audit import record_audit
-from server.actions.stewarding import steered_space, steward_space
 from server.events import Event, payload, record_event
 from server.live.revocation import close_user_connections
 from server.queries import Executor
@@ -40,7 +39,7 @@ async def restrict(
 ) -> tuple[RestrictionRow, UserRow, Event]:
     """Mute or ban a person in the space (replacing a restriction in force)."""
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         user = await user_queries.get_user(conn, body.user_id)
         if user is None:
             raise errors.UserNotFound()
@@ -93,7 +92,7 @@ async def lift_restriction(
     services: Services, viewer: Viewer, slug: str, user_id: int
 ) -> tuple[RestrictionRow, UserRow, Event]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         user = await user_queries.get_user(conn, user_id)
         if user is None:
             raise errors.UserNotFound()
@@ -126,7 +125,7 @@ async def lift_restriction(
 async def list_restrictions(
     services: Services, viewer: Viewer, slug: str
 ) -> tuple[SpaceRow, list[tuple[RestrictionRow, UserRow]]]:
-    space = await steered_space(services.pool, viewer, slug)
+    space = await roles.moderated_space(services.pool, viewer, slug)
     rows = await restriction_queries.list_active_restrictions(services.pool, space.id)
     result = []
     for row in rows:

@@ -6,9 +6,9 @@ scheduler's interval on every other one (server/live/revocation.py).
 """
 
 from server import errors
+from server.access import roles
 from server.access.identity import Viewer, new_token, token_hash
 from server.actions.audit import record_audit
-from server.actions.stewarding import steered_space, steward_space
 from server.events import Event, record_event
 from server.live.revocation import close_screen_connections
 from server.queries import Executor
@@ -40,7 +40,7 @@ async def create_screen(
 ) -> tuple[ScreenRow, str, Event]:
     token = new_token()
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         assert viewer.user_id is not None
         row = await screen_queries.insert_screen(conn, space.id, token_hash(token), body.name, viewer.user_id)
         event = await _screen_event(conn, space, viewer, row, "screen.created", "screen.create")
@@ -49,7 +49,7 @@ async def create_screen(
 
 
 async def list_screens(services: Services, viewer: Viewer, slug: str) -> tuple[SpaceRow, list[ScreenRow]]:
-    space = await steered_space(services.pool, viewer, slug)
+    space = await roles.moderated_space(services.pool, viewer, slug)
     return space, await screen_queries.list_screens(services.pool, space.id)
 
 
@@ -57,7 +57,7 @@ async def revoke_screen(
     services: Services, viewer: Viewer, slug: str, screen_id: int
 ) -> tuple[ScreenRow, Event | None]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         row = await screen_queries.get_screen(conn, space.id, screen_id)
         if row is None:
             raise errors.ScreenNotFound()

@@ -17,7 +17,6 @@ from server.access.identity import Viewer
 from server.actions.audit import audited, record_audit
 from server.actions.questions import question_event
 from server.actions.spaces import public_space
-from server.actions.stewarding import steward_space
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import controls as control_queries
@@ -67,7 +66,7 @@ async def lock_space(
     services: Services, viewer: Viewer, slug: str, body: LockBody
 ) -> tuple[SpaceRow, Event | None]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         if space.locked_at is not None and space.lock_reason == body.reason:
             return space, None
         space = await control_queries.set_lock(conn, space.id, viewer.user_id, body.reason)
@@ -80,7 +79,7 @@ async def lock_space(
 
 async def unlock_space(services: Services, viewer: Viewer, slug: str) -> tuple[SpaceRow, Event | None]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         if space.locked_at is None:
             return space, None
         locked_for = (await _now(conn) - space.locked_at).total_seconds()
@@ -104,7 +103,7 @@ async def set_space_slow_mode(
 ) -> tuple[SpaceRow, Event | None]:
     secs = body.seconds or None
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         if space.slow_mode_secs == secs:
             return space, None
         before = space.slow_mode_secs
@@ -158,7 +157,7 @@ async def post_announcement(
     services: Services, viewer: Viewer, slug: str, body: AnnouncementCreate
 ) -> tuple[AnnouncementRow, Event]:
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         if body.lang is not None and body.lang not in space.languages:
             raise errors.UnsupportedLanguage(details={"accepted": space.languages})
         author_id = roles.require_user(viewer)
@@ -183,7 +182,7 @@ async def dismiss_announcement(
 ) -> tuple[AnnouncementRow, Event | None]:
     """Dismiss it for everyone; dismissing it again changes nothing."""
     async with services.pool.acquire() as conn, conn.transaction():
-        space = await steward_space(conn, viewer, slug)
+        space = await roles.locked_moderated_space(conn, viewer, slug)
         row = await control_queries.get_announcement(conn, space.id, announcement_id)
         if row is None:
             raise errors.AnnouncementNotFound()

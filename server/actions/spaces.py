@@ -65,20 +65,8 @@ async def create_space(services: Services, viewer: Viewer, body: SpaceCreate) ->
 async def update_space(
     services: Services, viewer: Viewer, slug: str, body: SpacePatch
 ) -> tuple[SpaceRow, Event | None]:
+    # SpacePatch refuses null wherever it cannot clear, so `intro` here is text.
     fields = _columns(body.model_dump(include=body.model_fields_set))
-    for required in (
-        "title",
-        "intro",
-        "languages",
-        "status",
-        "contact",
-        "disclaimer",
-        "posting",
-        "moderation",
-        "allow_participant_questions",
-    ):
-        if required in fields and fields[required] is None:
-            raise errors.InvalidBody(f"{required} cannot be null.", details=[{"loc": [required]}])
     async with services.pool.acquire() as conn, conn.transaction():
         space, role = await roles.visible_space(conn, viewer, slug)
         roles.require_steward(role)

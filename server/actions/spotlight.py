@@ -86,9 +86,7 @@ async def _change(
     services: Services, viewer: Viewer, slug: str, change: Change
 ) -> tuple[Spotlight, Event | None]:
     async with services.pool.acquire() as conn, conn.transaction():
-        roles.require_user(viewer)
-        space, role = await roles.visible_space(conn, viewer, slug)
-        roles.require_moderator(role)
+        space = await roles.moderated_space(conn, viewer, slug)
         space = await space_queries.lock_space(conn, space.id)
         done = await change(conn, space, await spotlight_queries.list_items(conn, space.id))
         if done is None:

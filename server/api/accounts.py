@@ -4,10 +4,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import errors
-from server.access import roles
+from server.access.admission import ANY_MODERATOR, USER
 from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
-from server.api.routing import Api, json_response, parse_query, services, viewer
+from server.api.routing import Api, json_response, parse_query, services, signed_in, viewer
 from server.queries import users as user_queries
 from server.schemas import accounts as account_schemas
 from server.schemas import common as common_schemas
@@ -54,7 +54,6 @@ def register_routes(api: Api) -> None:
         summary="End the current session",
         tag="accounts",
         response=LoggedOut,
-        auth="user",
     )(logout)
     api.route(
         "GET",
@@ -62,7 +61,7 @@ def register_routes(api: Api) -> None:
         summary="The current user",
         tag="accounts",
         response=Me,
-        auth="user",
+        auth=USER,
         raises=(errors.NotAuthenticated,),
     )(get_me)
     api.route(
@@ -72,7 +71,7 @@ def register_routes(api: Api) -> None:
         tag="accounts",
         body=ProfilePatch,
         response=Me,
-        auth="user",
+        auth=USER,
     )(patch_me)
     api.route(
         "GET",
@@ -81,7 +80,7 @@ def register_routes(api: Api) -> None:
         tag="accounts",
         query=UserSearchQuery,
         response=UserList,
-        auth="moderator",
+        auth=ANY_MODERATOR,
     )(search_users)
     api.route(
         "GET",
@@ -141,27 +140,16 @@ async def logout(request: Request, _: None) -> Response:
 
 
 async def get_me(request: Request, _: None) -> Me:
-    who = await viewer(request)
-    if who.user is None:
-        raise errors.NotAuthenticated()
-    return await _me(request, who.user)
+    return await _me(request, signed_in(request))
 
 
 async def patch_me(request: Request, body: ProfilePatch) -> Me:
-    who = await viewer(request)
-    if who.user is None:
-        raise errors.NotAuthenticated()
-    return await _me(request, await accounts.update_profile(services(request), who.user, body))
+    return await _me(request, await accounts.update_profile(services(request), signed_in(request), body))
 
 
 async def search_users(request: Request, _: None) -> UserList:
     query = parse_query(request, UserSearchQuery)
-    who = await viewer(request)
-    roles.require_user(who)
-    pool = services(request).pool
-    if not who.is_admin and not await user_queries.list_moderated_slugs(pool, who.user_id or 0):
-        raise errors.Forbidden("Only moderators and admins may search users.")
-    found = await user_queries.search_users(pool, query.q, USER_SEARCH_LIMIT)
+    found = await user_queries.search_users(services(request).pool, query.q, USER_SEARCH_LIMIT)
     return UserList(items=[common_schemas.user_summary(u) for u in found])
 
 

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import errors
-from server.access import roles
-from server.api.routing import Api, parse_query, services, viewer
+from server.access.admission import ADMIN, MODERATOR
+from server.api.routing import Api, admission, parse_query, services
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
 from server.schemas.audit import AuditEntry, AuditPage, AuditQuery
@@ -47,7 +47,7 @@ def register_routes(api: Api) -> None:
         tag="audit",
         query=AuditQuery,
         response=AuditPage,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
     )(space_audit)
     api.route(
@@ -57,22 +57,19 @@ def register_routes(api: Api) -> None:
         tag="audit",
         query=AuditQuery,
         response=AuditPage,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.InvalidCursor, errors.InvalidQuery),
     )(site_audit)
 
 
 async def space_audit(request: Request, _: None) -> Response | AuditPage:
     query = parse_query(request, AuditQuery)
-    pool = services(request).pool
-    space, role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
-    roles.require_moderator(role)
+    space = admission(request).moderated_space
     return await _answer(request, query, space.id, space.slug)
 
 
 async def site_audit(request: Request, _: None) -> Response | AuditPage:
     query = parse_query(request, AuditQuery)
-    roles.require_admin(await viewer(request))
     return await _answer(request, query, None, "site")
 
 

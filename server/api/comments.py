@@ -4,8 +4,9 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
+from server.access.admission import AUTHOR, USER
 from server.actions import comments as comment_actions
-from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.api.routing import Api, parse_query, path_id, services, viewer, written
 from server.queries import comments as comment_queries
 from server.queries import questions as question_queries
 from server.schemas import comments as comment_schemas
@@ -41,7 +42,7 @@ def register_routes(api: Api) -> None:
         body=CommentCreate,
         response=CommentWrite,
         status=201,
-        auth="user",
+        auth=USER,
         raises=(
             errors.QuestionNotFound,
             errors.QuestionClosed,
@@ -71,7 +72,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         body=CommentPatch,
         response=CommentWrite,
-        auth="author",
+        auth=AUTHOR,
         raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
         rate_limit="edit",
     )(patch_comment)
@@ -81,7 +82,7 @@ def register_routes(api: Api) -> None:
         summary="Delete one's own comment (leaves a tombstone)",
         tag="comments",
         response=CommentWrite,
-        auth="author",
+        auth=AUTHOR,
         raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
     )(delete_comment)
     api.route(
@@ -90,7 +91,7 @@ def register_routes(api: Api) -> None:
         summary="Earlier versions of a comment (its author and moderators)",
         tag="comments",
         response=RevisionList,
-        auth="author",
+        auth=AUTHOR,
     )(list_revisions)
     api.route(
         "POST",
@@ -98,7 +99,7 @@ def register_routes(api: Api) -> None:
         summary="Support (+1) a comment",
         tag="comments",
         response=Comment,
-        auth="user",
+        auth=USER,
         raises=(errors.AlreadySupported, errors.OwnComment),
         rate_limit="support",
     )(support)
@@ -108,7 +109,7 @@ def register_routes(api: Api) -> None:
         summary="Take back one's support",
         tag="comments",
         response=Comment,
-        auth="user",
+        auth=USER,
         raises=(errors.NotSupported,),
         rate_limit="support",
     )(unsupport)
@@ -147,7 +148,7 @@ async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
     row, event = await comment_actions.post_comment(
         services(request), await viewer(request), question_id, body
     )
-    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq)
+    return written(CommentWrite, comment_schemas.comment(row), event)
 
 
 async def get_comment(request: Request, _: None) -> Comment:
@@ -162,20 +163,19 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     row, event = await comment_actions.edit_comment(
         services(request), await viewer(request), comment_id, body
     )
-    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq if event else None)
+    return written(CommentWrite, comment_schemas.comment(row), event)
 
 
 async def delete_comment(request: Request, _: None) -> CommentWrite:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await comment_actions.delete_comment(services(request), await viewer(request), comment_id)
-    return CommentWrite(**comment_schemas.comment(row).model_dump(), event_seq=event.seq)
+    return written(CommentWrite, comment_schemas.comment(row), event)
 
 
 async def list_revisions(request: Request, _: None) -> RevisionList:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     svc = services(request)
     who = await viewer(request)
-    roles.require_user(who)
     comment = await comment_actions.visible_comment(svc, who, comment_id)
     moderates = await who.moderates(svc.pool, comment.space_id)
     if comment.author_id != who.user_id and not moderates:

@@ -3,6 +3,7 @@
 from starlette.requests import Request
 
 from server import errors
+from server.access.admission import USER
 from server.actions import flags as flag_actions
 from server.api.moderation import WRITE_ERRORS
 from server.api.routing import Api, path_id, services, viewer
@@ -18,7 +19,7 @@ def register_routes(api: Api) -> None:
         body=FlagBody,
         response=FlagWrite,
         status=201,
-        auth="user",
+        auth=USER,
         raises=(
             errors.CommentNotFound,
             errors.CommentDeleted,

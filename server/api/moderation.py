@@ -4,12 +4,13 @@ participants and the moderators' queues."""
 from starlette.requests import Request
 
 from server import errors
-from server.access import roles
+from server.access.admission import MODERATOR
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
-from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.api.routing import Api, admission, parse_query, path_id, path_slug, services, viewer, written
 from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
+from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
 from server.schemas import comments as comment_schemas
 from server.schemas import common as common_schemas
@@ -58,7 +59,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         body=DecisionBody,
         response=CommentWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*DECISION_ERRORS, errors.NoOpenFlags),
     )(decide)
     api.route(
@@ -68,7 +69,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         body=ModeratorEditBody,
         response=CommentWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*DECISION_ERRORS, errors.UnsupportedLanguage, errors.TextTooLong),
     )(edit_as_moderator)
     api.route(
@@ -77,7 +78,7 @@ def register_routes(api: Api) -> None:
         summary="Claim a comment, so that other moderators leave it to you",
         tag="moderation",
         response=ClaimWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.CommentNotFound, errors.NotModerator, errors.CommentDeleted, errors.ClaimedByOther),
     )(claim)
     api.route(
@@ -86,7 +87,7 @@ def register_routes(api: Api) -> None:
         summary="Release one's claim on a comment",
         tag="moderation",
         response=ClaimWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(
             errors.CommentNotFound,
             errors.NotModerator,
@@ -102,7 +103,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         query=QueueQuery,
         response=QueuePage,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
     )(queue)
     api.route(
@@ -111,7 +112,7 @@ def register_routes(api: Api) -> None:
         summary="Participants whose comments are always held for review",
         tag="moderation",
         response=HeldParticipantList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator),
     )(list_held)
     api.route(
@@ -121,7 +122,7 @@ def register_routes(api: Api) -> None:
         tag="moderation",
         body=HoldBody,
         response=HeldParticipantWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(
             errors.SpaceNotFound,
             errors.NotModerator,
@@ -136,7 +137,7 @@ def register_routes(api: Api) -> None:
         summary="Stop holding a participant's comments",
         tag="moderation",
         response=MemberChange,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator, errors.UserNotFound, errors.NotHeld),
     )(lift_hold)
 
@@ -175,13 +176,13 @@ async def queue(request: Request, _: None) -> QueuePage:
     """Items and counts are read in one consistent moment, that of `seq`."""
     query = parse_query(request, QueueQuery)
     svc = services(request)
-    who = await viewer(request)
-    roles.require_user(who)
+    admitted = admission(request).moderated_space
     scope = f"queue.{query.kind}"
     after = decode_cursor(query.cursor, scope)[0] if query.cursor else None
     async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        space, role = await roles.visible_space(conn, who, request.path_params["slug"])
-        roles.require_moderator(role)
+        # Read again inside the snapshot: its `event_seq` is the moment the page shows.
+        space = await space_queries.get_space(conn, admitted.id)
+        assert space is not None
         rows = await moderation_queries.list_queue(
             conn,
             space_id=space.id,
@@ -214,20 +215,20 @@ async def queue(request: Request, _: None) -> QueuePage:
 
 
 async def list_held(request: Request, _: None) -> HeldParticipantList:
-    rows = await hold_actions.list_held(services(request), await viewer(request), request.path_params["slug"])
+    rows = await hold_actions.list_held(services(request), await viewer(request), path_slug(request))
     return HeldParticipantList(items=[moderation_schemas.held_participant(r) for r in rows])
 
 
 async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, event = await hold_actions.hold_participant(
-        services(request), await viewer(request), request.path_params["slug"], user_id, body
+        services(request), await viewer(request), path_slug(request), user_id, body
     )
-    return HeldParticipantWrite(**moderation_schemas.held_participant(row).model_dump(), event_seq=event.seq)
+    return written(HeldParticipantWrite, moderation_schemas.held_participant(row), event)
 
 
 async def lift_hold(request: Request, _: None) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
     return MemberChange(space=slug, user=common_schemas.user_summary(user), event_seq=event.seq)

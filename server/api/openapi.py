@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from server import errors
+from server.access.admission import Level
 from server.api.routing import STATE_CHANGING, Api, Operation
 from server.schemas.common import ErrorResponse
 
@@ -22,12 +23,12 @@ COMMON_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.ServiceUnavailable,
 )
 
-AUTH_NOTES = {
-    "anyone": "Open to anonymous readers.",
-    "user": "Requires a logged-in user.",
-    "author": "Requires the author.",
-    "moderator": "Requires a moderator of the space (or an admin).",
-    "admin": "Requires a site admin.",
+AUTH_NOTES: dict[Level, str] = {
+    Level.ANYONE: "Open to anonymous readers.",
+    Level.USER: "Requires a logged-in user.",
+    Level.AUTHOR: "Requires the author (or, where the summary says so, a moderator of the space).",
+    Level.MODERATOR: "Requires a moderator of the space (or an admin).",
+    Level.ADMIN: "Requires a site admin.",
 }
 
 
@@ -96,7 +97,8 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         success["description"] = "A stream of Server-Sent Events; see docs/protocol.md."
         success["content"] = {"text/event-stream": {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {str(op.status): success}
-    refused_screens = (errors.ScreenReadOnly,) if op.auth != "anyone" or op.method in STATE_CHANGING else ()
+    open_to_anyone = op.auth.level is Level.ANYONE
+    refused_screens = (errors.ScreenReadOnly,) if not open_to_anyone or op.method in STATE_CHANGING else ()
     for error in (*op.raises, *COMMON_ERRORS, *refused_screens):
         entry = responses.setdefault(
             str(error.status),
@@ -111,12 +113,12 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "operationId": op.handler.__name__,
         "summary": op.summary,
-        "description": AUTH_NOTES.get(op.auth, ""),
+        "description": AUTH_NOTES[op.auth.level],
         "tags": [op.tag],
         "parameters": parameters,
         "responses": responses,
     }
-    if op.auth != "anyone":
+    if not open_to_anyone:
         result["security"] = [{"session": []}, {"bearer": []}]
     if op.body is not None:
         result["requestBody"] = {

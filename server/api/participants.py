@@ -3,10 +3,11 @@
 from starlette.requests import Request
 
 from server import errors
+from server.access.admission import ADMIN, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
-from server.api.routing import Api, parse_query, path_id, services, viewer
+from server.api.routing import Api, parse_query, path_id, path_slug, services, viewer, written
 from server.schemas import common as common_schemas
 from server.schemas.participants import (
     InvitationAccept,
@@ -39,7 +40,7 @@ def register_routes(api: Api) -> None:
         summary="Mutes and bans in force in the space",
         tag="participants",
         response=RestrictionList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_restrictions)
     api.route(
@@ -50,7 +51,7 @@ def register_routes(api: Api) -> None:
         body=RestrictionCreate,
         response=RestrictionWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.CannotRestrictSteward),
     )(restrict)
     api.route(
@@ -59,7 +60,7 @@ def register_routes(api: Api) -> None:
         summary="Lift a person's mute or ban",
         tag="participants",
         response=RestrictionWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.RestrictionNotFound),
     )(lift_restriction)
     api.route(
@@ -70,7 +71,7 @@ def register_routes(api: Api) -> None:
         body=SuspensionCreate,
         response=Suspension,
         status=201,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound, errors.CannotRestrictSteward),
     )(suspend_account)
     api.route(
@@ -79,7 +80,7 @@ def register_routes(api: Api) -> None:
         summary="Lift an account's suspension (admins)",
         tag="participants",
         response=Suspension,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound, errors.RestrictionNotFound),
     )(unsuspend_account)
     api.route(
@@ -88,7 +89,7 @@ def register_routes(api: Api) -> None:
         summary="The space's invitation links, newest first",
         tag="participants",
         response=InvitationList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_invitations)
     api.route(
@@ -99,7 +100,7 @@ def register_routes(api: Api) -> None:
         body=InvitationCreate,
         response=InvitationCreated,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
         rate_limit="invitation",
     )(create_invitation)
@@ -109,7 +110,7 @@ def register_routes(api: Api) -> None:
         summary="Revoke an invitation link",
         tag="participants",
         response=InvitationWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.InvitationNotFound),
     )(revoke_invitation)
     api.route(
@@ -119,7 +120,7 @@ def register_routes(api: Api) -> None:
         tag="participants",
         body=InvitationAccept,
         response=InvitationAccepted,
-        auth="user",
+        auth=USER,
         raises=(
             errors.InvitationNotFound,
             errors.InvitationRevoked,
@@ -137,7 +138,7 @@ def register_routes(api: Api) -> None:
         tag="participants",
         query=NoteListQuery,
         response=NoteList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_notes)
     api.route(
@@ -148,7 +149,7 @@ def register_routes(api: Api) -> None:
         body=NoteCreate,
         response=NoteWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.NoteTargetNotFound),
     )(create_note)
     api.route(
@@ -157,33 +158,33 @@ def register_routes(api: Api) -> None:
         summary="Delete a moderators' note",
         tag="participants",
         response=NoteWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.NoteNotFound),
     )(delete_note)
 
 
 async def list_restrictions(request: Request, _: None) -> RestrictionList:
     space, rows = await restriction_actions.list_restrictions(
-        services(request), await viewer(request), request.path_params["slug"]
+        services(request), await viewer(request), path_slug(request)
     )
     return RestrictionList(items=[restriction(row, space.slug, user) for row, user in rows])
 
 
 async def restrict(request: Request, body: RestrictionCreate) -> RestrictionWrite:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     row, user, event = await restriction_actions.restrict(
         services(request), await viewer(request), slug, body
     )
-    return RestrictionWrite(**restriction(row, slug, user).model_dump(), event_seq=event.seq)
+    return written(RestrictionWrite, restriction(row, slug, user), event)
 
 
 async def lift_restriction(request: Request, _: None) -> RestrictionWrite:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, user, event = await restriction_actions.lift_restriction(
         services(request), await viewer(request), slug, user_id
     )
-    return RestrictionWrite(**restriction(row, slug, user).model_dump(), event_seq=event.seq)
+    return written(RestrictionWrite, restriction(row, slug, user), event)
 
 
 async def suspend_account(request: Request, body: SuspensionCreate) -> Suspension:
@@ -218,26 +219,26 @@ async def unsuspend_account(request: Request, _: None) -> Suspension:
 
 async def list_invitations(request: Request, _: None) -> InvitationList:
     space, rows = await invitation_actions.list_invitations(
-        services(request), await viewer(request), request.path_params["slug"]
+        services(request), await viewer(request), path_slug(request)
     )
     return InvitationList(items=[invitation(r, space.slug) for r in rows])
 
 
 async def create_invitation(request: Request, body: InvitationCreate) -> InvitationCreated:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     row, token, event = await invitation_actions.create_invitation(
         services(request), await viewer(request), slug, body
     )
-    return InvitationCreated(**invitation(row, slug).model_dump(), token=token, event_seq=event.seq)
+    return written(InvitationCreated, invitation(row, slug), event, token=token)
 
 
 async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     invitation_id = path_id(request, "id", errors.InvitationNotFound)
     row, event = await invitation_actions.revoke_invitation(
         services(request), await viewer(request), slug, invitation_id
     )
-    return InvitationWrite(**invitation(row, slug).model_dump(), event_seq=event.seq if event else None)
+    return written(InvitationWrite, invitation(row, slug), event)
 
 
 async def accept_invitation(request: Request, body: InvitationAccept) -> InvitationAccepted:
@@ -257,7 +258,7 @@ async def list_notes(request: Request, _: None) -> NoteList:
     rows = await note_actions.list_notes(
         services(request),
         await viewer(request),
-        request.path_params["slug"],
+        path_slug(request),
         query.target_type,
         query.target_id,
     )
@@ -266,14 +267,14 @@ async def list_notes(request: Request, _: None) -> NoteList:
 
 async def create_note(request: Request, body: NoteCreate) -> NoteWrite:
     row, event = await note_actions.create_note(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
-    return NoteWrite(**note(row).model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note(row), event)
 
 
 async def delete_note(request: Request, _: None) -> NoteWrite:
     note_id = path_id(request, "id", errors.NoteNotFound)
     row, event = await note_actions.delete_note(
-        services(request), await viewer(request), request.path_params["slug"], note_id
+        services(request), await viewer(request), path_slug(request), note_id
     )
-    return NoteWrite(**note(row).model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note(row), event)

@@ -4,8 +4,9 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
+from server.access.admission import AUTHOR, USER
 from server.actions import questions as question_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer, written
 from server.queries import questions as question_queries
 from server.schemas import questions as question_schemas
 from server.schemas.questions import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
@@ -28,7 +29,7 @@ def register_routes(api: Api) -> None:
         body=QuestionCreate,
         response=QuestionWrite,
         status=201,
-        auth="user",
+        auth=USER,
         raises=(errors.ParticipantQuestionsNotAllowed, errors.InvalidPosition, errors.SpaceClosed),
         rate_limit="question",
     )(post_question)
@@ -47,14 +48,14 @@ def register_routes(api: Api) -> None:
         tag="questions",
         body=QuestionPatch,
         response=QuestionWrite,
-        auth="moderator",
+        auth=AUTHOR,
         raises=(errors.QuestionNotFound, errors.InvalidPosition),
     )(patch_question)
 
 
 async def list_questions(request: Request, _: None) -> QuestionList:
     pool = services(request).pool
-    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    space, _role = await roles.visible_space(pool, await viewer(request), path_slug(request))
     rows = await question_queries.list_questions(pool, space.id)
     return QuestionList(
         discussion=[question_schemas.question(r) for r in rows if r.kind == "discussion"],
@@ -73,9 +74,9 @@ async def get_question(request: Request, _: None) -> Question:
 
 async def post_question(request: Request, body: QuestionCreate) -> QuestionWrite:
     row, event = await question_actions.post_question(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
-    return QuestionWrite(**question_schemas.question(row).model_dump(), event_seq=event.seq)
+    return written(QuestionWrite, question_schemas.question(row), event)
 
 
 async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite:
@@ -83,6 +84,4 @@ async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite
     row, event = await question_actions.update_question(
         services(request), await viewer(request), question_id, body
     )
-    return QuestionWrite(
-        **question_schemas.question(row).model_dump(), event_seq=event.seq if event else None
-    )
+    return written(QuestionWrite, question_schemas.question(row), event)

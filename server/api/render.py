@@ -2,8 +2,8 @@
 
 from starlette.requests import Request
 
-from server.access import roles
-from server.api.routing import Api, services, viewer
+from server.access.admission import USER
+from server.api.routing import Api, services
 from server.queries import users as user_queries
 from server.render import find_mentions, render_comment
 from server.schemas.comments import RenderBody, Rendered
@@ -17,13 +17,13 @@ def register_routes(api: Api) -> None:
         tag="comments",
         body=RenderBody,
         response=Rendered,
-        auth="user",
+        auth=USER,
     )(render)
 
 
 async def render(request: Request, body: RenderBody) -> Rendered:
-    # Only people who may write need a preview; it keeps anonymous load off the renderer.
-    roles.require_user(await viewer(request))
+    # Only people who may write need a preview (the route is for users): it keeps
+    # anonymous load off the renderer.
     handles = sorted(find_mentions(body.body))
     users = await user_queries.list_users_by_handles(services(request).pool, handles) if handles else []
     return Rendered(html=render_comment(body.body, {u.handle.lower(): u.handle for u in users}))

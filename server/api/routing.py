@@ -1,8 +1,9 @@
-"""Declaring JSON endpoints once: route, body model, response model, docs.
+"""Declaring JSON endpoints once: route, access, body model, response model, docs.
 
 Each `Operation` becomes a Starlette route and an OpenAPI operation, so the
 document at /api/v1/openapi.json is generated from the same models the
-handlers use.
+handlers use. The route's declared access is enforced here, before the body
+is read or the handler runs (server/access/admission.py).
 """
 
 import re
@@ -18,9 +19,17 @@ from starlette.routing import Route
 
 from server import errors
 from server.access import rate_limits
-from server.access.identity import SESSION_COOKIE, Viewer, token_from_headers, viewer_for_token
+from server.access.admission import ANYONE, Access, Admission, Level, SpaceInPath, admit, space_in_path
+from server.access.identity import (
+    SESSION_COOKIE,
+    Viewer,
+    screen_token_from,
+    token_from_headers,
+    viewer_for_token,
+)
 from server.access.rate_limits import RateAction
-from server.live.revocation import screen_token_from
+from server.events import Event
+from server.queries.users import UserRow
 from server.running.services import Services
 from server.schemas.common import MAX_ID
 
@@ -31,6 +40,7 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
+WriteT = TypeVar("WriteT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -45,13 +55,17 @@ class Operation:
     response: type[BaseModel] | None = None
     status: int = 200
     raises: tuple[type[errors.AppError], ...] = ()
-    auth: str = "anyone"
+    auth: Access = ANYONE
     stream: bool = False
     rate_limit: RateAction | None = None
 
     @property
     def openapi_path(self) -> str:
         return re.sub(r"\{(\w+):\w+\}", r"{\1}", self.path)
+
+    @property
+    def space_in_path(self) -> SpaceInPath | None:
+        return space_in_path(self.path)
 
 
 @dataclass
@@ -71,7 +85,7 @@ class Api:
         response: type[BaseModel] | None = None,
         status: int = 200,
         raises: tuple[type[errors.AppError], ...] = (),
-        auth: str = "anyone",
+        auth: Access = ANYONE,
         stream: bool = False,
         rate_limit: RateAction | None = None,
     ) -> Callable[[Handler], Handler]:
@@ -113,11 +127,18 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         op = ops[request.method if request.method != "HEAD" else "GET"]
         if request.method in STATE_CHANGING:
             check_origin(request)
-        if op.auth != "anyone" or request.method in STATE_CHANGING:
+        if op.auth.level is not Level.ANYONE or request.method in STATE_CHANGING:
             refuse_screen(request)
         if any(isinstance(v, str) and "\x00" in v for v in request.path_params.values()):
             # No slug or handle holds one, and PostgreSQL text cannot.
             raise errors.RouteNotFound()
+        if op.query is not None:
+            # As before access was checked here: a bad query is named whoever asks.
+            parse_query(request, op.query)
+        # Access before the body: whoever the route excludes learns nothing from its validation.
+        request.state.admission = await admit(
+            services(request).pool, await viewer(request), op.auth, op.space_in_path, request.path_params
+        )
         if op.rate_limit is not None:
             # Before the body is parsed or any work done: a refusal costs little.
             svc = services(request)
@@ -156,6 +177,31 @@ async def viewer(request: Request) -> Viewer:
         cached = await viewer_for_token(services(request).pool, token)
         request.state.viewer = cached
     return cached
+
+
+def admission(request: Request) -> Admission:
+    """The caller as the router admitted them to this route (with the space, on moderators' routes)."""
+    admitted: Admission = request.state.admission
+    return admitted
+
+
+def signed_in(request: Request) -> UserRow:
+    """The caller's account, on a route the router admits only users to."""
+    user = admission(request).viewer.user
+    assert user is not None, "only on routes declared for users"
+    return user
+
+
+def path_slug(request: Request) -> str:
+    """The slug of the space the path names."""
+    slug: str = request.path_params["slug"]
+    return slug
+
+
+def written(write: type[WriteT], resource: BaseModel, event: Event | None, **extra: Any) -> WriteT:
+    """A write's answer: the resource as it now is, with the seq of the event the write made
+    (null when nothing changed), so the caller can match it on the live stream."""
+    return write(**resource.model_dump(), event_seq=event.seq if event else None, **extra)
 
 
 def check_origin(request: Request) -> None:
@@ -240,6 +286,10 @@ def invalid_body(exc: ValidationError) -> errors.AppError:
 
 
 def parse_query(request: Request, model: type[ModelT]) -> ModelT:
+    """The query parameters as `model`, parsed once per request (the router parses declared ones)."""
+    parsed = getattr(request.state, "query", None)
+    if isinstance(parsed, model):
+        return parsed
     params = dict(request.query_params)
     if (nul_at := _find_nul(params, [])) is not None:
         raise errors.InvalidQuery(
@@ -247,11 +297,13 @@ def parse_query(request: Request, model: type[ModelT]) -> ModelT:
             details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
         )
     try:
-        return model.model_validate(params)
+        query = model.model_validate(params)
     except ValidationError as exc:
         raise errors.InvalidQuery(
             details=exc.errors(include_url=False, include_input=False, include_context=False)
         ) from None
+    request.state.query = query
+    return query
 
 
 def path_id(request: Request, name: str, not_found: type[errors.AppError]) -> int:

@@ -3,8 +3,9 @@
 from starlette.requests import Request
 
 from server import errors
+from server.access.admission import MODERATOR
 from server.actions import screens as screen_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer, written
 from server.schemas.screens import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite, screen
 
 STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
@@ -17,7 +18,7 @@ def register_routes(api: Api) -> None:
         summary="The space's screen tokens (without the tokens)",
         tag="screens",
         response=ScreenList,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(list_screens)
     api.route(
@@ -28,7 +29,7 @@ def register_routes(api: Api) -> None:
         body=ScreenCreate,
         response=ScreenCreated,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(create_screen)
     api.route(
@@ -37,28 +38,28 @@ def register_routes(api: Api) -> None:
         summary="Revoke a screen token: its live connections close",
         tag="screens",
         response=ScreenWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.ScreenNotFound),
     )(revoke_screen)
 
 
 async def list_screens(request: Request, _: None) -> ScreenList:
     space, rows = await screen_actions.list_screens(
-        services(request), await viewer(request), request.path_params["slug"]
+        services(request), await viewer(request), path_slug(request)
     )
     return ScreenList(items=[screen(r, space.slug) for r in rows])
 
 
 async def create_screen(request: Request, body: ScreenCreate) -> ScreenCreated:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     row, token, event = await screen_actions.create_screen(
         services(request), await viewer(request), slug, body
     )
-    return ScreenCreated(**screen(row, slug).model_dump(), token=token, event_seq=event.seq)
+    return written(ScreenCreated, screen(row, slug), event, token=token)
 
 
 async def revoke_screen(request: Request, _: None) -> ScreenWrite:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     screen_id = path_id(request, "id", errors.ScreenNotFound)
     row, event = await screen_actions.revoke_screen(services(request), await viewer(request), slug, screen_id)
-    return ScreenWrite(**screen(row, slug).model_dump(), event_seq=event.seq if event else None)
+    return written(ScreenWrite, screen(row, slug), event)

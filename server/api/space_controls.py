@@ -4,8 +4,9 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
+from server.access.admission import MODERATOR
 from server.actions import space_controls as control_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer, written
 from server.api.spaces import space_view
 from server.events import Event
 from server.queries.spaces import SpaceRow
@@ -32,7 +33,7 @@ def register_routes(api: Api) -> None:
         tag="stewarding",
         body=LockBody,
         response=SpaceWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(lock_space)
     api.route(
@@ -41,7 +42,7 @@ def register_routes(api: Api) -> None:
         summary="Unlock the space",
         tag="stewarding",
         response=SpaceWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(unlock_space)
     api.route(
@@ -51,7 +52,7 @@ def register_routes(api: Api) -> None:
         tag="stewarding",
         body=SlowModeBody,
         response=SpaceWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=STEWARD_ERRORS,
     )(set_space_slow_mode)
     api.route(
@@ -61,7 +62,7 @@ def register_routes(api: Api) -> None:
         tag="stewarding",
         body=SlowModeBody,
         response=QuestionWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(errors.QuestionNotFound, errors.NotModerator),
     )(set_question_slow_mode)
     api.route(
@@ -80,7 +81,7 @@ def register_routes(api: Api) -> None:
         body=AnnouncementCreate,
         response=AnnouncementWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.UnsupportedLanguage),
     )(post_announcement)
     api.route(
@@ -89,7 +90,7 @@ def register_routes(api: Api) -> None:
         summary="Dismiss an announcement, for everyone",
         tag="stewarding",
         response=AnnouncementWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*STEWARD_ERRORS, errors.AnnouncementNotFound),
     )(dismiss_announcement)
 
@@ -98,26 +99,24 @@ async def _space_written(request: Request, result: tuple[SpaceRow, Event | None]
     row, event = result
     pool = services(request).pool
     view = await space_view(pool, row, await roles.role_in(pool, await viewer(request), row))
-    return SpaceWrite(**view.model_dump(), event_seq=event.seq if event else None)
+    return written(SpaceWrite, view, event)
 
 
 async def lock_space(request: Request, body: LockBody) -> SpaceWrite:
     result = await control_actions.lock_space(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
     return await _space_written(request, result)
 
 
 async def unlock_space(request: Request, _: None) -> SpaceWrite:
-    result = await control_actions.unlock_space(
-        services(request), await viewer(request), request.path_params["slug"]
-    )
+    result = await control_actions.unlock_space(services(request), await viewer(request), path_slug(request))
     return await _space_written(request, result)
 
 
 async def set_space_slow_mode(request: Request, body: SlowModeBody) -> SpaceWrite:
     result = await control_actions.set_space_slow_mode(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
     return await _space_written(request, result)
 
@@ -127,28 +126,26 @@ async def set_question_slow_mode(request: Request, body: SlowModeBody) -> Questi
     row, event = await control_actions.set_question_slow_mode(
         services(request), await viewer(request), question_id, body
     )
-    return QuestionWrite(
-        **question_schemas.question(row).model_dump(), event_seq=event.seq if event else None
-    )
+    return written(QuestionWrite, question_schemas.question(row), event)
 
 
 async def list_announcements(request: Request, _: None) -> AnnouncementList:
     rows = await control_actions.list_announcements(
-        services(request), await viewer(request), request.path_params["slug"]
+        services(request), await viewer(request), path_slug(request)
     )
     return AnnouncementList(items=[announcement(r) for r in rows])
 
 
 async def post_announcement(request: Request, body: AnnouncementCreate) -> AnnouncementWrite:
     row, event = await control_actions.post_announcement(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
-    return AnnouncementWrite(**announcement(row).model_dump(), event_seq=event.seq)
+    return written(AnnouncementWrite, announcement(row), event)
 
 
 async def dismiss_announcement(request: Request, _: None) -> AnnouncementWrite:
     announcement_id = path_id(request, "id", errors.AnnouncementNotFound)
     row, event = await control_actions.dismiss_announcement(
-        services(request), await viewer(request), request.path_params["slug"], announcement_id
+        services(request), await viewer(request), path_slug(request), announcement_id
     )
-    return AnnouncementWrite(**announcement(row).model_dump(), event_seq=event.seq if event else None)
+    return written(AnnouncementWrite, announcement(row), event)

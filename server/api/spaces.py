@@ -4,8 +4,9 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
+from server.access.admission import ADMIN, SPACE_MODERATOR
 from server.actions import spaces as space_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer
 from server.events import Event
 from server.queries import Executor
 from server.queries import spaces as space_queries
@@ -38,7 +39,7 @@ def register_routes(api: Api) -> None:
         body=SpaceCreate,
         response=SpaceWrite,
         status=201,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.SlugTaken, errors.Forbidden),
     )(create_space)
     api.route(
@@ -56,7 +57,7 @@ def register_routes(api: Api) -> None:
         tag="spaces",
         body=SpacePatch,
         response=SpaceWrite,
-        auth="moderator",
+        auth=SPACE_MODERATOR,
         raises=(errors.SpaceNotFound, errors.Forbidden),
     )(patch_space)
     api.route(
@@ -67,7 +68,7 @@ def register_routes(api: Api) -> None:
         body=MemberAdd,
         response=MemberChange,
         status=201,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound,),
     )(add_moderator)
     api.route(
@@ -76,7 +77,7 @@ def register_routes(api: Api) -> None:
         summary="Remove a moderator (admins)",
         tag="spaces",
         response=MemberChange,
-        auth="admin",
+        auth=ADMIN,
         raises=(errors.UserNotFound,),
     )(remove_moderator)
     api.route(
@@ -87,7 +88,7 @@ def register_routes(api: Api) -> None:
         body=MemberAdd,
         response=MemberChange,
         status=201,
-        auth="moderator",
+        auth=SPACE_MODERATOR,
         raises=(errors.UserNotFound,),
     )(invite_participant)
     api.route(
@@ -96,7 +97,7 @@ def register_routes(api: Api) -> None:
         summary="Withdraw a participant's invitation (moderators)",
         tag="spaces",
         response=MemberChange,
-        auth="moderator",
+        auth=SPACE_MODERATOR,
         raises=(errors.UserNotFound,),
     )(remove_participant)
 
@@ -123,7 +124,7 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
 async def get_space(request: Request, _: None) -> Space:
     pool = services(request).pool
     who = await viewer(request)
-    row, role = await roles.visible_space(pool, who, request.path_params["slug"])
+    row, role = await roles.visible_space(pool, who, path_slug(request))
     view = await space_view(pool, row, role)
     return view.model_copy(update={"my_restriction": await my_restriction(pool, who, row)})
 
@@ -141,7 +142,7 @@ async def create_space(request: Request, body: SpaceCreate) -> SpaceWrite:
 
 async def patch_space(request: Request, body: SpacePatch) -> SpaceWrite:
     row, event = await space_actions.update_space(
-        services(request), await viewer(request), request.path_params["slug"], body
+        services(request), await viewer(request), path_slug(request), body
     )
     return await _written(request, row, event.seq if event else None)
 
@@ -154,14 +155,14 @@ async def _member_result(slug: str, result: tuple[UserRow, Event | None]) -> Mem
 
 
 async def add_moderator(request: Request, body: MemberAdd) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     return await _member_result(
         slug, await space_actions.add_moderator(services(request), await viewer(request), slug, body.user_id)
     )
 
 
 async def remove_moderator(request: Request, _: None) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     return await _member_result(
         slug, await space_actions.remove_moderator(services(request), await viewer(request), slug, user_id)
@@ -169,7 +170,7 @@ async def remove_moderator(request: Request, _: None) -> MemberChange:
 
 
 async def invite_participant(request: Request, body: MemberAdd) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     return await _member_result(
         slug,
         await space_actions.invite_participant(services(request), await viewer(request), slug, body.user_id),
@@ -177,7 +178,7 @@ async def invite_participant(request: Request, body: MemberAdd) -> MemberChange:
 
 
 async def remove_participant(request: Request, _: None) -> MemberChange:
-    slug = request.path_params["slug"]
+    slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     return await _member_result(
         slug,

@@ -4,8 +4,9 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
+from server.access.admission import MODERATOR
 from server.actions import spotlight as spotlight_actions
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import Api, path_id, path_slug, services, viewer, written
 from server.events import Event
 from server.schemas.screens import (
     Spotlight,
@@ -41,7 +42,7 @@ def register_routes(api: Api) -> None:
         tag="spotlight",
         body=SpotlightTarget,
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, *TARGET_ERRORS),
     )(set_spotlight)
     api.route(
@@ -50,7 +51,7 @@ def register_routes(api: Api) -> None:
         summary="Show nothing on the screens now (what is queued stays)",
         tag="spotlight",
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=CHANGE_ERRORS,
     )(clear_spotlight)
     api.route(
@@ -61,7 +62,7 @@ def register_routes(api: Api) -> None:
         body=SpotlightEnqueue,
         response=SpotlightWrite,
         status=201,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, *TARGET_ERRORS, errors.AlreadyInSpotlight, errors.SpotlightQueueFull),
     )(enqueue)
     api.route(
@@ -71,7 +72,7 @@ def register_routes(api: Api) -> None:
         tag="spotlight",
         body=SpotlightOrder,
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, errors.SpotlightOrderMismatch),
     )(reorder)
     api.route(
@@ -80,7 +81,7 @@ def register_routes(api: Api) -> None:
         summary="Take an item out of the spotlight (queued, or shown now)",
         tag="spotlight",
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, errors.SpotlightItemNotFound),
     )(remove_item)
     api.route(
@@ -89,50 +90,46 @@ def register_routes(api: Api) -> None:
         summary="Show the next item now",
         tag="spotlight",
         response=SpotlightWrite,
-        auth="moderator",
+        auth=MODERATOR,
         raises=(*CHANGE_ERRORS, errors.SpotlightQueueEmpty),
     )(advance)
 
 
 def _written(result: tuple[Spotlight, Event | None]) -> SpotlightWrite:
     state, event = result
-    return SpotlightWrite(**state.model_dump(), event_seq=event.seq if event else None)
+    return written(SpotlightWrite, state, event)
 
 
 async def get_spotlight(request: Request, _: None) -> Spotlight:
     pool = services(request).pool
-    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    space, _role = await roles.visible_space(pool, await viewer(request), path_slug(request))
     return await read_spotlight(pool, space.id)
 
 
 async def set_spotlight(request: Request, body: SpotlightTarget) -> SpotlightWrite:
     return _written(
         await spotlight_actions.set_spotlight(
-            services(request), await viewer(request), request.path_params["slug"], body
+            services(request), await viewer(request), path_slug(request), body
         )
     )
 
 
 async def clear_spotlight(request: Request, _: None) -> SpotlightWrite:
     return _written(
-        await spotlight_actions.clear_spotlight(
-            services(request), await viewer(request), request.path_params["slug"]
-        )
+        await spotlight_actions.clear_spotlight(services(request), await viewer(request), path_slug(request))
     )
 
 
 async def enqueue(request: Request, body: SpotlightEnqueue) -> SpotlightWrite:
     return _written(
-        await spotlight_actions.enqueue(
-            services(request), await viewer(request), request.path_params["slug"], body
-        )
+        await spotlight_actions.enqueue(services(request), await viewer(request), path_slug(request), body)
     )
 
 
 async def reorder(request: Request, body: SpotlightOrder) -> SpotlightWrite:
     return _written(
         await spotlight_actions.reorder(
-            services(request), await viewer(request), request.path_params["slug"], body.item_ids
+            services(request), await viewer(request), path_slug(request), body.item_ids
         )
     )
 
@@ -141,12 +138,12 @@ async def remove_item(request: Request, _: None) -> SpotlightWrite:
     item_id = path_id(request, "id", errors.SpotlightItemNotFound)
     return _written(
         await spotlight_actions.remove_item(
-            services(request), await viewer(request), request.path_params["slug"], item_id
+            services(request), await viewer(request), path_slug(request), item_id
         )
     )
 
 
 async def advance(request: Request, _: None) -> SpotlightWrite:
     return _written(
-        await spotlight_actions.advance(services(request), await viewer(request), request.path_params["slug"])
+        await spotlight_actions.advance(services(request), await viewer(request), path_slug(request))
     )

@@ -1,43 +1,15 @@
-"""Screen tokens at the live endpoints, and ending connections that lost their right.
+"""Ending live connections that lost their right to be open.
 
-A screen (a display on a wall) connects with a token a moderator created:
-`/ws?screen_token=…`, `Authorization: Screen <token>`, or the SSE stream with
-`?screen_token=…`. It reads its own space's public stream and nothing else.
-A connection whose screen token is revoked, or whose user is suspended, is
-closed with 4001: at once on the process that made the change, and by every
-process's scheduler within its interval (server/running/scheduler.py).
+A connection whose screen token (server/access/identity.py) is revoked, or whose
+user is suspended, is closed with 4001: at once on the process that made the
+change, and by every process's scheduler within its interval (server/running/scheduler.py).
 """
 
-from server.access.identity import ScreenGrant, Viewer, token_hash
 from server.live import messages
 from server.live.connections import LiveConnection
-from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries import screens as screen_queries
 from server.running.services import Services
-
-SCREEN_SCHEME = "screen"
-# Longer than any token this server gives out; a longer one is not worth a lookup.
-TOKEN_MAX_CHARS = 200
-
-
-def screen_token_from(query_value: str | None, authorization: str | None) -> str | None:
-    """The screen token a handshake carries, if it carries one (it may be empty: then invalid)."""
-    if authorization:
-        scheme, _, value = authorization.partition(" ")
-        if scheme.lower() == SCREEN_SCHEME:
-            return value.strip()
-    return query_value
-
-
-async def screen_viewer(db: Executor, token: str) -> Viewer | None:
-    """The read-only viewer of a live screen token; None if unknown or revoked."""
-    if not token or len(token) > TOKEN_MAX_CHARS:
-        return None
-    screen = await screen_queries.get_live_screen(db, token_hash(token))
-    if screen is None:
-        return None
-    return Viewer(user=None, screen=ScreenGrant(token_id=screen.id, space_id=screen.space_id))
 
 
 def _close(connection: LiveConnection) -> None:

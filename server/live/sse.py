@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from server import errors
-from server.api.routing import Api, parse_query, services, viewer
+from server.access.identity import screen_token_from, screen_viewer
+from server.api.routing import Api, parse_query, path_slug, services, viewer
 from server.live import messages
 from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
 from server.live.outbound import Outbox
-from server.live.revocation import screen_token_from, screen_viewer
 from server.running.services import Services
 from server.schemas.common import MAX_ID, Query
 
@@ -72,7 +72,7 @@ async def event_stream(request: Request, _: None) -> Response:
         if screen is None:
             raise errors.InvalidScreenToken()
         who = screen
-    space, audience = await space_for(svc, who, request.path_params["slug"])
+    space, audience = await space_for(svc, who, path_slug(request))
     if request.method == "HEAD":
         # No body will be read: holding a subscription open would also hold
         # the HTTP connection, and the server's shutdown, until the client left.

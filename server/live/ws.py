@@ -18,7 +18,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import errors
-from server.access.identity import SESSION_COOKIE, Viewer, viewer_for_token
+from server.access.identity import SESSION_COOKIE, Viewer, screen_token_from, screen_viewer, viewer_for_token
 from server.api.routing import origin_allowed
 from server.live import messages
 from server.live.catchup import Resync
@@ -27,7 +27,6 @@ from server.live.connections import LiveConnection, space_for
 from server.live.direct import RAW_SEND, DirectSocket, direct_socket
 from server.live.hub import Hub
 from server.live.outbound import Frame, Outbox
-from server.live.revocation import screen_token_from, screen_viewer
 from server.running.services import Services
 
 log = logging.getLogger(__name__)

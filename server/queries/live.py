@@ -28,9 +28,7 @@ async def list_recent_comments(
     return [CommentRow(**dict(r)) for r in rows]
 
 
-async def count_comments(
-    db: Executor, space_id: int, *, include_pending: bool, author_id: int | None
-) -> int:
+async def count_comments(db: Executor, space_id: int, *, include_pending: bool, author_id: int | None) -> int:
     count: int = await db.fetchval(
         """SELECT count(*) FROM comments
            WHERE space_id = $1 AND (status <> 'pending' OR $2 OR author_id = $3)""",

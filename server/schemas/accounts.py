@@ -14,6 +14,7 @@ from server.schemas.common import (
     Resource,
     UserSummary,
 )
+from server.schemas.patch import PatchBody
 
 # RFC 5321 caps a forward path at 256 octets, so an address is at most 254.
 EMAIL_MAX_CHARS = 254
@@ -39,7 +40,9 @@ class LoginBody(Body):
     password: Annotated[str, StringConstraints(max_length=PASSWORD_MAX_CHARS)]
 
 
-class ProfilePatch(Body):
+class ProfilePatch(PatchBody):
+    clearable = frozenset({"affiliation"})
+
     display_name: DisplayName | None = None
     affiliation: Affiliation | None = None
     language: LanguageCode | None = None

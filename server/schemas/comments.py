@@ -17,6 +17,7 @@ from server.schemas.common import (
     UserSummary,
     author_summary,
 )
+from server.schemas.patch import PatchBody
 
 # A comment is a contribution to a discussion, not a paper: ~1,500 words.
 COMMENT_MAX_CHARS = 10_000
@@ -36,7 +37,7 @@ class CommentCreate(Body):
     parent_id: Id | None = None
 
 
-class CommentPatch(Body):
+class CommentPatch(PatchBody):
     body: CommentText | None = None
     lang: LanguageCode | None = None
 

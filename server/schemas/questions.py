@@ -7,6 +7,7 @@ from pydantic import Field, StringConstraints
 
 from server.queries.questions import QuestionRow
 from server.schemas.common import Body, Resource, UserSummary, WindowTime, author_summary
+from server.schemas.patch import PatchBody
 from server.schemas.spaces import Title
 
 QUESTION_BODY_MAX_CHARS = 20_000
@@ -34,9 +35,11 @@ class QuestionCreate(Body):
     )
 
 
-class QuestionPatch(Body):
+class QuestionPatch(PatchBody):
     """Only the fields sent change. `status` `open` opens now (clearing a future `opens_at`);
     `closed` closes now. A future `opens_at` schedules the question; null clears a time."""
+
+    clearable = frozenset({"opens_at", "closes_at"})
 
     title: Title | None = None
     body: QuestionBody | None = None

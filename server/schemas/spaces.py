@@ -21,6 +21,7 @@ from server.schemas.common import (
     user_summary,
 )
 from server.schemas.participants import MyRestriction
+from server.schemas.patch import PatchBody
 
 TITLE_MAX_CHARS = 200
 # A consultation's background paper can be long; 100k characters is ~15,000 words.
@@ -62,8 +63,10 @@ class SpaceCreate(SpaceFields):
     slug: Slug
 
 
-class SpacePatch(Body):
+class SpacePatch(PatchBody):
     """Only the fields sent are changed; send null to clear opens_at or closes_at."""
+
+    clearable = frozenset({"opens_at", "closes_at"})
 
     title: Title | None = None
     intro: Intro | None = None
