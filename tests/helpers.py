@@ -59,6 +59,7 @@ async def start_server(settings: Settings) -> AsyncIterator[RunningServer]:
         lifespan="on",
         ws="websockets-sansio",
         ws_per_message_deflate=False,
+        ws_max_size=settings.live_max_frame_bytes,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
