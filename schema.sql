@@ -384,4 +384,39 @@ BEGIN
     END IF;
 END $$;
 
+-- Each question keeps its count of published comments, so that reading a space
+-- (a snapshot, a page of questions) costs the same whatever its size. Kept by
+-- triggers, in the transaction of every change to a comment's status; counted
+-- once here when the column is new (this file is applied in one transaction).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'questions'
+                     AND column_name = 'published_comments') THEN
+        ALTER TABLE questions ADD COLUMN published_comments bigint NOT NULL DEFAULT 0;
+        UPDATE questions q SET published_comments =
+            (SELECT count(*) FROM comments c WHERE c.question_id = q.id AND c.status = 'published');
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION questions_count_published_comments() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'published' THEN
+        UPDATE questions SET published_comments = published_comments - 1 WHERE id = OLD.question_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'published' THEN
+        UPDATE questions SET published_comments = published_comments + 1 WHERE id = NEW.question_id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER comments_count_published_on_insert_or_delete
+    AFTER INSERT OR DELETE ON comments
+    FOR EACH ROW EXECUTE FUNCTION questions_count_published_comments();
+CREATE OR REPLACE TRIGGER comments_count_published_on_status_change
+    AFTER UPDATE OF status, question_id ON comments
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.question_id <> NEW.question_id)
+    EXECUTE FUNCTION questions_count_published_comments();
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

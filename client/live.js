@@ -3,7 +3,8 @@
  * a local store per space. No dependencies, no build step.
  *
  * It keeps, per space, the last seq and the epoch it has; after a drop it
- * reconnects (exponential backoff with full jitter) and resubscribes with
+ * reconnects (exponential backoff with full jitter, or the delay a stopping
+ * server gave it with `reconnect`) and resubscribes with
  * `since` + `epoch`, so it receives exactly what it missed. The protocol is
  * described in docs/protocol.md.
  */
@@ -61,6 +62,9 @@ export function createLiveClient({ url, screenToken, onStateChange = () => {}, o
   let state = 'connecting';
   let attempt = 0;
   let closed = false;
+  // The delay a stopping server gave this connection (`reconnect`), so that its
+  // clients come back spread out rather than all at once.
+  let restartDelayMs = null;
   let retryTimer, stableTimer, silenceTimer;
 
   function setState(next) {
@@ -95,6 +99,13 @@ export function createLiveClient({ url, screenToken, onStateChange = () => {}, o
       detach();
       if (event.code === CLOSE_UNAUTHORIZED || event.code === CLOSE_ORIGIN_NOT_ALLOWED) {
         return setState('offline'); // retrying cannot help: log in again, or use the right origin
+      }
+      if (restartDelayMs !== null) {
+        const delay = restartDelayMs;
+        restartDelayMs = null;
+        setState('reconnecting');
+        retryTimer = setTimeout(connect, delay);
+        return;
       }
       reconnect(event.code === CLOSE_TOO_SLOW);
     };
@@ -151,6 +162,7 @@ export function createLiveClient({ url, screenToken, onStateChange = () => {}, o
         }
         return;
       case 'error': onError(message); return;
+      case 'reconnect': restartDelayMs = Math.max(0, Number(message.retry_after_ms) || 0); return;
       default: // pong, unsubscribed, and types added later
     }
   }

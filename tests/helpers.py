@@ -61,6 +61,7 @@ async def start_server(settings: Settings) -> AsyncIterator[RunningServer]:
         ws_per_message_deflate=False,
         # As `roundtable serve`: only ROUNDTABLE_TRUSTED_PROXIES decides whom to believe.
         proxy_headers=False,
+        ws_max_size=settings.live_max_frame_bytes,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -282,6 +283,9 @@ def app_env(database_url: str, redis_url: str, bus_prefix: str) -> dict[str, str
         "ROUNDTABLE_BUS_CHANNEL_PREFIX": bus_prefix,
         "ROUNDTABLE_REPAIR_INTERVAL_SECS": "0.5",
         "ROUNDTABLE_PRESENCE_INTERVAL_SECS": "0.2",
+        # Delivery tests post fast from one account; the limits have tests of their own.
+        "ROUNDTABLE_RATE_POST_PER_ACCOUNT": "100000/60",
+        "ROUNDTABLE_RATE_POST_PER_ADDRESS": "100000/60",
     }
 
 

@@ -172,11 +172,11 @@ async def test_message_that_fits_no_type_gets_invalid_message_with_pydantic_deta
 
 
 async def test_frame_over_the_transport_limit_closes_with_1009(scene: Scene, bystander: LiveClient) -> None:
-    # uvicorn's default limit on a WebSocket message is 16 MiB.
+    # The transport's limit is the live_max_frame_bytes setting (server/running/cli.py).
     async with live_client(scene.server.ws_url) as live:
         with pytest.raises(ConnectionClosed) as closed:
             # The server may close while the frame is still being sent.
-            await live.send("x" * (16 * 1024 * 1024 + 1))
+            await live.send("x" * (scene.server.settings.live_max_frame_bytes + 1))
             await live.receive()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == messages.CLOSE_MESSAGE_TOO_BIG
     await assert_still_delivered(scene, bystander)

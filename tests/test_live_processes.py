@@ -159,12 +159,15 @@ async def test_a_stopping_process_ends_its_live_connections_so_clients_resume_el
         assert_frame(await ws.subscribe(SLUG), "snapshot")
         assert (await stream.receive())["type"] == "snapshot"
         a.process.terminate()
+        # Told when to come back (tests/test_live_shutdown.py follows them there), then closed.
+        assert_frame(await ws.receive(timeout=10), "reconnect")
         with pytest.raises(ConnectionClosed) as closed:
             await ws.receive(timeout=10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
+        assert (await stream.receive(timeout=10))["type"] == "reconnect"
         with pytest.raises((EOFError, httpx.HTTPError)):
             while True:
                 await stream.receive(timeout=10)
-        # Without the graceful-shutdown timeout the open SSE stream would keep it alive for good.
+        # The SSE stream ended when its client was told to reconnect: nothing holds the process.
         async with asyncio.timeout(20):
             await a.process.wait()

@@ -33,6 +33,16 @@ LIVE_SETTINGS = (
     "repair_interval_secs",
     "heartbeat_interval_secs",
     "presence_interval_secs",
+    "live_max_connections",
+    "live_max_connections_per_address",
+    "live_max_frame_bytes",
+    "live_messages_per_sec",
+    "live_messages_burst",
+    "live_subscriptions_per_sec",
+    "live_subscriptions_burst",
+    "live_max_refusals",
+    "restart_spread_secs",
+    "shutdown_grace_secs",
 )
 INBOUND_MESSAGES: tuple[type[messages.Inbound], ...] = (
     messages.Subscribe,

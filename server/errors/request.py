@@ -59,3 +59,22 @@ class ServiceUnavailable(AppError):
     code = "service_unavailable"
     status = 503
     message = "A service Roundtable depends on is unreachable."
+
+
+# Live connections refused before they start (server/live/admission.py).
+class TooManyConnections(AppError):
+    code = "too_many_connections"
+    status = 429
+    message = "This address holds as many live connections as it may. Close one and try again."
+
+
+class ServerBusy(AppError):
+    code = "server_busy"
+    status = 503
+    message = "This server holds as many live connections as it can. Try again shortly."
+
+
+class ShuttingDown(AppError):
+    code = "shutting_down"
+    status = 503
+    message = "This server is shutting down. Connect again: another one will answer."

@@ -63,16 +63,25 @@ class Channel:
             return None
         return [e for e in self.ring if e.seq > seq]
 
-    def withdraw(self, events: list[Event]) -> None:
-        """Withdraw from the ring the text of comments these events hide, reject or delete."""
-        for event in events:
+    def append(self, events: list[Event]) -> list[Event]:
+        """Add new events to the ring, in seq order, and return them as they may go out.
+
+        The text of comments these events hide, reject or delete is withdrawn
+        from every earlier event in the ring, those of this batch included: a
+        comment created and hidden within one batch never goes out with its text.
+        """
+        events = list(events)
+        for event in list(events):
             redaction = event.redaction()
             if redaction is None:
                 continue
             comment_id, withdrawn = redaction
-            for index, earlier in enumerate(self.ring):
-                if earlier.seq < event.seq:
-                    self.ring[index] = earlier.without_text_of(comment_id, withdrawn)
+            for earlier_events in (self.ring, events):
+                for index, earlier in enumerate(earlier_events):
+                    if earlier.seq < event.seq:
+                        earlier_events[index] = earlier.without_text_of(comment_id, withdrawn)
+        self.ring.extend(events)
+        return events
 
 
 class Channels:

@@ -83,10 +83,9 @@ class FanOut:
                 if not fresh:
                     return
             previous = channel.last_seq
-            channel.withdraw(fresh)
             if any(e.type.startswith("question.") for e in fresh):
                 channel.open_questions = None
-            channel.ring.extend(fresh)
+            fresh = channel.append(fresh)
             channel.last_seq = fresh[-1].seq
             await self._fan_out(channel, fresh, previous)
             self._end_changed_roles(channel, fresh)

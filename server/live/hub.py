@@ -2,7 +2,9 @@
 repair, upkeep and presence, and runs their tasks for the app's lifetime.
 
 `Services.publish` and the bus hand it events (`accept`); the WebSocket and SSE
-endpoints register connections and subscribe them to spaces.
+endpoints ask its `admission` for a place, register connections and subscribe
+them to spaces. While it runs, SIGTERM first tells its clients to reconnect
+elsewhere (server/live/restart.py).
 """
 
 import asyncio
@@ -11,11 +13,13 @@ from collections.abc import Awaitable, Callable
 
 from server.events import Audience, Event
 from server.live import catchup, presence, upkeep
+from server.live.admission import Admission
 from server.live.channels import Channel, Channels, Connection, Subscription
 from server.live.fanout import FanOut
 from server.live.outbound import Frame
 from server.live.presence import LocalPresence, PresenceStore
 from server.live.repair import repair
+from server.live.restart import RestartOnSigterm
 from server.live.snapshot import read_snapshot
 from server.queries.spaces import SpaceRow
 from server.running.database import Pool
@@ -48,11 +52,14 @@ class Hub:
         self._presence = presence or LocalPresence()
         self._channels = Channels(pool, settings.ring_events)
         self._fan_out = FanOut(pool, self._channels, settings.batch_interval_secs)
+        self.admission = Admission(settings)
+        self._restart = RestartOnSigterm(self._channels, self.admission, settings.restart_spread_secs)
         self._tasks: list[asyncio.Task[None]] = []
 
     # ---- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
+        self._restart.install()
         self._tasks = [
             asyncio.create_task(self._fan_out.process_inbox(), name="hub-inbox"),
             asyncio.create_task(
@@ -67,6 +74,7 @@ class Hub:
         ]
 
     async def stop(self) -> None:
+        self._restart.uninstall()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -11,16 +11,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from server.events import Audience, Event
-from server.live.outbound import Frame, Outbox
+from server.live import outbound
+from server.live.outbound import TOO_SLOW_REASON, Frame, Outbox
 from server.schemas.common import MAX_ID, Slug
 
 # Close codes, sent with the WebSocket close frame.
 CLOSE_UNAUTHORIZED = 4001  # the bearer token is unknown or expired
 CLOSE_ORIGIN_NOT_ALLOWED = 4003  # the page's origin may not open live connections
-CLOSE_TOO_SLOW = 4008  # the client fell too far behind; resume with `since`
+CLOSE_TOO_SLOW = outbound.CLOSE_TOO_SLOW  # the client fell too far behind; resume with `since`
+CLOSE_RATE_LIMITED = 4029  # the client kept sending past its rate limits
 CLOSE_GOING_AWAY = 1001  # the server is shutting down; reconnect and resume
-# uvicorn itself closes the sockets still open when the server stops with this
-# code, before the app's shutdown could send 1001; reconnect and resume.
+# The server is restarting: it sent `reconnect` first (server/live/restart.py), and
+# uvicorn closes the sockets still open with this code too; reconnect and resume.
 CLOSE_SERVICE_RESTART = 1012
 CLOSE_MESSAGE_TOO_BIG = 1009  # a frame exceeded the transport's limit
 
@@ -28,6 +30,7 @@ CLOSE_CODES = {
     CLOSE_UNAUTHORIZED: "unauthorized",
     CLOSE_ORIGIN_NOT_ALLOWED: "origin_not_allowed",
     CLOSE_TOO_SLOW: "too_slow",
+    CLOSE_RATE_LIMITED: "rate_limited",
     CLOSE_GOING_AWAY: "going_away",
     CLOSE_SERVICE_RESTART: "service_restart",
     CLOSE_MESSAGE_TOO_BIG: "message_too_big",
@@ -47,6 +50,7 @@ ERROR_CODES = {
     "question_not_found": "The space has no open question with this id.",
     "origin_not_allowed": "The page's origin may not open live connections (then closed with 4003).",
     "unauthorized": "The bearer token is unknown or expired (then closed with 4001).",
+    "rate_limited": "Too many messages: wait details.retry_after_ms before sending again.",
 }
 
 
@@ -153,6 +157,13 @@ class PongMessage(Outbound):
     type: Literal["pong"]
 
 
+class ReconnectMessage(Outbound):
+    type: Literal["reconnect"]
+    retry_after_ms: int = Field(
+        description="Wait this long before reconnecting (each connection gets its own delay)."
+    )
+
+
 class ErrorMessage(Outbound):
     type: Literal["error"]
     code: str
@@ -170,6 +181,7 @@ OUTBOUND_MESSAGES: tuple[type[Outbound], ...] = (
     PresenceMessage,
     HeartbeatMessage,
     PongMessage,
+    ReconnectMessage,
     ErrorMessage,
 )
 
@@ -201,7 +213,12 @@ def error_frame(
     return Frame(body)
 
 
+def reconnect_frame(retry_after_ms: int) -> Frame:
+    """`reconnect`; over SSE its `retry:` field makes EventSource wait as long."""
+    return Frame({"type": "reconnect", "retry_after_ms": retry_after_ms}, retry_ms=retry_after_ms)
+
+
 def close_too_slow(outbox: Outbox) -> None:
     """Close a connection that fell too far behind; its queued frames are dropped, as it
     resumes with `since` anyway."""
-    outbox.close(CLOSE_TOO_SLOW, "too slow: resume with since", drop_queued=True)
+    outbox.close(CLOSE_TOO_SLOW, TOO_SLOW_REASON, drop_queued=True)

@@ -9,8 +9,11 @@ the socket from the fan-out loop: no task wakes up and nothing is copied per
 connection. Otherwise the frame is queued and the connection's writer sends
 the queue, in order, when the socket drains.
 
-Overflow policy: when a frame would take the queue past its byte limit, the
-connection stops receiving live frames and is marked lagging. When its queue
+Overflow policy: every frame queued counts against the byte limit, whatever it
+is (events, snapshots, errors, pongs, heartbeats). When a live frame would take
+the queue past it, the connection stops receiving live frames and is marked
+lagging; when any other frame would, the client is not reading what it asks
+for, and the connection is closed with 4008 at once. When its queue
 drains, the hub catches it up from the space's ring of recent events. If a
 connection makes no progress for a grace period (lagging, or its queue not
 moving because the client stopped reading), or the ring no longer covers it,
@@ -25,6 +28,10 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import orjson
+
+# The client fell too far behind; it resumes with `since` (docs/protocol.md).
+CLOSE_TOO_SLOW = 4008
+TOO_SLOW_REASON = "too slow: resume with since"
 
 # RFC 6455 section 5.2: FIN bit set, opcode 1 (text).
 _FIN_TEXT = 0x81
@@ -45,12 +52,20 @@ def websocket_text_frame(payload: bytes) -> bytes:
 class Frame:
     """One encoded server message, shared by every connection that sends it."""
 
-    __slots__ = ("_sse", "_ws", "data", "event", "seq")
+    __slots__ = ("_sse", "_ws", "data", "event", "retry_ms", "seq")
 
-    def __init__(self, message: dict[str, Any], *, event: str | None = None, seq: int | None = None):
+    def __init__(
+        self,
+        message: dict[str, Any],
+        *,
+        event: str | None = None,
+        seq: int | None = None,
+        retry_ms: int | None = None,
+    ):
         self.data = orjson.dumps(message)
         self.event = event or str(message.get("type"))
         self.seq = seq
+        self.retry_ms = retry_ms
         self._sse: str | None = None
         self._ws: bytes | None = None
 
@@ -74,6 +89,8 @@ class Frame:
         """The same message as a Server-Sent Event, encoded once and cached."""
         if self._sse is None:
             head = f"id: {self.seq}\n" if self.seq is not None else ""
+            if self.retry_ms is not None:
+                head += f"retry: {self.retry_ms}\n"
             self._sse = f"{head}event: {self.event}\ndata: {self.text}\n\n"
         return self._sse
 
@@ -169,9 +186,16 @@ class Outbox:
         return True
 
     def push(self, frame: Frame) -> None:
-        """Send or queue a frame whatever the limit (snapshots, catch-up, errors): callers bound these."""
-        if not self.closed and not self._write_now(frame):
-            self._append(frame)
+        """Send or queue a frame the client must get in its place (a snapshot, a catch-up, an
+        answer, a heartbeat). Past the byte limit the connection is closed with 4008: its
+        client is not reading what it asks for."""
+        if self.closed or self._write_now(frame):
+            return
+        # An empty queue takes any frame, so one large snapshot cannot stall a client.
+        if self.queued_bytes and self.queued_bytes + frame.size > self.limit_bytes:
+            self.close(CLOSE_TOO_SLOW, TOO_SLOW_REASON, drop_queued=True)
+            return
+        self._append(frame)
 
     def _write_now(self, frame: Frame) -> bool:
         socket = self._socket

@@ -34,12 +34,13 @@ async def read_snapshot(
         moderators = (await space_queries.list_moderators(conn, [space.id]))[space.id]
         questions = await question_queries.list_questions(conn, space.id)
         include_pending = audience == "moderators"
+        # One more than the snapshot carries says whether there are older ones, without
+        # counting them: a snapshot costs the same in a space of any size.
         comments = await live_queries.list_recent_comments(
-            conn, space.id, include_pending=include_pending, author_id=user_id, limit=SNAPSHOT_COMMENTS
+            conn, space.id, include_pending=include_pending, author_id=user_id, limit=SNAPSHOT_COMMENTS + 1
         )
-        total = await live_queries.count_comments(
-            conn, space.id, include_pending=include_pending, author_id=user_id
-        )
+        complete = len(comments) <= SNAPSHOT_COMMENTS
+        comments = comments[-SNAPSHOT_COMMENTS:]
         spotlight = await read_spotlight(conn, space.id)
         announcements = await control_queries.list_active_announcements(conn, space.id)
     space_view = space_schemas.space(space, moderators, "anonymous", roles.accepting_input(space))
@@ -54,7 +55,7 @@ async def read_snapshot(
             comment_schemas.comment(c, personal=False, reveal=include_pending).model_dump(mode="json")
             for c in comments
         ],
-        "comments_complete": total <= len(comments),
+        "comments_complete": complete,
         "spotlight": spotlight.model_dump(mode="json"),
         "announcements": [control_schemas.announcement(a).model_dump(mode="json") for a in announcements],
     }

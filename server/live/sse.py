@@ -45,7 +45,14 @@ def register_routes(api: Api) -> None:
         tag="live",
         query=EventStreamQuery,
         stream=True,
-        raises=(errors.SpaceNotFound, errors.InvalidQuery, errors.InvalidScreenToken),
+        raises=(
+            errors.SpaceNotFound,
+            errors.InvalidQuery,
+            errors.InvalidScreenToken,
+            errors.TooManyConnections,
+            errors.ServerBusy,
+            errors.ShuttingDown,
+        ),
     )(event_stream)
 
 
@@ -77,6 +84,8 @@ async def event_stream(request: Request, _: None) -> Response:
         # No body will be read: holding a subscription open would also hold
         # the HTTP connection, and the server's shutdown, until the client left.
         return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
+    address = request.client.host if request.client else None
+    hub.admission.admit(address)
     connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes), transport="sse")
     connection.outbox.on_drained = functools.partial(hub.resume_lagging, connection)
     hub.register(connection)
@@ -88,15 +97,18 @@ async def event_stream(request: Request, _: None) -> Response:
             await hub.subscribe(connection, space, audience, None, None, who.user_id)
     except BaseException:
         hub.unregister(connection)
+        hub.admission.release(address)
         raise
     return StreamingResponse(
-        _stream(svc, connection, space.slug),
+        _stream(svc, connection, space.slug, address),
         media_type="text/event-stream",
         headers=STREAM_HEADERS,
     )
 
 
-async def _stream(svc: Services, connection: LiveConnection, slug: str) -> AsyncIterator[str]:
+async def _stream(
+    svc: Services, connection: LiveConnection, slug: str, address: str | None
+) -> AsyncIterator[str]:
     hub = svc.hub
     assert hub is not None
     # Tell EventSource how soon to come back after the stream ends.
@@ -118,3 +130,4 @@ async def _stream(svc: Services, connection: LiveConnection, slug: str) -> Async
                 await hub.subscribe(connection, space, audience, None, None, connection.viewer.user_id)
     finally:
         hub.unregister(connection)
+        hub.admission.release(address)

@@ -1,7 +1,10 @@
 """The WebSocket endpoint `/ws`: one reader and one writer task per connection.
 
+A connection is admitted before its handshake is accepted (server/live/admission.py).
 The reader parses each inbound frame once into a typed message and answers
-bad input with an `error` message (the connection stays open). The writer
+bad input with an `error` message (the connection stays open); a client
+sending past its rate limits gets `rate_limited`, and one that keeps on is
+closed with 4029 (server/live/ratelimit.py). The writer
 sends the connection's outbox in order; when either task ends, the other is
 cancelled and the connection leaves the hub. Close codes are in
 server/live/messages.py and docs/protocol.md.
@@ -19,7 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import errors
 from server.access.identity import SESSION_COOKIE, Viewer, screen_token_from, screen_viewer, viewer_for_token
-from server.api.routing import origin_allowed
+from server.api.routing import json_response, origin_allowed
 from server.live import messages
 from server.live.catchup import Resync
 from server.live.channels import Subscription
@@ -27,6 +30,7 @@ from server.live.connections import LiveConnection, space_for
 from server.live.direct import RAW_SEND, DirectSocket, direct_socket
 from server.live.hub import Hub
 from server.live.outbound import Frame, Outbox
+from server.live.ratelimit import ClientLimits
 from server.running.services import Services
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,27 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     hub = services.hub
     assert hub is not None
+    address = websocket.client.host if websocket.client else None
+    try:
+        hub.admission.admit(address)
+    except errors.AppError as refused:
+        await _deny(websocket, refused)
+        return
+    try:
+        await _serve(websocket, services, hub)
+    finally:
+        hub.admission.release(address)
+
+
+async def _deny(websocket: WebSocket, refused: errors.AppError) -> None:
+    """Refuse the handshake with an HTTP answer in the API's error shape (429 or 503)."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(json_response(refused.body(), refused.status))
+    else:
+        await websocket.close()  # a server without denial responses answers 403
+
+
+async def _serve(websocket: WebSocket, services: Services, hub: Hub) -> None:
     await websocket.accept()
     refusal = await _refusal(websocket, services)
     if isinstance(refusal, tuple):
@@ -187,7 +212,7 @@ def _parse(message: Message, outbox: Outbox) -> messages.Inbound | None:
 class Reader:
     """Reads a connection's client messages and answers each; holds the spaces it follows."""
 
-    __slots__ = ("_connection", "_hub", "_services", "_subscriptions", "_websocket")
+    __slots__ = ("_connection", "_hub", "_limits", "_services", "_subscriptions", "_websocket")
 
     def __init__(
         self, websocket: WebSocket, services: Services, hub: Hub, connection: LiveConnection
@@ -197,6 +222,7 @@ class Reader:
         self._hub = hub
         self._connection = connection
         self._subscriptions: dict[str, Subscription] = {}
+        self._limits = ClientLimits(services.settings)
 
     async def read_one(self) -> bool:
         """Read and handle one client message; False when the client has gone.
@@ -210,10 +236,28 @@ class Reader:
             return False
         if message["type"] == "websocket.disconnect":
             return False
-        parsed = _parse(message, self._connection.outbox)
-        if parsed is not None:
-            await self._handle(parsed)
+        outbox = self._connection.outbox
+        if outbox.closed:
+            return True  # closing: what the client still sends is read, and ignored
+        if self._within_limits(self._limits.frame_wait()):
+            parsed = _parse(message, outbox)
+            if parsed is not None and self._within_limits(self._limits.message_wait(parsed)):
+                await self._handle(parsed)
         return True
+
+    def _within_limits(self, wait_secs: float) -> bool:
+        """True when the message may be handled; else it is refused with `rate_limited`,
+        and a client that keeps on past its limits is closed with 4029."""
+        if wait_secs <= 0.0:
+            return True
+        outbox = self._connection.outbox
+        if self._limits.refused():
+            code = messages.CLOSE_RATE_LIMITED
+            outbox.close(code, messages.CLOSE_CODES[code])
+        else:
+            retry_after_ms = max(1, round(wait_secs * 1000))
+            outbox.push(messages.error_frame("rate_limited", details={"retry_after_ms": retry_after_ms}))
+        return False
 
     async def _handle(self, message: messages.Inbound) -> None:
         outbox, subscriptions = self._connection.outbox, self._subscriptions

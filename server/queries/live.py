@@ -28,17 +28,6 @@ async def list_recent_comments(
     return [CommentRow(**dict(r)) for r in rows]
 
 
-async def count_comments(db: Executor, space_id: int, *, include_pending: bool, author_id: int | None) -> int:
-    count: int = await db.fetchval(
-        """SELECT count(*) FROM comments
-           WHERE space_id = $1 AND (status <> 'pending' OR $2 OR author_id = $3)""",
-        space_id,
-        include_pending,
-        author_id,
-    )
-    return count
-
-
 async def get_event_time(db: Executor, space_id: int, seq: int) -> object:
     return await db.fetchval("SELECT at FROM events WHERE space_id = $1 AND seq = $2", space_id, seq)
 

@@ -6,14 +6,13 @@ from datetime import datetime
 from server.queries import Executor, build
 
 # A question as shown: its row, its space's slug, its author and its count of
-# comments visible to everyone.
+# comments visible to everyone (kept on the row by schema.sql's triggers).
 QUESTION_VIEW = """
     SELECT q.id, q.space_id, s.slug AS space_slug, q.kind, q.position, q.title, q.body,
            q.body_html, q.status, q.created_at, q.updated_at,
            u.id AS author_id, u.display_name AS author_name, u.handle AS author_handle,
            u.affiliation AS author_affiliation,
-           (SELECT count(*) FROM comments c
-             WHERE c.question_id = q.id AND c.status = 'published') AS comment_count,
+           q.published_comments AS comment_count,
            q.opens_at, q.closes_at, q.closing_remark, q.closing_remark_html, q.slow_mode_secs
     FROM questions q JOIN spaces s ON s.id = q.space_id JOIN users u ON u.id = q.author_id
 """

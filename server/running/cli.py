@@ -60,7 +60,6 @@ async def _load_demo(settings: Settings) -> None:
         print(f"  {role:<12} {email:<40} {password}")
 
 
-SHUTDOWN_GRACE_SECS = 5
 # argparse's own exit code for a usage error.
 USAGE_ERROR = 2
 
@@ -113,11 +112,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
                 # The fan-out writes whole frames to this protocol's transport (server/live/direct.py).
                 ws="websockets-sansio",
                 ws_per_message_deflate=False,
-                # uvicorn waits for open requests before the application's own
-                # shutdown, and an SSE stream never ends by itself: cut streams
-                # after this long. Their clients resume elsewhere with Last-Event-ID;
-                # WebSocket clients get 1012 at once and do the same with `since`.
-                timeout_graceful_shutdown=SHUTDOWN_GRACE_SECS,
+                # A larger frame is refused by the protocol before it is buffered (close 1009).
+                ws_max_size=settings.live_max_frame_bytes,
+                # On SIGTERM live clients are told to come back elsewhere first
+                # (server/live/restart.py); then uvicorn waits this long for
+                # in-flight requests before the application's own shutdown.
+                timeout_graceful_shutdown=settings.shutdown_grace_secs,
                 # Forwarded headers are believed only from ROUNDTABLE_TRUSTED_PROXIES
                 # (server/running/proxies.py), never by uvicorn's own rule.
                 proxy_headers=False,

@@ -129,6 +129,55 @@ class Settings(BaseSettings):
         gt=0,
         description="Bytes a live connection may have queued before it counts as lagging.",
     )
+    live_max_connections: int = Field(
+        default=20_000,
+        gt=0,
+        description="Live connections (WebSocket and SSE) one process serves at once; more are refused "
+        "with 503 `server_busy`.",
+    )
+    live_max_connections_per_address: int = Field(
+        default=100,
+        gt=0,
+        description="Live connections one client address may hold on one process; more are refused "
+        "with 429 `too_many_connections`.",
+    )
+    live_max_frame_bytes: int = Field(
+        default=64 * 1024,
+        ge=4096 * 4,
+        description="Largest WebSocket frame the server reads; the transport refuses a larger one "
+        "before buffering it, with close 1009.",
+    )
+    live_messages_per_sec: float = Field(
+        default=5.0, gt=0, description="Client messages a live connection may send per second, on average."
+    )
+    live_messages_burst: int = Field(
+        default=30, gt=0, description="Client messages a live connection may send at once, above the rate."
+    )
+    live_subscriptions_per_sec: float = Field(
+        default=0.5,
+        gt=0,
+        description="`subscribe` and `unsubscribe` messages a connection may send per second, on average.",
+    )
+    live_subscriptions_burst: int = Field(
+        default=25, gt=0, description="`subscribe` and `unsubscribe` messages a connection may send at once."
+    )
+    live_max_refusals: int = Field(
+        default=20,
+        gt=0,
+        description="Rate-limited messages a connection may send (one forgiven per second) before it "
+        "is closed with 4029.",
+    )
+    shutdown_grace_secs: int = Field(
+        default=10,
+        gt=0,
+        description="On SIGTERM, how long in-flight requests may take to finish before the process exits.",
+    )
+    restart_spread_secs: float = Field(
+        default=5.0,
+        ge=0,
+        description="On SIGTERM, live clients are told to reconnect at a random moment within this many "
+        "seconds, so they do not all return at once.",
+    )
     slow_client_grace_secs: float = Field(
         default=10.0, gt=0, description="How long a lagging connection may stay behind before close 4008."
     )
