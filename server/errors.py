@@ -100,6 +100,12 @@ class InvalidCredentials(AppError):
     message = "That email and password do not match an account."
 
 
+class WrongPassword(AppError):
+    code = "wrong_password"
+    status = 403
+    message = "The current password is missing or not right."
+
+
 class Forbidden(AppError):
     code = "forbidden"
     status = 403

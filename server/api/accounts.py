@@ -11,6 +11,7 @@ from server.api.routing import Api, json_response, parse_query, services, viewer
 from server.models import (
     AuthResult,
     LoggedOut,
+    LoggedOutEverywhere,
     LoginBody,
     Me,
     ProfilePatch,
@@ -55,6 +56,15 @@ def register_routes(api: Api) -> None:
         auth="user",
     )(logout)
     api.route(
+        "POST",
+        "/auth/logout-all",
+        summary="End every session of the account, on every device",
+        tag="accounts",
+        response=LoggedOutEverywhere,
+        auth="user",
+        raises=(errors.NotAuthenticated,),
+    )(logout_all)
+    api.route(
         "GET",
         "/me",
         summary="The current user",
@@ -66,11 +76,12 @@ def register_routes(api: Api) -> None:
     api.route(
         "PATCH",
         "/me",
-        summary="Edit the current user's profile",
+        summary="Edit the current user's profile, or change the password",
         tag="accounts",
         body=ProfilePatch,
         response=Me,
         auth="user",
+        raises=(errors.NotAuthenticated, errors.WrongPassword),
     )(patch_me)
     api.route(
         "GET",
@@ -138,6 +149,16 @@ async def logout(request: Request, _: None) -> Response:
     return response
 
 
+async def logout_all(request: Request, _: None) -> Response:
+    who = await viewer(request)
+    if who.user is None:
+        raise errors.NotAuthenticated()
+    ended = await accounts.logout_everywhere(services(request), who.user)
+    response = json_response(LoggedOutEverywhere(sessions_ended=ended))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
 async def get_me(request: Request, _: None) -> Me:
     who = await viewer(request)
     if who.user is None:
@@ -147,9 +168,9 @@ async def get_me(request: Request, _: None) -> Me:
 
 async def patch_me(request: Request, body: ProfilePatch) -> Me:
     who = await viewer(request)
-    if who.user is None:
+    if who.user is None or who.token is None:
         raise errors.NotAuthenticated()
-    return await _me(request, await accounts.update_profile(services(request), who.user, body))
+    return await _me(request, await accounts.update_profile(services(request), who.user, who.token, body))
 
 
 async def search_users(request: Request, _: None) -> UserList:

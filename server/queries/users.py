@@ -145,6 +145,27 @@ async def delete_session(db: Executor, token_hash: bytes) -> None:
     await db.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash)
 
 
+async def delete_sessions_of_user(db: Executor, user_id: int, keep_hash: bytes | None = None) -> int:
+    """End every session of the user but `keep_hash` (if given); return how many ended."""
+    status = await db.execute(
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2", user_id, keep_hash
+    )
+    return int(status.split()[-1])
+
+
+async def list_live_sessions(db: Executor, token_hashes: list[bytes]) -> set[bytes]:
+    """Which of these sessions still exist and have not expired."""
+    rows = await db.fetch(
+        "SELECT token_hash FROM sessions WHERE token_hash = ANY($1::bytea[]) AND expires_at > now()",
+        token_hashes,
+    )
+    return {bytes(r["token_hash"]) for r in rows}
+
+
+async def update_password(db: Executor, user_id: int, password_hash: str) -> None:
+    await db.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
+
+
 async def list_moderated_slugs(db: Executor, user_id: int) -> list[str]:
     rows = await db.fetch(
         """SELECT s.slug FROM space_moderators m JOIN spaces s ON s.id = m.space_id
