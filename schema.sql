@@ -384,4 +384,10 @@ BEGIN
     END IF;
 END $$;
 
+-- Evidence: a comment its author deletes while it is under review (pending,
+-- flagged, hidden or rejected) keeps its text here, for moderators only; the
+-- public and the author see the usual tombstone.
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS kept_body text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS kept_html text;
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

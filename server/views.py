@@ -109,16 +109,38 @@ def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> 
 
     `personal=False` (event payloads, shared by many viewers) leaves
     `supported_by_me` null. `reveal` (moderators) keeps the text of a hidden or
-    rejected comment, for review; a deleted comment's text is gone for everyone.
+    rejected comment, for review, and of one its author deleted while under
+    review (the evidence kept); any other deleted comment's text is gone for everyone.
     """
-    tombstone = row.status in TOMBSTONE_STATUSES and not (reveal and row.status != "deleted")
+    if row.status == "deleted":
+        kept = reveal and row.kept_body is not None
+        return _comment(
+            row,
+            personal,
+            body=row.kept_body if kept else None,
+            html=row.kept_html if kept else None,
+            with_author=kept,
+        )
+    tombstone = row.status in TOMBSTONE_STATUSES and not reveal
+    return _comment(
+        row,
+        personal,
+        body=None if tombstone else row.body,
+        html=None if tombstone else row.body_html,
+        with_author=True,
+    )
+
+
+def _comment(
+    row: CommentRow, personal: bool, *, body: str | None, html: str | None, with_author: bool
+) -> Comment:
     return Comment(
         id=row.id,
         question_id=row.question_id,
         parent_id=row.parent_id,
         depth=len(row.path) - 1,
         author=None
-        if row.status == "deleted"
+        if not with_author
         else UserSummary(
             id=row.author_id,
             display_name=row.author_name,
@@ -126,8 +148,8 @@ def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> 
             affiliation=row.author_affiliation,
         ),
         lang=row.lang,
-        body=None if tombstone else row.body,
-        html=None if tombstone else row.body_html,
+        body=body,
+        html=html,
         status=row.status,
         created_at=row.created_at,
         edited_at=row.edited_at,

@@ -4,8 +4,9 @@ from server import errors, views
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
+from server.actions.audit import audited, record_audit
 from server.events import Event, payload, record_event
-from server.models import CommentCreate, CommentPatch
+from server.models import AuditEntry, CommentCreate, CommentPatch
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import moderation as moderation_queries
@@ -18,6 +19,10 @@ from server.render import find_mentions, render_comment
 from server.running.services import Services
 from server.running.settings import Settings
 
+# States in which a moderator has a reason to read the text: deleting it then
+# keeps the text as evidence rather than erasing it.
+UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
+
 
 async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]]:
     handles = sorted(find_mentions(body))
@@ -27,11 +32,20 @@ async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]
 
 
 async def _comment_event(
-    db: Executor, space: SpaceRow, comment_id: int, type_: str, settings: Settings
+    db: Executor,
+    space: SpaceRow,
+    comment_id: int,
+    type_: str,
+    settings: Settings,
+    audit: AuditEntry | None = None,
 ) -> tuple[CommentRow, Event]:
     row = await comment_queries.get_comment(db, comment_id, None)
     assert row is not None
     data = payload(comment=views.comment(row, personal=False))
+    # Moderators read what the public may not: evidence an author deleted.
+    for_moderators = payload(comment=views.comment(row, personal=False, reveal=True))
+    if audit is not None:
+        for_moderators = audited(for_moderators, audit)
     # Moderators' consoles keep their queue counts from the latest event.
     counts = await moderation_queries.count_queues(db, space.id, settings.queue_recent_secs)
     queue = {"queue": {"pending": counts.pending, "flagged": counts.flagged, "recent": counts.recent}}
@@ -44,7 +58,7 @@ async def _comment_event(
         space.id,
         type_,
         public=public,
-        moderators=data | queue,
+        moderators=for_moderators | queue,
         recipient_id=row.author_id if personal else None,
         personal=personal,
     )
@@ -159,15 +173,34 @@ async def edit_comment(
 async def delete_comment(services: Services, viewer: Viewer, comment_id: int) -> tuple[CommentRow, Event]:
     """The author deletes: a tombstone keeps the thread's shape and its replies.
 
-    The text and its earlier versions are erased, as the author asked.
+    The text and its earlier versions are erased, as the author asked, unless
+    the comment is under review (pending, flagged, hidden or rejected): then
+    deleting must not destroy the evidence, so the text and its revisions stay
+    for moderators, and the audit log records the deletion with the text.
     """
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await _own_comment(conn, viewer, comment_id)
         await guards.check_may_write(conn, viewer, space, withdrawing=True)
-        await comment_queries.mark_comment_deleted(conn, comment.id)
-        await comment_queries.delete_revisions(conn, comment.id)
+        open_flags = await moderation_queries.count_open_flags(conn, comment.id)
+        under_review = comment.status in UNDER_REVIEW or open_flags > 0
+        await comment_queries.mark_comment_deleted(conn, comment.id, keep_evidence=under_review)
+        audit = None
+        if under_review:
+            audit = await record_audit(
+                conn,
+                space.id,
+                viewer,
+                "comment.delete",
+                "comment",
+                comment.id,
+                details={"status": comment.status, "open_flags": open_flags, "body": comment.body},
+            )
+        else:
+            await comment_queries.delete_revisions(conn, comment.id)
         await comment_queries.replace_mentions(conn, comment.id, [])
-        row, event = await _comment_event(conn, space, comment.id, "comment.deleted", services.settings)
+        row, event = await _comment_event(
+            conn, space, comment.id, "comment.deleted", services.settings, audit
+        )
         # Screens drop it in the same transaction.
         dropped = await spotlight_actions.drop_comment(conn, space, comment.id, "comment.deleted")
     await services.publish(event, *([dropped] if dropped else []))
