@@ -390,4 +390,14 @@ END $$;
 ALTER TABLE comments ADD COLUMN IF NOT EXISTS kept_body text;
 ALTER TABLE comments ADD COLUMN IF NOT EXISTS kept_html text;
 
+-- An author's edit of a published comment that waits for a moderator (under
+-- pre-moderation, or for a held participant): the published text stays public
+-- until a moderator approves the edit; rejecting it drops it.
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_body text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_html text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_lang text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_submitted_at timestamptz;
+CREATE INDEX IF NOT EXISTS comments_pending_edit_idx ON comments (space_id, id)
+    WHERE edit_submitted_at IS NOT NULL;
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

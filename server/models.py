@@ -372,6 +372,15 @@ class Removal(Resource):
     at: datetime
 
 
+class PendingEdit(Resource):
+    """An author's edit waiting for a moderator; the published text stays until it is approved."""
+
+    body: str
+    html: str
+    lang: str
+    submitted_at: datetime
+
+
 class Comment(Resource):
     id: int
     question_id: int
@@ -395,6 +404,10 @@ class Comment(Resource):
         default=None, description="When a moderator pinned it under its question; null when not pinned."
     )
     moderator_answer: bool = Field(default=False, description="A moderator marked it as an answer.")
+    pending_edit: PendingEdit | None = Field(
+        default=None,
+        description="The author's edit waiting for a moderator (moderators and its author only).",
+    )
 
 
 class CommentWrite(Comment):

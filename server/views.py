@@ -2,7 +2,18 @@
 
 from datetime import UTC, datetime
 
-from server.models import Comment, Me, Question, Removal, Role, Space, SpaceLock, UserRef, UserSummary
+from server.models import (
+    Comment,
+    Me,
+    PendingEdit,
+    Question,
+    Removal,
+    Role,
+    Space,
+    SpaceLock,
+    UserRef,
+    UserSummary,
+)
 from server.queries.comments import CommentRow
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
@@ -104,13 +115,14 @@ def question(row: QuestionRow) -> Question:
     )
 
 
-def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> Comment:
+def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False, own: bool = False) -> Comment:
     """A comment as shown; a tombstone keeps its place but not its text or author.
 
     `personal=False` (event payloads, shared by many viewers) leaves
     `supported_by_me` null. `reveal` (moderators) keeps the text of a hidden or
     rejected comment, for review, and of one its author deleted while under
     review (the evidence kept); any other deleted comment's text is gone for everyone.
+    An edit waiting for a moderator shows to moderators (`reveal`) and its author (`own`).
     """
     if row.status == "deleted":
         kept = reveal and row.kept_body is not None
@@ -122,13 +134,19 @@ def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> 
             with_author=kept,
         )
     tombstone = row.status in TOMBSTONE_STATUSES and not reveal
-    return _comment(
+    shown = _comment(
         row,
         personal,
         body=None if tombstone else row.body,
         html=None if tombstone else row.body_html,
         with_author=True,
     )
+    if (reveal or own) and row.edit_submitted_at is not None:
+        assert row.edit_body is not None and row.edit_html is not None and row.edit_lang is not None
+        shown.pending_edit = PendingEdit(
+            body=row.edit_body, html=row.edit_html, lang=row.edit_lang, submitted_at=row.edit_submitted_at
+        )
+    return shown
 
 
 def _comment(

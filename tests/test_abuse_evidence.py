@@ -24,7 +24,12 @@ async def deleted_event(live: LiveClient, comment_id: int) -> dict[str, Any]:
 
 
 async def assert_evidence_kept(
-    scene: Scene, comment_id: int, author: User, text: str, status_before: str, moderators: LiveClient,
+    scene: Scene,
+    comment_id: int,
+    author: User,
+    text: str,
+    status_before: str,
+    moderators: LiveClient,
     public: LiveClient,
 ) -> None:
     deleted = await delete_as_author(scene, comment_id, author)
@@ -107,9 +112,7 @@ async def test_a_comment_deleted_outside_review_loses_its_text_for_everyone(
     assert (seen["body"], seen["author"]) == (None, None)
     revisions = await scene.ok("moderator", "GET", f"/comments/{comment['id']}/revisions")
     assert revisions["items"] == []
-    rows = await fetch_rows(
-        database_url, "SELECT body, kept_body FROM comments WHERE id = $1", comment["id"]
-    )
+    rows = await fetch_rows(database_url, "SELECT body, kept_body FROM comments WHERE id = $1", comment["id"])
     assert rows == [{"body": "", "kept_body": None}]
     audit = await scene.ok("moderator", "GET", f"/spaces/{SLUG}/audit?action=comment.delete")
     assert audit["items"] == []

@@ -69,12 +69,16 @@ async def test_a_session_ended_by_another_process_or_expired_closes_its_connecti
         await ended_live.subscribe(SLUG)
         await expired_live.subscribe(SLUG)
         # What another process's logout does to the database; this process hears nothing of it.
-        await fetch_rows(database_url, "DELETE FROM sessions WHERE token_hash = $1",
-                         token_hash(scene.moderator.token))
+        await fetch_rows(
+            database_url, "DELETE FROM sessions WHERE token_hash = $1", token_hash(scene.moderator.token)
+        )
         assert await close_code(ended_live) == 4001
         await pending_text_reaches(scene, expired_live, "The desk's session is still valid.")
-        await fetch_rows(database_url, "UPDATE sessions SET expires_at = now() WHERE token_hash = $1",
-                         token_hash(desk.token))
+        await fetch_rows(
+            database_url,
+            "UPDATE sessions SET expires_at = now() WHERE token_hash = $1",
+            token_hash(desk.token),
+        )
         assert await close_code(expired_live) == 4001
 
 
@@ -102,8 +106,9 @@ async def test_logging_out_everywhere_ends_every_session_of_the_account_and_its_
         assert message["events"][0]["type"] == "comment.created"
     for token in (scene.moderator, phone):
         assert_error(await api.http.get("/api/v1/me", headers=token.headers), 401, "not_authenticated")
-    rows = await fetch_rows(database_url, "SELECT count(*) AS n FROM sessions WHERE user_id = $1",
-                            scene.moderator.id)
+    rows = await fetch_rows(
+        database_url, "SELECT count(*) AS n FROM sessions WHERE user_id = $1", scene.moderator.id
+    )
     assert rows[0]["n"] == 0
     assert_error(await api.http.post("/api/v1/auth/logout-all"), 401, "not_authenticated")
 
@@ -122,8 +127,11 @@ async def test_a_password_change_ends_the_other_sessions_and_keeps_the_one_that_
         await own_live.subscribe(SLUG)
         await stolen_live.subscribe(SLUG)
         for wrong in (change, change | {"current_password": "not the password"}):
-            assert_error(await api.http.patch("/api/v1/me", json=wrong, headers=moderator.headers),
-                         403, "wrong_password")
+            assert_error(
+                await api.http.patch("/api/v1/me", json=wrong, headers=moderator.headers),
+                403,
+                "wrong_password",
+            )
         # Refused: nothing changed, both sessions still work.
         assert (await api.http.get("/api/v1/me", headers=stolen.headers)).status_code == 200
 

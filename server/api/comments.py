@@ -176,7 +176,8 @@ async def get_comment(request: Request, _: None) -> Comment:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     who = await viewer(request)
     row = await comment_actions.visible_comment(services(request), who, comment_id)
-    return views.comment(row, reveal=await who.moderates(services(request).pool, row.space_id))
+    moderates = await who.moderates(services(request).pool, row.space_id)
+    return views.comment(row, reveal=moderates, own=row.author_id == who.user_id)
 
 
 async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
@@ -184,7 +185,7 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     row, event = await comment_actions.edit_comment(
         services(request), await viewer(request), comment_id, body
     )
-    return CommentWrite(**views.comment(row).model_dump(), event_seq=event.seq if event else None)
+    return CommentWrite(**views.comment(row, own=True).model_dump(), event_seq=event.seq if event else None)
 
 
 async def delete_comment(request: Request, _: None) -> CommentWrite:
