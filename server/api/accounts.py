@@ -86,7 +86,7 @@ def register_routes(api: Api) -> None:
     api.route(
         "GET",
         "/users",
-        summary="Find users by email, name or handle (moderators, admins)",
+        summary="Find users (admins: anyone; moderators: an exact email, or their spaces' participants)",
         tag="accounts",
         query=UserSearchQuery,
         response=UserList,
@@ -180,7 +180,14 @@ async def search_users(request: Request, _: None) -> UserList:
     pool = services(request).pool
     if not who.is_admin and not await user_queries.list_moderated_slugs(pool, who.user_id or 0):
         raise errors.Forbidden("Only moderators and admins may search users.")
-    found = await user_queries.search_users(pool, query.q, USER_SEARCH_LIMIT)
+    if who.is_admin:
+        found = await user_queries.search_users(pool, query.q, USER_SEARCH_LIMIT)
+    else:
+        # A moderator finds the people of their own spaces, or someone whose
+        # email they already know, never the site's accounts by email fragment.
+        found = await user_queries.search_participants_of_moderator(
+            pool, who.user_id or 0, query.q, USER_SEARCH_LIMIT
+        )
     return UserList(items=[views.user_summary(u) for u in found])
 
 

@@ -95,6 +95,31 @@ async def search_users(db: Executor, text: str, limit: int) -> list[UserRow]:
     return [UserRow(**dict(r)) for r in rows]
 
 
+async def search_participants_of_moderator(
+    db: Executor, moderator_id: int, text: str, limit: int
+) -> list[UserRow]:
+    """The user whose email is exactly `text`, and users whose name or handle
+    contains it among the participants (posted or invited) of the spaces
+    `moderator_id` moderates."""
+    rows = await db.fetch(
+        f"""SELECT {USER_COLUMNS} FROM users u
+            WHERE lower(u.email) = lower($2)
+               OR ((strpos(lower(u.display_name), lower($2)) > 0 OR strpos(lower(u.handle), lower($2)) > 0)
+                   AND EXISTS (
+                       SELECT 1 FROM space_moderators m
+                       WHERE m.user_id = $1
+                         AND (EXISTS (SELECT 1 FROM comments c
+                                      WHERE c.space_id = m.space_id AND c.author_id = u.id)
+                              OR EXISTS (SELECT 1 FROM space_participants p
+                                         WHERE p.space_id = m.space_id AND p.user_id = u.id))))
+            ORDER BY u.id LIMIT $3""",
+        moderator_id,
+        text,
+        limit,
+    )
+    return [UserRow(**dict(r)) for r in rows]
+
+
 async def update_profile(
     db: Executor, user_id: int, display_name: str, affiliation: str | None, language: str
 ) -> UserRow:
