@@ -419,4 +419,20 @@ CREATE OR REPLACE TRIGGER comments_count_published_on_status_change
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.question_id <> NEW.question_id)
     EXECUTE FUNCTION questions_count_published_comments();
 
+-- Evidence: a comment its author deletes while it is under review (pending,
+-- flagged, hidden or rejected) keeps its text here, for moderators only; the
+-- public and the author see the usual tombstone.
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS kept_body text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS kept_html text;
+
+-- An author's edit of a published comment that waits for a moderator (under
+-- pre-moderation, or for a held participant): the published text stays public
+-- until a moderator approves the edit; rejecting it drops it.
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_body text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_html text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_lang text;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_submitted_at timestamptz;
+CREATE INDEX IF NOT EXISTS comments_pending_edit_idx ON comments (space_id, id)
+    WHERE edit_submitted_at IS NOT NULL;
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

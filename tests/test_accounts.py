@@ -367,8 +367,10 @@ async def test_bad_profile_edits_are_refused_and_change_nothing(api: Api) -> Non
 
 async def test_moderators_and_admins_search_users_and_others_may_not(api: Api) -> None:
     await api.space("water")
+    question = await api.question("water")
     moderator = await api.moderator("water", "Moderator Mo")
     sarah = await api.register("Sarah Doyel")
+    await api.comment(sarah, question["id"])  # one of the moderator's participants
     admin = await api.admin()
 
     for who in (moderator, admin):

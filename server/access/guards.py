@@ -12,7 +12,7 @@ from server.access.identity import Viewer
 from server.queries import Executor
 from server.queries import questions as question_queries
 from server.queries import restrictions as restriction_queries
-from server.queries.questions import QuestionRow
+from server.queries.questions import QuestionRow, QuestionWindow
 from server.queries.spaces import SpaceRow
 
 
@@ -62,12 +62,8 @@ def check_steward_may_post(space: SpaceRow, now: datetime | None = None) -> None
         )
 
 
-async def check_may_comment(db: Executor, viewer: Viewer, space: SpaceRow, question: QuestionRow) -> None:
-    """Raise unless the question takes this viewer's comment now: its window, then slow mode.
-
-    Call holding the space's lock: the question is read again under it, and the
-    author's last comment cannot change meanwhile.
-    """
+async def check_question_window(db: Executor, question: QuestionRow) -> QuestionWindow:
+    """Raise unless the question is open now (its status and its times); return its window."""
     window = await question_queries.get_question_window(db, question.id)
     assert window is not None
     now = datetime.now(UTC)
@@ -79,6 +75,17 @@ async def check_may_comment(db: Executor, viewer: Viewer, space: SpaceRow, quest
         raise errors.QuestionNotOpen(details=times)
     if window.status == "closed" or (window.closes_at is not None and now >= window.closes_at):
         raise errors.QuestionClosed(details=times)
+    return window
+
+
+async def check_may_comment(db: Executor, viewer: Viewer, space: SpaceRow, question: QuestionRow) -> None:
+    """Raise unless the question takes this viewer's comment now: its window, then slow mode.
+
+    Call holding the space's lock: the question is read again under it, and the
+    author's last comment cannot change meanwhile.
+    """
+    window = await check_question_window(db, question)
+    now = datetime.now(UTC)
     if viewer.user is None or await viewer.moderates(db, space.id):
         return
     if space.locked_at is not None:  # locked since the first check, before the space's lock was taken

@@ -8,6 +8,7 @@ import asyncpg
 from server import errors
 from server.access import rate_limits
 from server.access.identity import hash_password, new_token, token_hash, verify_password
+from server.live.revocation import close_session_connections, close_user_connections
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries import users as user_queries
@@ -145,18 +146,45 @@ async def start_session(services: Services, db: Executor, user: UserRow) -> str:
 
 
 async def logout(services: Services, token: str) -> None:
+    """End this session; its live connections here close now, elsewhere within the scheduler's interval."""
     await user_queries.delete_session(services.pool, token_hash(token))
+    close_session_connections(services, token)
 
 
-async def update_profile(services: Services, user: UserRow, body: ProfilePatch) -> UserRow:
+async def logout_everywhere(services: Services, user: UserRow) -> int:
+    """End every session of the account (this one too); return how many ended."""
+    ended = await user_queries.delete_sessions_of_user(services.pool, user.id)
+    close_user_connections(services, user.id)
+    return ended
+
+
+async def update_profile(services: Services, user: UserRow, token: str, body: ProfilePatch) -> UserRow:
+    """Edit the profile; a new password also ends every other session of the account.
+
+    Whoever changes a password usually fears someone else knows it: the old
+    sessions (and their live connections) go, the one changing it stays.
+    """
     sent = body.model_fields_set
-    return await user_queries.update_profile(
-        services.pool,
-        user.id,
-        display_name=body.display_name if body.display_name is not None else user.display_name,
-        affiliation=(body.affiliation or None) if "affiliation" in sent else user.affiliation,
-        language=body.language or user.language,
-    )
+    new_hash = None
+    if body.new_password is not None:
+        current = body.current_password
+        if current is None or not await verify_password(user.password_hash, current):
+            raise errors.WrongPassword()
+        new_hash = await hash_password(body.new_password)
+    async with services.pool.acquire() as conn, conn.transaction():
+        updated = await user_queries.update_profile(
+            conn,
+            user.id,
+            display_name=body.display_name if body.display_name is not None else user.display_name,
+            affiliation=(body.affiliation or None) if "affiliation" in sent else user.affiliation,
+            language=body.language or user.language,
+        )
+        if new_hash is not None:
+            await user_queries.update_password(conn, user.id, new_hash)
+            await user_queries.delete_sessions_of_user(conn, user.id, keep_hash=token_hash(token))
+    if new_hash is not None:
+        close_user_connections(services, user.id, keep_token=token)
+    return updated
 
 
 async def create_admin(services: Services, email: str, password: str, display_name: str) -> UserRow:

@@ -3,49 +3,63 @@
 from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
+from server.actions import pending_edits
 from server.actions import spotlight as spotlight_actions
+from server.actions.audit import audited, record_audit
+from server.actions.mentions import render_with_mentions
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
+from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
-from server.queries import users as user_queries
 from server.queries.comments import CommentRow
 from server.queries.spaces import SpaceRow
-from server.render import find_mentions, render_comment
 from server.running.services import Services
 from server.running.settings import Settings
 from server.schemas import comments as comment_schemas
+from server.schemas.audit import AuditEntry
 from server.schemas.comments import CommentCreate, CommentPatch
 
-
-async def _render_with_mentions(db: Executor, body: str) -> tuple[str, list[int]]:
-    handles = sorted(find_mentions(body))
-    users = await user_queries.list_users_by_handles(db, handles) if handles else []
-    html = render_comment(body, {u.handle.lower(): u.handle for u in users})
-    return html, [u.id for u in users]
+# States in which a moderator has a reason to read the text: deleting it then
+# keeps the text as evidence rather than erasing it.
+UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
 
 
 async def _comment_event(
-    db: Executor, space: SpaceRow, comment_id: int, type_: str, settings: Settings
+    db: Executor,
+    space: SpaceRow,
+    comment_id: int,
+    type_: str,
+    settings: Settings,
+    audit: AuditEntry | None = None,
+    *,
+    private: bool = False,
 ) -> tuple[CommentRow, Event]:
+    """The event of an author's change; `private` ones (an edit waiting for a
+    moderator) go to the moderators and the author only."""
     row = await comment_queries.get_comment(db, comment_id, None)
     assert row is not None
     data = payload(comment=comment_schemas.comment(row, personal=False))
+    # Moderators read what the public may not: evidence an author deleted.
+    for_moderators = payload(comment=comment_schemas.comment(row, personal=False, reveal=True))
+    own = payload(comment=comment_schemas.comment(row, personal=False, own=True))
+    if audit is not None:
+        for_moderators = audited(for_moderators, audit)
     # Moderators' consoles keep their queue counts from the latest event.
     counts = await moderation_queries.count_queues(db, space.id, settings.queue_recent_secs)
     queue = {"queue": {"pending": counts.pending, "flagged": counts.flagged, "recent": counts.recent}}
     # Pending comments (pre-moderation) and anything in a draft space stay
     # with the moderators, and the author, who sees their comment waiting.
-    public = None if row.status == "pending" or space.status == "draft" else data
-    personal = data if public is None else None
+    public = None if private or row.status == "pending" or space.status == "draft" else data
+    personal = own if public is None else None
     event = await record_event(
         db,
         space.id,
         type_,
         public=public,
-        moderators=data | queue,
+        moderators=for_moderators | queue,
         recipient_id=row.author_id if personal else None,
         personal=personal,
     )
@@ -80,7 +94,7 @@ async def post_comment(
             if parent.status not in ("published", "pending"):
                 raise errors.ParentNotReplyable()
             parent_path = parent.path
-        html, mentioned = await _render_with_mentions(conn, body.body)
+        html, mentioned = await render_with_mentions(conn, body.body)
         steward = roles.is_steward(role)
         always_held = not steward and await moderation_queries.is_held(conn, space.id, author_id)
 
@@ -105,15 +119,23 @@ async def post_comment(
     return row, event
 
 
-async def _own_comment(db: Executor, viewer: Viewer, comment_id: int) -> tuple[CommentRow, SpaceRow]:
-    """The viewer's own comment, locked for change, with its (locked) space."""
+async def _own_comment(
+    db: Executor, viewer: Viewer, comment_id: int, *, posting: bool = False
+) -> tuple[CommentRow, SpaceRow]:
+    """The viewer's own comment, locked for change, with its (locked) space.
+
+    `posting` (an edit) asks for the right to post there now, as a new comment
+    would: the same refusals, in the same order, with the same codes.
+    """
     user_id = roles.require_user(viewer)
     comment = await comment_queries.get_comment(db, comment_id, user_id)
     if comment is None:
         raise errors.CommentNotFound()
-    space, _ = await roles.visible_space_by_id(db, viewer, comment.space_id)
+    space, role = await roles.visible_space_by_id(db, viewer, comment.space_id)
     if comment.author_id != user_id:
         raise errors.NotAuthor("Only the author may change this comment.")
+    if posting and comment.status != "deleted":
+        await roles.check_may_post(db, viewer, space, role)
     space = await space_queries.lock_space(db, space.id)
     await comment_queries.lock_comment(db, comment_id)
     comment = await comment_queries.get_comment(db, comment_id, user_id)
@@ -126,30 +148,42 @@ async def _own_comment(db: Executor, viewer: Viewer, comment_id: int) -> tuple[C
 async def edit_comment(
     services: Services, viewer: Viewer, comment_id: int, body: CommentPatch
 ) -> tuple[CommentRow, Event | None]:
-    """The author edits; the previous version is kept as a revision."""
+    """The author edits; the previous version is kept as a revision.
+
+    Under pre-moderation, or for a held participant, the edit of a published
+    comment waits for a moderator instead (server/actions/pending_edits.py).
+    """
     async with services.pool.acquire() as conn, conn.transaction():
-        comment, space = await _own_comment(conn, viewer, comment_id)
+        comment, space = await _own_comment(conn, viewer, comment_id, posting=True)
         roles.check_accepting_input(space)
         await guards.check_may_write(conn, viewer, space)
         if comment.status in ("hidden", "rejected"):
             raise errors.Forbidden("A comment removed by a moderator cannot be edited.")
         question = await question_queries.get_question(conn, comment.question_id)
         assert question is not None
-        if question.status != "open":
-            raise errors.QuestionClosed()
+        await guards.check_question_window(conn, question)
         lang = body.lang or comment.lang
         if lang not in space.languages:
             raise errors.UnsupportedLanguage(details={"accepted": space.languages})
         text = body.body if body.body is not None else comment.body
-        if (text, lang) == (comment.body, comment.lang):
+        if (text, lang) == (comment.body, comment.lang) and comment.edit_submitted_at is None:
             return comment, None
-        await comment_queries.insert_revision(
-            conn, comment.id, comment.body, comment.lang, comment.edited_at or comment.created_at
-        )
-        html, mentioned = await _render_with_mentions(conn, text)
-        await comment_queries.update_comment_body(conn, comment.id, lang, text, html)
-        await comment_queries.replace_mentions(conn, comment.id, mentioned)
-        row, event = await _comment_event(conn, space, comment.id, "comment.edited", services.settings)
+        html, mentioned = await render_with_mentions(conn, text)
+        steward = await viewer.moderates(conn, space.id)
+        if await pending_edits.edit_waits(conn, space, comment, steward=steward):
+            await comment_queries.set_pending_edit(conn, comment.id, lang, text, html)
+            row, event = await _comment_event(
+                conn, space, comment.id, "comment.edit_submitted", services.settings, private=True
+            )
+        else:
+            await comment_queries.clear_pending_edit(conn, comment.id)
+            if (text, lang) != (comment.body, comment.lang):
+                await comment_queries.insert_revision(
+                    conn, comment.id, comment.body, comment.lang, comment.edited_at or comment.created_at
+                )
+                await comment_queries.update_comment_body(conn, comment.id, lang, text, html)
+                await comment_queries.replace_mentions(conn, comment.id, mentioned)
+            row, event = await _comment_event(conn, space, comment.id, "comment.edited", services.settings)
     await services.publish(event)
     return await _as_seen_by(services, viewer, row), event
 
@@ -157,15 +191,34 @@ async def edit_comment(
 async def delete_comment(services: Services, viewer: Viewer, comment_id: int) -> tuple[CommentRow, Event]:
     """The author deletes: a tombstone keeps the thread's shape and its replies.
 
-    The text and its earlier versions are erased, as the author asked.
+    The text and its earlier versions are erased, as the author asked, unless
+    the comment is under review (pending, flagged, hidden or rejected): then
+    deleting must not destroy the evidence, so the text and its revisions stay
+    for moderators, and the audit log records the deletion with the text.
     """
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await _own_comment(conn, viewer, comment_id)
         await guards.check_may_write(conn, viewer, space, withdrawing=True)
-        await comment_queries.mark_comment_deleted(conn, comment.id)
-        await comment_queries.delete_revisions(conn, comment.id)
+        open_flags = await flag_queries.count_open_flags(conn, comment.id)
+        under_review = comment.status in UNDER_REVIEW or open_flags > 0
+        await comment_queries.mark_comment_deleted(conn, comment.id, keep_evidence=under_review)
+        audit = None
+        if under_review:
+            audit = await record_audit(
+                conn,
+                space.id,
+                viewer,
+                "comment.delete",
+                "comment",
+                comment.id,
+                details={"status": comment.status, "open_flags": open_flags, "body": comment.body},
+            )
+        else:
+            await comment_queries.delete_revisions(conn, comment.id)
         await comment_queries.replace_mentions(conn, comment.id, [])
-        row, event = await _comment_event(conn, space, comment.id, "comment.deleted", services.settings)
+        row, event = await _comment_event(
+            conn, space, comment.id, "comment.deleted", services.settings, audit
+        )
         # Screens drop it in the same transaction.
         dropped = await spotlight_actions.drop_comment(conn, space, comment.id, "comment.deleted")
     await services.publish(event, *([dropped] if dropped else []))

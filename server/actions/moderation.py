@@ -14,7 +14,8 @@ from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
-from server.actions.comments import _render_with_mentions
+from server.actions.mentions import render_with_mentions
+from server.actions.pending_edits import apply_edit_decision, has_pending_edit
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
@@ -147,8 +148,8 @@ def _decision_reason(body: DecisionBody) -> str | None:
 def _applies(action: str, comment: CommentRow) -> bool:
     published = comment.status == "published"
     return {
-        "approve": comment.status == "pending",
-        "reject": comment.status == "pending",
+        "approve": comment.status == "pending" or has_pending_edit(comment),
+        "reject": comment.status == "pending" or has_pending_edit(comment),
         # Confirming an automatic hide by flags makes it the moderator's.
         "hide": published or (comment.status == "hidden" and comment.removed_by == "flags"),
         "restore": comment.status == "hidden",
@@ -163,6 +164,8 @@ def _applies(action: str, comment: CommentRow) -> bool:
 async def _apply(db: Executor, comment: CommentRow, action: str, reason: str | None) -> str:
     """Write the decision; return its event type."""
     set_status = moderation_queries.set_comment_status
+    if action in ("approve", "reject") and has_pending_edit(comment):
+        return await apply_edit_decision(db, comment, action)
     if action == "approve":
         await set_status(db, comment.id, "published", removed_by=None, reason=None)
     elif action == "reject":
@@ -201,6 +204,7 @@ async def decide(
                 raise errors.NoOpenFlags()
         if not _applies(body.action, comment):
             raise errors.AlreadyDecided(details=_state(comment))
+        on_edit = has_pending_edit(comment) and body.action in ("approve", "reject")
         type_ = await _apply(conn, comment, body.action, reason)
         await moderation_queries.delete_claim(conn, comment.id)
         row = await comment_queries.get_comment(conn, comment.id, None)
@@ -209,7 +213,7 @@ async def decide(
             conn,
             space.id,
             viewer,
-            f"comment.{body.action}",
+            f"comment.{body.action}_edit" if on_edit else f"comment.{body.action}",
             "comment",
             comment.id,
             reason=reason,
@@ -226,8 +230,8 @@ async def decide(
                 type_,
                 decision=decision,
                 audit=audit,
-                notify_author=body.action in AUTHOR_NOTIFIED and row.status != comment.status,
-                public_change=type_ != "comment.flags_dismissed",
+                notify_author=body.action in AUTHOR_NOTIFIED and (on_edit or row.status != comment.status),
+                public_change=type_ not in ("comment.flags_dismissed", "comment.edit_rejected"),
             )
         ]
         if row.status in ("hidden", "rejected"):
@@ -259,7 +263,7 @@ async def edit_as_moderator(
             comment.edited_at or comment.created_at,
             by_moderator=True,
         )
-        html, mentioned = await _render_with_mentions(conn, body.body)
+        html, mentioned = await render_with_mentions(conn, body.body)
         await moderation_queries.update_body_by_moderator(conn, comment.id, lang, body.body, html)
         await comment_queries.replace_mentions(conn, comment.id, mentioned)
         await moderation_queries.delete_claim(conn, comment.id)

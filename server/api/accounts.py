@@ -7,13 +7,14 @@ from server import errors
 from server.access.admission import ANY_MODERATOR, USER
 from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
-from server.api.routing import Api, json_response, parse_query, services, signed_in, viewer
+from server.api.routing import Api, admission, json_response, parse_query, services, signed_in, viewer
 from server.queries import users as user_queries
 from server.schemas import accounts as account_schemas
 from server.schemas import common as common_schemas
 from server.schemas.accounts import (
     AuthResult,
     LoggedOut,
+    LoggedOutEverywhere,
     LoginBody,
     Me,
     ProfilePatch,
@@ -56,6 +57,15 @@ def register_routes(api: Api) -> None:
         response=LoggedOut,
     )(logout)
     api.route(
+        "POST",
+        "/auth/logout-all",
+        summary="End every session of the account, on every device",
+        tag="accounts",
+        response=LoggedOutEverywhere,
+        auth=USER,
+        raises=(errors.NotAuthenticated,),
+    )(logout_all)
+    api.route(
         "GET",
         "/me",
         summary="The current user",
@@ -67,16 +77,17 @@ def register_routes(api: Api) -> None:
     api.route(
         "PATCH",
         "/me",
-        summary="Edit the current user's profile",
+        summary="Edit the current user's profile, or change the password",
         tag="accounts",
         body=ProfilePatch,
         response=Me,
         auth=USER,
+        raises=(errors.NotAuthenticated, errors.WrongPassword),
     )(patch_me)
     api.route(
         "GET",
         "/users",
-        summary="Find users by email, name or handle (moderators, admins)",
+        summary="Find users (admins: anyone; moderators: an exact email, or their spaces' participants)",
         tag="accounts",
         query=UserSearchQuery,
         response=UserList,
@@ -139,17 +150,38 @@ async def logout(request: Request, _: None) -> Response:
     return response
 
 
+async def logout_all(request: Request, _: None) -> Response:
+    who = await viewer(request)
+    if who.user is None:
+        raise errors.NotAuthenticated()
+    ended = await accounts.logout_everywhere(services(request), who.user)
+    response = json_response(LoggedOutEverywhere(sessions_ended=ended))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
 async def get_me(request: Request, _: None) -> Me:
     return await _me(request, signed_in(request))
 
 
 async def patch_me(request: Request, body: ProfilePatch) -> Me:
-    return await _me(request, await accounts.update_profile(services(request), signed_in(request), body))
+    who = admission(request).viewer
+    assert who.user is not None and who.token is not None, "the router admits only users here"
+    return await _me(request, await accounts.update_profile(services(request), who.user, who.token, body))
 
 
 async def search_users(request: Request, _: None) -> UserList:
     query = parse_query(request, UserSearchQuery)
-    found = await user_queries.search_users(services(request).pool, query.q, USER_SEARCH_LIMIT)
+    who = await viewer(request)
+    pool = services(request).pool
+    if who.is_admin:
+        found = await user_queries.search_users(pool, query.q, USER_SEARCH_LIMIT)
+    else:
+        # A moderator finds the people of their own spaces, or someone whose
+        # email they already know, never the site's accounts by email fragment.
+        found = await user_queries.search_participants_of_moderator(
+            pool, who.user_id or 0, query.q, USER_SEARCH_LIMIT
+        )
     return UserList(items=[common_schemas.user_summary(u) for u in found])
 
 

@@ -155,7 +155,8 @@ async def get_comment(request: Request, _: None) -> Comment:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     who = await viewer(request)
     row = await comment_actions.visible_comment(services(request), who, comment_id)
-    return comment_schemas.comment(row, reveal=await who.moderates(services(request).pool, row.space_id))
+    moderates = await who.moderates(services(request).pool, row.space_id)
+    return comment_schemas.comment(row, reveal=moderates, own=row.author_id == who.user_id)
 
 
 async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
@@ -163,7 +164,7 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     row, event = await comment_actions.edit_comment(
         services(request), await viewer(request), comment_id, body
     )
-    return written(CommentWrite, comment_schemas.comment(row), event)
+    return written(CommentWrite, comment_schemas.comment(row, own=True), event)
 
 
 async def delete_comment(request: Request, _: None) -> CommentWrite:

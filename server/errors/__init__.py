@@ -19,6 +19,7 @@ from server.errors.access import (
     RateLimited,
     ScreenReadOnly,
     TooManyLoginAttempts,
+    WrongPassword,
 )
 from server.errors.base import (
     AppError,
@@ -173,5 +174,6 @@ __all__ = [
     "UnsupportedMediaType",
     "UserIsModerator",
     "UserNotFound",
+    "WrongPassword",
     "app_error",
 ]

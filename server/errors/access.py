@@ -49,6 +49,12 @@ class AccountSuspended(AppError):
     message = "This account is suspended."
 
 
+class WrongPassword(AppError):
+    code = "wrong_password"
+    status = 403
+    message = "The current password is missing or not right."
+
+
 class Forbidden(AppError):
     code = "forbidden"
     status = 403

@@ -14,7 +14,8 @@ COMMENT_VIEW = """
            u.affiliation AS author_affiliation,
            (sp.user_id IS NOT NULL) AS supported_by_me,
            c.removed_by, c.removal_reason, c.removed_at, c.edited_by_moderator, c.pinned_at,
-           c.moderator_answer
+           c.moderator_answer, c.kept_body, c.kept_html,
+           c.edit_body, c.edit_html, c.edit_lang, c.edit_submitted_at
     FROM comments c
     JOIN users u ON u.id = c.author_id
     LEFT JOIN supports sp ON sp.comment_id = c.id AND sp.user_id = $1
@@ -47,6 +48,12 @@ class CommentRow:
     edited_by_moderator: bool
     pinned_at: datetime | None
     moderator_answer: bool
+    kept_body: str | None
+    kept_html: str | None
+    edit_body: str | None
+    edit_html: str | None
+    edit_lang: str | None
+    edit_submitted_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +150,35 @@ async def update_comment_body(db: Executor, comment_id: int, lang: str, body: st
     )
 
 
-async def mark_comment_deleted(db: Executor, comment_id: int) -> None:
-    """Tombstone: the row stays so the thread keeps its shape; the text goes."""
+async def set_pending_edit(db: Executor, comment_id: int, lang: str, body: str, body_html: str) -> None:
+    """Hold an author's edit for a moderator; a newer one replaces one still waiting."""
     await db.execute(
-        """UPDATE comments SET status = 'deleted', body = '', body_html = '', deleted_at = now()
+        """UPDATE comments SET edit_body = $3, edit_html = $4, edit_lang = $2, edit_submitted_at = now()
            WHERE id = $1""",
         comment_id,
+        lang,
+        body,
+        body_html,
+    )
+
+
+async def clear_pending_edit(db: Executor, comment_id: int) -> None:
+    await db.execute(
+        """UPDATE comments SET edit_body = NULL, edit_html = NULL, edit_lang = NULL, edit_submitted_at = NULL
+           WHERE id = $1""",
+        comment_id,
+    )
+
+
+async def mark_comment_deleted(db: Executor, comment_id: int, *, keep_evidence: bool = False) -> None:
+    """Tombstone: the row stays so the thread keeps its shape; the text goes,
+    or with `keep_evidence` moves to where only moderators read it."""
+    await db.execute(
+        """UPDATE comments SET status = 'deleted', body = '', body_html = '', deleted_at = now(),
+                  kept_body = CASE WHEN $2 THEN body END, kept_html = CASE WHEN $2 THEN body_html END
+           WHERE id = $1""",
+        comment_id,
+        keep_evidence,
     )
 
 

@@ -60,6 +60,13 @@ async def insert_flag(
     return build(FlagRow, record)
 
 
+async def count_open_flags(db: Executor, comment_id: int) -> int:
+    count: int = await db.fetchval(
+        "SELECT count(*) FROM comment_flags WHERE comment_id = $1 AND resolved_at IS NULL", comment_id
+    )
+    return count
+
+
 async def summarise_open_flags(
     db: Executor, comment_ids: list[int], min_account_age_secs: float
 ) -> dict[int, FlagSummaryRow]:

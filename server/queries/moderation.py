@@ -178,7 +178,8 @@ async def list_holds(db: Executor, space_id: int) -> list[HoldRow]:
 def queue_filter(kind: str, window: str) -> str:
     """The condition on `c` for a queue; `window` is the placeholder of the recent window in seconds."""
     if kind == "pending":
-        return "c.status = 'pending'"
+        # New comments waiting, and published ones whose author's edit waits.
+        return "(c.status = 'pending' OR (c.status = 'published' AND c.edit_submitted_at IS NOT NULL))"
     if kind == "flagged":
         return """c.status IN ('published', 'hidden') AND EXISTS (
             SELECT 1 FROM comment_flags f WHERE f.comment_id = c.id AND f.resolved_at IS NULL)"""

@@ -95,6 +95,31 @@ async def search_users(db: Executor, text: str, limit: int) -> list[UserRow]:
     return [UserRow(**dict(r)) for r in rows]
 
 
+async def search_participants_of_moderator(
+    db: Executor, moderator_id: int, text: str, limit: int
+) -> list[UserRow]:
+    """The user whose email is exactly `text`, and users whose name or handle
+    contains it among the participants (posted or invited) of the spaces
+    `moderator_id` moderates."""
+    rows = await db.fetch(
+        f"""SELECT {USER_COLUMNS} FROM users u
+            WHERE lower(u.email) = lower($2)
+               OR ((strpos(lower(u.display_name), lower($2)) > 0 OR strpos(lower(u.handle), lower($2)) > 0)
+                   AND EXISTS (
+                       SELECT 1 FROM space_moderators m
+                       WHERE m.user_id = $1
+                         AND (EXISTS (SELECT 1 FROM comments c
+                                      WHERE c.space_id = m.space_id AND c.author_id = u.id)
+                              OR EXISTS (SELECT 1 FROM space_participants p
+                                         WHERE p.space_id = m.space_id AND p.user_id = u.id))))
+            ORDER BY u.id LIMIT $3""",
+        moderator_id,
+        text,
+        limit,
+    )
+    return [UserRow(**dict(r)) for r in rows]
+
+
 async def update_profile(
     db: Executor, user_id: int, display_name: str, affiliation: str | None, language: str
 ) -> UserRow:
@@ -143,6 +168,27 @@ async def get_session_user(db: Executor, token_hash: bytes) -> UserRow | None:
 
 async def delete_session(db: Executor, token_hash: bytes) -> None:
     await db.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash)
+
+
+async def delete_sessions_of_user(db: Executor, user_id: int, keep_hash: bytes | None = None) -> int:
+    """End every session of the user but `keep_hash` (if given); return how many ended."""
+    status = await db.execute(
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2", user_id, keep_hash
+    )
+    return int(status.split()[-1])
+
+
+async def list_live_sessions(db: Executor, token_hashes: list[bytes]) -> set[bytes]:
+    """Which of these sessions still exist and have not expired."""
+    rows = await db.fetch(
+        "SELECT token_hash FROM sessions WHERE token_hash = ANY($1::bytea[]) AND expires_at > now()",
+        token_hashes,
+    )
+    return {bytes(r["token_hash"]) for r in rows}
+
+
+async def update_password(db: Executor, user_id: int, password_hash: str) -> None:
+    await db.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
 
 
 async def list_moderated_slugs(db: Executor, user_id: int) -> list[str]:

@@ -46,6 +46,12 @@ class ProfilePatch(PatchBody):
     display_name: DisplayName | None = None
     affiliation: Affiliation | None = None
     language: LanguageCode | None = None
+    new_password: Password | None = Field(
+        default=None, description="A new password; ends every other session of the account."
+    )
+    current_password: Annotated[str, StringConstraints(max_length=PASSWORD_MAX_CHARS)] | None = Field(
+        default=None, description="Required with `new_password`."
+    )
 
 
 class Me(UserSummary):
@@ -67,6 +73,10 @@ class AuthResult(Resource):
 
 class LoggedOut(Resource):
     logged_out: Literal[True]
+
+
+class LoggedOutEverywhere(Resource):
+    sessions_ended: int = Field(description="Sessions of the account that ended, the caller's included.")
 
 
 class UserSearchQuery(Query):

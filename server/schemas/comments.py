@@ -50,6 +50,15 @@ class Removal(Resource):
     at: datetime
 
 
+class PendingEdit(Resource):
+    """An author's edit waiting for a moderator; the published text stays until it is approved."""
+
+    body: str
+    html: str
+    lang: str
+    submitted_at: datetime
+
+
 class Comment(Resource):
     id: int
     question_id: int
@@ -73,6 +82,10 @@ class Comment(Resource):
         default=None, description="When a moderator pinned it under its question; null when not pinned."
     )
     moderator_answer: bool = Field(default=False, description="A moderator marked it as an answer.")
+    pending_edit: PendingEdit | None = Field(
+        default=None,
+        description="The author's edit waiting for a moderator (moderators and its author only).",
+    )
 
 
 class CommentWrite(Comment):
@@ -116,23 +129,52 @@ class Rendered(Resource):
     html: str = Field(description="The sanitised HTML the comment would get, mentions included.")
 
 
-def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> Comment:
+def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False, own: bool = False) -> Comment:
     """A comment as shown; a tombstone keeps its place but not its text or author.
 
     `personal=False` (event payloads, shared by many viewers) leaves
     `supported_by_me` null. `reveal` (moderators) keeps the text of a hidden or
-    rejected comment, for review; a deleted comment's text is gone for everyone.
+    rejected comment, for review, and of one its author deleted while under
+    review (the evidence kept); any other deleted comment's text is gone for everyone.
+    An edit waiting for a moderator shows to moderators (`reveal`) and its author (`own`).
     """
-    tombstone = row.status in TOMBSTONE_STATUSES and not (reveal and row.status != "deleted")
+    if row.status == "deleted":
+        kept = reveal and row.kept_body is not None
+        return _comment(
+            row,
+            personal,
+            body=row.kept_body if kept else None,
+            html=row.kept_html if kept else None,
+            with_author=kept,
+        )
+    tombstone = row.status in TOMBSTONE_STATUSES and not reveal
+    shown = _comment(
+        row,
+        personal,
+        body=None if tombstone else row.body,
+        html=None if tombstone else row.body_html,
+        with_author=True,
+    )
+    if (reveal or own) and row.edit_submitted_at is not None:
+        assert row.edit_body is not None and row.edit_html is not None and row.edit_lang is not None
+        shown.pending_edit = PendingEdit(
+            body=row.edit_body, html=row.edit_html, lang=row.edit_lang, submitted_at=row.edit_submitted_at
+        )
+    return shown
+
+
+def _comment(
+    row: CommentRow, personal: bool, *, body: str | None, html: str | None, with_author: bool
+) -> Comment:
     return Comment(
         id=row.id,
         question_id=row.question_id,
         parent_id=row.parent_id,
         depth=len(row.path) - 1,
-        author=None if row.status == "deleted" else author_summary(row),
+        author=author_summary(row) if with_author else None,
         lang=row.lang,
-        body=None if tombstone else row.body,
-        html=None if tombstone else row.body_html,
+        body=body,
+        html=html,
         status=row.status,
         created_at=row.created_at,
         edited_at=row.edited_at,
