@@ -21,6 +21,7 @@ from server.api import (
     accounts,
     audit,
     comments,
+    insight,
     moderation,
     participants,
     questions,
@@ -77,6 +78,7 @@ def build_api() -> Api:
         participants,
         screens,
         audit,
+        insight,
     ):
         module.register_routes(api)
     return api

@@ -74,6 +74,8 @@ QuestionKind = Literal["discussion", "participant"]
 QuestionStatus = Literal["scheduled", "open", "closed"]
 CommentStatus = Literal["published", "pending", "hidden", "rejected", "deleted"]
 Role = Literal["anonymous", "participant", "moderator", "admin"]
+# Quoting consent: quote me by name, or anonymous (a pseudonym) in reports.
+Quoting = Literal["named", "anonymous"]
 
 
 class Body(BaseModel):
@@ -127,6 +129,7 @@ class ProfilePatch(Body):
     display_name: DisplayName | None = None
     affiliation: Affiliation | None = None
     language: LanguageCode | None = None
+    quoting: Quoting | None = Field(default=None, description="Default quoting consent of new comments.")
 
 
 class UserRef(Resource):
@@ -148,6 +151,7 @@ class Me(UserSummary):
     language: str
     is_admin: bool
     created_at: datetime
+    quoting: Quoting = Field(description="Default quoting consent of new comments.")
     moderator_of: list[str] = Field(description="Slugs of the spaces this user moderates.")
 
 
@@ -347,6 +351,11 @@ class CommentCreate(Body):
     body: CommentText
     lang: LanguageCode | None = Field(default=None, description="Default: the author's language.")
     parent_id: Id | None = None
+    quoting: Quoting | None = Field(
+        default=None,
+        description="`named`: reports may quote the author by name; `anonymous`: as a pseudonym. "
+        "Default: the author's profile.",
+    )
 
 
 class CommentPatch(Body):
@@ -385,6 +394,9 @@ class Comment(Resource):
         default=None, description="When a moderator pinned it under its question; null when not pinned."
     )
     moderator_answer: bool = Field(default=False, description="A moderator marked it as an answer.")
+    quoting: Quoting = Field(
+        default="anonymous", description="How reports may quote it: `named` or `anonymous`."
+    )
 
 
 class CommentWrite(Comment):

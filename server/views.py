@@ -28,6 +28,7 @@ def me(user: UserRow, moderator_of: list[str]) -> Me:
         language=user.language,
         is_admin=user.is_admin,
         created_at=user.created_at,
+        quoting=user.quoting,
         moderator_of=moderator_of,
     )
 
@@ -140,4 +141,5 @@ def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False) -> 
         edited_by_moderator=row.edited_by_moderator,
         pinned_at=row.pinned_at,
         moderator_answer=row.moderator_answer,
+        quoting=row.quoting,
     )

@@ -156,6 +156,7 @@ async def update_profile(services: Services, user: UserRow, body: ProfilePatch) 
         display_name=body.display_name if body.display_name is not None else user.display_name,
         affiliation=(body.affiliation or None) if "affiliation" in sent else user.affiliation,
         language=body.language or user.language,
+        quoting=body.quoting or user.quoting,
     )
 
 

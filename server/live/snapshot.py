@@ -5,6 +5,7 @@ from typing import Any
 from server import steward_views, views
 from server.access import roles
 from server.events import Audience
+from server.insight.statistics import for_audience, read_statistics
 from server.models import QuestionList
 from server.queries import controls as control_queries
 from server.queries import live as live_queries
@@ -19,11 +20,17 @@ SNAPSHOT_COMMENTS = 200
 
 
 async def read_snapshot(
-    pool: Pool, space_id: int, audience: Audience, user_id: int | None = None
+    pool: Pool,
+    space_id: int,
+    audience: Audience,
+    user_id: int | None = None,
+    *,
+    with_statistics: bool = False,
 ) -> tuple[int, dict[str, Any]]:
     """Return (seq, state): every read sees the same committed moment, that of `seq`.
 
-    Pending comments are in it for moderators, and for their own authors.
+    Pending comments are in it for moderators, and for their own authors;
+    statistics for moderators and screens, who then receive them live.
     """
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         space = await space_queries.get_space(conn, space_id)
@@ -39,6 +46,7 @@ async def read_snapshot(
         )
         spotlight = await read_spotlight(conn, space.id)
         announcements = await control_queries.list_active_announcements(conn, space.id)
+        statistics = await read_statistics(conn, space.id, space.event_seq) if with_statistics else None
     space_view = views.space(space, moderators, "anonymous", roles.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),
@@ -53,5 +61,8 @@ async def read_snapshot(
         "comments_complete": total <= len(comments),
         "spotlight": spotlight.model_dump(mode="json"),
         "announcements": [steward_views.announcement(a).model_dump(mode="json") for a in announcements],
+        "statistics": None
+        if statistics is None
+        else for_audience(statistics, audience == "moderators").model_dump(mode="json"),
     }
     return space.event_seq, state
