@@ -37,7 +37,13 @@ async def build_fixture_space(api: Api) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     response = await api.http.delete(f"/api/v1/comments/{deleted['id']}", headers=ana.headers)
     assert response.status_code == 200, response.text
-    return {"moderator": moderator, "ana": ana, "root": root, "reply": reply, "questions": [first["id"], second["id"]]}
+    return {
+        "moderator": moderator,
+        "ana": ana,
+        "root": root,
+        "reply": reply,
+        "questions": [first["id"], second["id"]],
+    }
 
 
 async def sql_counts(database_url: str) -> dict[str, Any]:
@@ -81,7 +87,12 @@ async def test_statistics_match_counts_computed_in_sql(api: Api, database_url: s
     first, second = scene["questions"]
     by_question = {q["question_id"]: q for q in stats["questions"]}
     assert by_question[first] | {"question_id": 0} == {
-        "question_id": 0, "comments": 1, "replies": 2, "participants": 3, "supports": 3, "max_depth": 2
+        "question_id": 0,
+        "comments": 1,
+        "replies": 2,
+        "participants": 3,
+        "supports": 3,
+        "max_depth": 2,
     }
     assert (by_question[second]["comments"], by_question[second]["participants"]) == (2, 2)
     assert [(c["id"], c["support_count"]) for c in stats["most_supported"]] == [
@@ -103,7 +114,8 @@ async def test_statistics_match_counts_computed_in_sql(api: Api, database_url: s
 
 async def test_moderation_outcomes_are_hidden_from_participants_and_the_public(api: Api) -> None:
     scene = await build_fixture_space(api)
-    for headers in (scene["ana"].headers, {}):
+    readers: list[dict[str, str]] = [scene["ana"].headers, {}]
+    for headers in readers:
         response = await api.http.get("/api/v1/spaces/water/statistics", headers=headers)
         assert response.status_code == 200, response.text
         assert response.json()["moderation"] is None
