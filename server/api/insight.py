@@ -37,7 +37,8 @@ async def get_statistics(request: Request, _: None) -> Statistics:
 
 
 async def search(request: Request, _: None) -> SearchPage:
-    query = parse_query(request, SearchQuery)
     pool = services(request).pool
+    # An unknown space is not found, whatever the query says.
     space, role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    query = parse_query(request, SearchQuery)
     return await search_insight.search(pool, space.id, query, moderators=roles.is_steward(role))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from server.events import Audience, Event
 from server.live.outbound import Frame, Outbox
 from server.models import MAX_ID, Slug
+from server.schemas.insight import Statistics
 
 # Close codes, sent with the WebSocket close frame.
 CLOSE_UNAUTHORIZED = 4001  # the bearer token is unknown or expired
@@ -108,7 +109,8 @@ class SnapshotMessage(Outbound):
     role: str
     state: dict[str, Any] = Field(
         description="space, questions {discussion, participant}, comments (the most recent, "
-        "oldest first), comments_complete, presence, spotlight {now, next}"
+        "oldest first), comments_complete, presence, spotlight {now, next}, announcements, "
+        "statistics (moderators and screens; null for others)"
     )
 
 
@@ -143,6 +145,14 @@ class PresenceMessage(PresenceCounts):
     space: str
 
 
+class StatisticsMessage(Outbound):
+    type: Literal["statistics"]
+    space: str
+    statistics: Statistics = Field(
+        description="As `GET /api/v1/spaces/{slug}/statistics`; `moderation` null for screens."
+    )
+
+
 class HeartbeatMessage(Outbound):
     type: Literal["heartbeat"]
     at: datetime
@@ -168,6 +178,7 @@ OUTBOUND_MESSAGES: tuple[type[Outbound], ...] = (
     ResyncMessage,
     UnsubscribedMessage,
     PresenceMessage,
+    StatisticsMessage,
     HeartbeatMessage,
     PongMessage,
     ErrorMessage,
