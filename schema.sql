@@ -435,4 +435,65 @@ ALTER TABLE comments ADD COLUMN IF NOT EXISTS edit_submitted_at timestamptz;
 CREATE INDEX IF NOT EXISTS comments_pending_edit_idx ON comments (space_id, id)
     WHERE edit_submitted_at IS NOT NULL;
 
+-- ---- Insight: statistics, search, quoting consent ----------------------------
+
+-- Quoting consent: "named" (quote me by name) or "anonymous" (a pseudonym in
+-- reports). The profile holds the default; each comment keeps the choice made
+-- when it was posted. Anonymous by default: nobody is named without asking.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS quoting text NOT NULL DEFAULT 'anonymous'
+    CHECK (quoting IN ('named', 'anonymous'));
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS quoting text NOT NULL DEFAULT 'anonymous'
+    CHECK (quoting IN ('named', 'anonymous'));
+
+-- Supports are not events, so the live statistics learn of them from this
+-- counter, bumped in the same transaction as the support.
+CREATE TABLE IF NOT EXISTS space_support_changes (
+    space_id bigint PRIMARY KEY REFERENCES spaces (id) ON DELETE CASCADE,
+    changes  bigint NOT NULL DEFAULT 0
+);
+-- Statistics group a space's comments by question, language and time; this
+-- index also serves the space's distinct authors.
+CREATE INDEX IF NOT EXISTS comments_space_author_idx ON comments (space_id, author_id);
+
+-- Full-text search: English, French and Spanish stemming, accents ignored
+-- (unaccent ships with PostgreSQL's contrib, and with the embedded wheel).
+CREATE EXTENSION IF NOT EXISTS unaccent;
+DO $$
+DECLARE
+    config text;
+BEGIN
+    FOREACH config IN ARRAY ARRAY['english', 'french', 'spanish', 'simple'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'roundtable_' || config) THEN
+            EXECUTE format('CREATE TEXT SEARCH CONFIGURATION roundtable_%s (COPY = pg_catalog.%s)',
+                           config, config);
+            EXECUTE format('ALTER TEXT SEARCH CONFIGURATION roundtable_%s
+                                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, %s',
+                           config, CASE config WHEN 'simple' THEN 'simple' ELSE config || '_stem' END);
+        END IF;
+    END LOOP;
+END $$;
+-- The one place that says which configuration a language is searched with:
+-- languages without a stemmer here are still found, word for word, unaccented.
+CREATE OR REPLACE FUNCTION roundtable_search_config(lang text) RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE split_part(lang, '-', 1)
+        WHEN 'en' THEN 'roundtable_english'::regconfig
+        WHEN 'fr' THEN 'roundtable_french'::regconfig
+        WHEN 'es' THEN 'roundtable_spanish'::regconfig
+        ELSE 'roundtable_simple'::regconfig
+    END
+$$;
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS search_vector tsvector
+    GENERATED ALWAYS AS (to_tsvector(roundtable_search_config(lang), body)) STORED;
+CREATE INDEX IF NOT EXISTS comments_search_idx ON comments USING gin (search_vector);
+-- Questions carry no language: they are indexed in each of the three, so a
+-- stemmed word in any of them finds the question.
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS search_vector tsvector
+    GENERATED ALWAYS AS (
+        to_tsvector('roundtable_english'::regconfig, title || ' ' || body)
+        || to_tsvector('roundtable_french'::regconfig, title || ' ' || body)
+        || to_tsvector('roundtable_spanish'::regconfig, title || ' ' || body)
+    ) STORED;
+CREATE INDEX IF NOT EXISTS questions_search_idx ON questions USING gin (search_vector);
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -21,6 +21,7 @@ from server.api import (
     audit,
     comments,
     flags,
+    insight,
     moderation,
     participants,
     questions,
@@ -94,6 +95,7 @@ def build_api() -> Api:
         participants,
         screens,
         audit,
+        insight,
     ):
         module.register_routes(api)
     return api

@@ -40,6 +40,8 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("GET", "/spaces/{slug}/spotlight"),
             ("GET", "/spaces/{slug}/events"),
             ("GET", "/spaces/{slug}/announcements"),
+            ("GET", "/spaces/{slug}/statistics"),
+            ("GET", "/spaces/{slug}/search"),
         ],
         Level.ANYONE,
     ),

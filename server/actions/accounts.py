@@ -178,6 +178,7 @@ async def update_profile(services: Services, user: UserRow, token: str, body: Pr
             display_name=body.display_name if body.display_name is not None else user.display_name,
             affiliation=(body.affiliation or None) if "affiliation" in sent else user.affiliation,
             language=body.language or user.language,
+            quoting=body.quoting or user.quoting,
         )
         if new_hash is not None:
             await user_queries.update_password(conn, user.id, new_hash)

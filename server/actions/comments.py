@@ -14,6 +14,7 @@ from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
+from server.queries import statistics as statistics_queries
 from server.queries.comments import CommentRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
@@ -112,6 +113,7 @@ async def post_comment(
             body=body.body,
             body_html=html,
             status="pending" if held else "published",
+            quoting=body.quoting or viewer.user.quoting,
         )
         await comment_queries.add_mentions(conn, comment_id, mentioned)
         row, event = await _comment_event(conn, space, comment_id, "comment.created", services.settings)
@@ -259,6 +261,7 @@ async def set_support(services: Services, viewer: Viewer, comment_id: int, *, su
         )
         if changed is None:
             raise errors.AlreadySupported() if support else errors.NotSupported()
+        await statistics_queries.count_support_change(conn, space.id)
         row = await comment_queries.get_comment(conn, comment.id, user_id)
         assert row is not None
     return row

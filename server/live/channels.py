@@ -54,6 +54,8 @@ class Channel:
     # Ids of the space's open questions, read when first needed and again after
     # any question event: "writing" signals are accepted for these only.
     open_questions: set[int] | None = None
+    # (event seq, support changes) when statistics were last sent: unchanged, none are sent.
+    statistics_version: tuple[int, int] | None = None
 
     def ring_after(self, seq: int) -> list[Event] | None:
         """Events after `seq` up to last_seq, or None when the ring no longer reaches back."""

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from server.events import Audience, Event
-from server.live import catchup, presence, upkeep
+from server.live import catchup, presence, statistics, upkeep
 from server.live.admission import Admission
 from server.live.channels import Channel, Channels, Connection, Subscription
 from server.live.fanout import FanOut
@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 # - slow_client_grace_secs (10): how long a lagging client may take to drain;
 # - presence_interval_secs (1): live enough for a counter, and a crowd joining
 #   at once costs one message a second, not one per join.
+# - statistics_interval_secs (1): as presence; a burst of comments costs one
+#   read and one message per space and second, not one per comment.
 
 
 class Hub:
@@ -70,6 +72,10 @@ class Hub:
             ),
             asyncio.create_task(
                 self._every(self._settings.presence_interval_secs, self._push_presence), name="hub-presence"
+            ),
+            asyncio.create_task(
+                self._every(self._settings.statistics_interval_secs, self._push_statistics),
+                name="hub-statistics",
             ),
         ]
 
@@ -132,7 +138,13 @@ class Hub:
         self._channels.add(sub)
         try:
             if since is None:
-                seq, state = await read_snapshot(self._pool, space.id, audience, user_id)
+                seq, state = await read_snapshot(
+                    self._pool,
+                    space.id,
+                    audience,
+                    user_id,
+                    with_statistics=audience == "moderators" or connection.kind == "screen",
+                )
                 state["presence"] = channel.presence or None
                 connection.outbox.push(
                     Frame(
@@ -198,3 +210,6 @@ class Hub:
 
     async def _push_presence(self) -> None:
         await presence.push_presence(self._presence, self._channels)
+
+    async def _push_statistics(self) -> None:
+        await statistics.push_statistics(self._pool, self._channels)

@@ -14,6 +14,7 @@ from server.events import Audience, Event
 from server.live import outbound
 from server.live.outbound import TOO_SLOW_REASON, Frame, Outbox
 from server.schemas.common import MAX_ID, Slug
+from server.schemas.insight import Statistics
 
 # Close codes, sent with the WebSocket close frame.
 CLOSE_UNAUTHORIZED = 4001  # the bearer token is unknown or expired
@@ -112,7 +113,8 @@ class SnapshotMessage(Outbound):
     role: str
     state: dict[str, Any] = Field(
         description="space, questions {discussion, participant}, comments (the most recent, "
-        "oldest first), comments_complete, presence, spotlight {now, next}"
+        "oldest first), comments_complete, presence, spotlight {now, next}, announcements, "
+        "statistics (moderators and screens; null for others)"
     )
 
 
@@ -147,6 +149,14 @@ class PresenceMessage(PresenceCounts):
     space: str
 
 
+class StatisticsMessage(Outbound):
+    type: Literal["statistics"]
+    space: str
+    statistics: Statistics = Field(
+        description="As `GET /api/v1/spaces/{slug}/statistics`; `moderation` null for screens."
+    )
+
+
 class HeartbeatMessage(Outbound):
     type: Literal["heartbeat"]
     at: datetime
@@ -179,6 +189,7 @@ OUTBOUND_MESSAGES: tuple[type[Outbound], ...] = (
     ResyncMessage,
     UnsubscribedMessage,
     PresenceMessage,
+    StatisticsMessage,
     HeartbeatMessage,
     PongMessage,
     ReconnectMessage,

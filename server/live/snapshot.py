@@ -4,6 +4,7 @@ from typing import Any
 
 from server.access import roles
 from server.events import Audience
+from server.insight.statistics import for_audience, read_statistics
 from server.queries import controls as control_queries
 from server.queries import live as live_queries
 from server.queries import questions as question_queries
@@ -22,11 +23,17 @@ SNAPSHOT_COMMENTS = 200
 
 
 async def read_snapshot(
-    pool: Pool, space_id: int, audience: Audience, user_id: int | None = None
+    pool: Pool,
+    space_id: int,
+    audience: Audience,
+    user_id: int | None = None,
+    *,
+    with_statistics: bool = False,
 ) -> tuple[int, dict[str, Any]]:
     """Return (seq, state): every read sees the same committed moment, that of `seq`.
 
-    Pending comments are in it for moderators, and for their own authors.
+    Pending comments are in it for moderators, and for their own authors;
+    statistics for moderators and screens, who then receive them live.
     """
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         space = await space_queries.get_space(conn, space_id)
@@ -43,6 +50,7 @@ async def read_snapshot(
         comments = comments[-SNAPSHOT_COMMENTS:]
         spotlight = await read_spotlight(conn, space.id)
         announcements = await control_queries.list_active_announcements(conn, space.id)
+        statistics = await read_statistics(conn, space.id, space.event_seq) if with_statistics else None
     space_view = space_schemas.space(space, moderators, "anonymous", roles.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),
@@ -58,5 +66,8 @@ async def read_snapshot(
         "comments_complete": complete,
         "spotlight": spotlight.model_dump(mode="json"),
         "announcements": [control_schemas.announcement(a).model_dump(mode="json") for a in announcements],
+        "statistics": None
+        if statistics is None
+        else for_audience(statistics, audience == "moderators").model_dump(mode="json"),
     }
     return space.event_seq, state

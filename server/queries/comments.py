@@ -15,7 +15,7 @@ COMMENT_VIEW = """
            (sp.user_id IS NOT NULL) AS supported_by_me,
            c.removed_by, c.removal_reason, c.removed_at, c.edited_by_moderator, c.pinned_at,
            c.moderator_answer, c.kept_body, c.kept_html,
-           c.edit_body, c.edit_html, c.edit_lang, c.edit_submitted_at
+           c.edit_body, c.edit_html, c.edit_lang, c.edit_submitted_at, c.quoting
     FROM comments c
     JOIN users u ON u.id = c.author_id
     LEFT JOIN supports sp ON sp.comment_id = c.id AND sp.user_id = $1
@@ -54,6 +54,7 @@ class CommentRow:
     edit_html: str | None
     edit_lang: str | None
     edit_submitted_at: datetime | None
+    quoting: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +119,15 @@ async def insert_comment(
     body: str,
     body_html: str,
     status: str,
+    quoting: str,
 ) -> int:
     """Insert a comment, its path being its parent's path followed by its own id."""
     comment_id: int = await db.fetchval(
         """WITH new_id AS (SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id)
            INSERT INTO comments (id, space_id, question_id, parent_id, path, author_id, lang,
-                                 body, body_html, status)
+                                 body, body_html, status, quoting)
            SELECT new_id.id, $1, $2, ($3::bigint[])[array_length($3::bigint[], 1)],
-                  coalesce($3::bigint[], '{}') || new_id.id, $4, $5, $6, $7, $8
+                  coalesce($3::bigint[], '{}') || new_id.id, $4, $5, $6, $7, $8, $9
            FROM new_id
            RETURNING id""",
         space_id,
@@ -136,6 +138,7 @@ async def insert_comment(
         body,
         body_html,
         status,
+        quoting,
     )
     return comment_id
 

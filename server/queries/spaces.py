@@ -121,7 +121,7 @@ async def list_spaces_visible(db: Executor, user_id: int | None, is_admin: bool)
 async def list_moderators(db: Executor, space_ids: list[int]) -> dict[int, list[UserRow]]:
     rows = await db.fetch(
         """SELECT m.space_id, u.id, u.email, u.password_hash, u.display_name, u.handle,
-                  u.affiliation, u.language, u.is_admin, u.created_at
+                  u.affiliation, u.language, u.is_admin, u.created_at, u.quoting
            FROM space_moderators m JOIN users u ON u.id = m.user_id
            WHERE m.space_id = ANY($1::bigint[]) ORDER BY m.added_at, u.id""",
         space_ids,

@@ -5,7 +5,9 @@ from datetime import datetime
 
 from server.queries import Executor, build
 
-USER_COLUMNS = "id, email, password_hash, display_name, handle, affiliation, language, is_admin, created_at"
+USER_COLUMNS = (
+    "id, email, password_hash, display_name, handle, affiliation, language, is_admin, created_at, quoting"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +21,7 @@ class UserRow:
     language: str
     is_admin: bool
     created_at: datetime
+    quoting: str
 
 
 async def insert_user(
@@ -121,15 +124,16 @@ async def search_participants_of_moderator(
 
 
 async def update_profile(
-    db: Executor, user_id: int, display_name: str, affiliation: str | None, language: str
+    db: Executor, user_id: int, display_name: str, affiliation: str | None, language: str, quoting: str
 ) -> UserRow:
     record = await db.fetchrow(
-        f"""UPDATE users SET display_name = $2, affiliation = $3, language = $4
+        f"""UPDATE users SET display_name = $2, affiliation = $3, language = $4, quoting = $5
             WHERE id = $1 RETURNING {USER_COLUMNS}""",
         user_id,
         display_name,
         affiliation,
         language,
+        quoting,
     )
     user = build(UserRow, record)
     assert user is not None

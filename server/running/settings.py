@@ -204,6 +204,12 @@ class Settings(BaseSettings):
     presence_interval_secs: float = Field(
         default=1.0, gt=0, description="How often presence counts are exchanged and pushed."
     )
+    statistics_interval_secs: float = Field(
+        default=1.0,
+        gt=0,
+        description="Least time between two live statistics messages of a space to its moderators "
+        "and screens; changes in between are sent together.",
+    )
     claim_ttl_secs: float = Field(
         default=300.0,
         gt=0,

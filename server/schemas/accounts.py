@@ -11,6 +11,7 @@ from server.schemas.common import (
     DisplayName,
     LanguageCode,
     Query,
+    Quoting,
     Resource,
     UserSummary,
 )
@@ -46,6 +47,7 @@ class ProfilePatch(PatchBody):
     display_name: DisplayName | None = None
     affiliation: Affiliation | None = None
     language: LanguageCode | None = None
+    quoting: Quoting | None = Field(default=None, description="Default quoting consent of new comments.")
     new_password: Password | None = Field(
         default=None, description="A new password; ends every other session of the account."
     )
@@ -59,6 +61,7 @@ class Me(UserSummary):
     language: str
     is_admin: bool
     created_at: datetime
+    quoting: Quoting = Field(description="Default quoting consent of new comments.")
     moderator_of: list[str] = Field(description="Slugs of the spaces this user moderates.")
 
 
@@ -93,5 +96,6 @@ def me(user: UserRow, moderator_of: list[str]) -> Me:
         language=user.language,
         is_admin=user.is_admin,
         created_at=user.created_at,
+        quoting=user.quoting,
         moderator_of=moderator_of,
     )

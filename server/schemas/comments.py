@@ -13,6 +13,7 @@ from server.schemas.common import (
     LanguageCode,
     NonBlank,
     Query,
+    Quoting,
     Resource,
     UserSummary,
     author_summary,
@@ -35,6 +36,11 @@ class CommentCreate(Body):
     body: CommentText
     lang: LanguageCode | None = Field(default=None, description="Default: the author's language.")
     parent_id: Id | None = None
+    quoting: Quoting | None = Field(
+        default=None,
+        description="`named`: reports may quote the author by name; `anonymous`: as a pseudonym. "
+        "Default: the author's profile.",
+    )
 
 
 class CommentPatch(PatchBody):
@@ -82,6 +88,9 @@ class Comment(Resource):
         default=None, description="When a moderator pinned it under its question; null when not pinned."
     )
     moderator_answer: bool = Field(default=False, description="A moderator marked it as an answer.")
+    quoting: Quoting = Field(
+        default="anonymous", description="How reports may quote it: `named` or `anonymous`."
+    )
     pending_edit: PendingEdit | None = Field(
         default=None,
         description="The author's edit waiting for a moderator (moderators and its author only).",
@@ -187,4 +196,5 @@ def _comment(
         edited_by_moderator=row.edited_by_moderator,
         pinned_at=row.pinned_at,
         moderator_answer=row.moderator_answer,
+        quoting=row.quoting,
     )

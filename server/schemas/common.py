@@ -40,6 +40,8 @@ NonBlank = StringConstraints(strip_whitespace=True, min_length=1)
 DisplayName = Annotated[str, NonBlank, StringConstraints(max_length=NAME_MAX_CHARS)]
 NoteText = Annotated[str, StringConstraints(max_length=NOTE_MAX_CHARS)]
 Role = Literal["anonymous", "participant", "moderator", "admin"]
+# Quoting consent: quote me by name, or anonymous (a pseudonym) in reports.
+Quoting = Literal["named", "anonymous"]
 
 
 class Body(BaseModel):

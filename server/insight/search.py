@@ -1,0 +1,94 @@
+"""Searching a space: who finds what, snippets that carry no markup from the text,
+and cursors that continue a result list where a page ended."""
+
+import base64
+import binascii
+import hashlib
+import html
+
+import orjson
+
+from server import errors
+from server.queries import Executor
+from server.queries import search as search_queries
+from server.queries.search import MATCH_END, MATCH_START, SearchAfter, SearchHitRow
+from server.schemas.insight import SearchHit, SearchPage, SearchQuery
+
+KINDS = ("comment", "question")
+
+
+def snippet_html(snippet: str) -> str:
+    """The snippet escaped as text, with `<mark>` around matched words: the only markup."""
+    escaped = html.escape(snippet, quote=False)
+    return escaped.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
+
+
+def _fingerprint(query: SearchQuery, moderators: bool) -> str:
+    """Ties a cursor to the search that made it: another query's cursor is refused."""
+    shape = query.model_dump(mode="json", exclude={"cursor", "limit"}) | {"m": moderators}
+    return hashlib.sha256(orjson.dumps(shape, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+
+
+def encode_cursor(hit: SearchHitRow, fingerprint: str) -> str:
+    raw = orjson.dumps({"f": fingerprint, "r": hit.rank, "k": hit.kind, "i": hit.id})
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, fingerprint: str) -> SearchAfter:
+    try:
+        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        rank, kind, id_ = value["r"], value["k"], value["i"]
+        valid = (
+            value["f"] == fingerprint
+            and isinstance(rank, int | float)
+            and kind in KINDS
+            and isinstance(id_, int)
+            and 1 <= id_ < 2**63
+        )
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        valid = False
+    if not valid:
+        raise errors.InvalidCursor()
+    return SearchAfter(rank=float(rank), kind=kind, id=id_)
+
+
+async def search(db: Executor, space_id: int, query: SearchQuery, *, moderators: bool) -> SearchPage:
+    """One page of results. Pending, hidden and rejected comments are found by the
+    space's moderators only; everyone else searches published text alone."""
+    if query.since and query.until and query.since >= query.until:
+        raise errors.InvalidQuery("`since` must be before `until`.", details=[{"loc": ["since"]}])
+    fingerprint = _fingerprint(query, moderators)
+    after = decode_cursor(query.cursor, fingerprint) if query.cursor else None
+    rows = await search_queries.search_space(
+        db,
+        space_id=space_id,
+        text=query.q,
+        include_unpublished=moderators,
+        question_id=query.question_id,
+        lang=query.lang,
+        author_id=query.author_id,
+        since=query.since,
+        until=query.until,
+        after=after,
+        limit=query.limit + 1,
+    )
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return SearchPage(
+        items=[
+            SearchHit(
+                kind="comment" if r.kind == "comment" else "question",
+                id=r.id,
+                question_id=r.question_id,
+                lang=r.lang,
+                author_id=r.author_id,
+                author_name=r.author_name,
+                status=r.status,
+                created_at=r.created_at,
+                rank=r.rank,
+                snippet_html=snippet_html(r.snippet),
+            )
+            for r in rows
+        ],
+        next_cursor=encode_cursor(rows[-1], fingerprint) if more else None,
+    )

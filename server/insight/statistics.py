@@ -1,0 +1,111 @@
+"""A space's live statistics, read in one consistent moment: totals, per question,
+per language and affiliation, reply depth, supports, pace and moderation outcomes."""
+
+from server.queries import Executor
+from server.queries import spaces as space_queries
+from server.queries import statistics as statistics_queries
+from server.running.database import Pool
+from server.schemas.insight import (
+    AffiliationCount,
+    DepthCount,
+    LanguageCount,
+    MinuteCount,
+    ModerationOutcomes,
+    QuestionTally,
+    Statistics,
+    SupportedComment,
+    Tally,
+)
+
+# A wall shows a handful; a longer list is a search away.
+MOST_SUPPORTED = 5
+# Comments per minute over the last hour: a consultation session's length.
+PACE_MINUTES = 60
+EXCERPT_CHARS = 200
+
+
+async def read_statistics(db: Executor, space_id: int, seq: int) -> Statistics:
+    """Everything, moderation outcomes included; run inside a repeatable-read
+    transaction so that the numbers agree with each other and with `seq`."""
+    tallies = await statistics_queries.list_tallies(db, space_id)
+    languages = await statistics_queries.list_language_counts(db, space_id)
+    affiliations = await statistics_queries.list_affiliation_counts(db, space_id)
+    depths = await statistics_queries.list_depth_counts(db, space_id)
+    outcomes = await statistics_queries.list_outcomes(db, space_id)
+    supported = await statistics_queries.list_most_supported(db, space_id, MOST_SUPPORTED)
+    minutes = await statistics_queries.list_minute_counts(db, space_id, PACE_MINUTES)
+    space_total = next((t for t in tallies if t.question_id is None), None)
+    return Statistics(
+        seq=seq,
+        totals=Tally(
+            comments=space_total.comments if space_total else 0,
+            replies=space_total.replies if space_total else 0,
+            participants=space_total.participants if space_total else 0,
+            supports=space_total.supports if space_total else 0,
+            max_depth=space_total.max_depth if space_total else 0,
+        ),
+        questions=[
+            QuestionTally(
+                question_id=t.question_id,
+                comments=t.comments,
+                replies=t.replies,
+                participants=t.participants,
+                supports=t.supports,
+                max_depth=t.max_depth,
+            )
+            for t in sorted(tallies, key=lambda t: t.question_id or 0)
+            if t.question_id is not None
+        ],
+        languages=[
+            LanguageCount(lang=r.key, comments=r.comments, participants=r.participants) for r in languages
+        ],
+        affiliations=[
+            AffiliationCount(affiliation=r.key, comments=r.comments, participants=r.participants)
+            for r in affiliations
+        ],
+        depths=[DepthCount(depth=r.depth, comments=r.comments) for r in depths],
+        most_supported=[
+            SupportedComment(
+                id=r.id,
+                question_id=r.question_id,
+                author_name=r.author_name,
+                excerpt=r.body[:EXCERPT_CHARS],
+                support_count=r.support_count,
+            )
+            for r in supported
+        ],
+        per_minute=[MinuteCount(minute=r.minute, comments=r.comments) for r in minutes],
+        moderation=_outcomes(outcomes),
+    )
+
+
+def _outcomes(rows: list[statistics_queries.OutcomeRow]) -> ModerationOutcomes:
+    def count(status: str, removed_by: str | None = None) -> int:
+        return sum(
+            r.comments
+            for r in rows
+            if r.status == status and (removed_by is None or r.removed_by == removed_by)
+        )
+
+    return ModerationOutcomes(
+        published=count("published"),
+        pending=count("pending"),
+        hidden_by_moderators=count("hidden", "moderator"),
+        hidden_by_flags=count("hidden", "flags"),
+        rejected=count("rejected"),
+        deleted_by_authors=count("deleted"),
+    )
+
+
+def for_audience(statistics: Statistics, moderators: bool) -> Statistics:
+    """What one audience may see: moderation outcomes are the stewards' alone."""
+    return statistics if moderators else statistics.model_copy(update={"moderation": None})
+
+
+async def read_space_statistics(pool: Pool, space_id: int, *, moderators: bool) -> Statistics:
+    """The space's statistics now, as one audience may see them."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        space = await space_queries.get_space(conn, space_id)
+        assert space is not None
+        statistics = await read_statistics(conn, space_id, space.event_seq)
+    return for_audience(statistics, moderators)
