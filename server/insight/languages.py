@@ -134,8 +134,10 @@ def detect_languages(text: str, space_languages: Sequence[str]) -> DetectedLangu
     # Main languages in the order they were written, then lesser ones by share.
     ranked = sorted(
         (language for language, share in shares.items() if share >= MIN_LANGUAGE_SHARE),
-        key=lambda language: (shares[language] < MAIN_LANGUAGE_SHARE, first_seen[language]
-                              if shares[language] >= MAIN_LANGUAGE_SHARE else -shares[language]),
+        key=lambda language: (
+            shares[language] < MAIN_LANGUAGE_SHARE,
+            first_seen[language] if shares[language] >= MAIN_LANGUAGE_SHARE else -shares[language],
+        ),
     )
     languages = tuple(ranked)
     primary = languages[0]

@@ -10,8 +10,9 @@ from markdown_it.token import Token
 
 # Bare URLs and www. addresses that commonmark leaves as text (it has no autolinking of its own).
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-# A handle: @ at the start of a word, then letters, digits, dots, dashes or underscores.
-_MENTION = re.compile(r"(?<![\w@])@[\w.\-]+")
+# A handle: @ at the start of a word, then letters, digits, dots, dashes or underscores (a
+# full stop after it ends the sentence, not the handle).
+_MENTION = re.compile(r"(?<![\w@])@\w(?:[\w.\-]*\w)?")
 _SPACES = re.compile(r"\s+")
 
 

@@ -78,11 +78,11 @@ def _candidate_theme_counts(comment_count: int) -> range:
     return range(2, min(MAX_THEMES, comment_count // MIN_AVERAGE_THEME_SIZE) + 1)
 
 
-def _cluster(points: Matrix, seed: int) -> tuple[npt.NDArray[np.intp], float]:
+def _cluster(points: Matrix, seed: int, theme_counts: Sequence[int]) -> tuple[npt.NDArray[np.intp], float]:
     """Theme index per point, for the best-scoring number of themes, and its silhouette."""
     best_labels = np.zeros(len(points), dtype=np.intp)
-    best_score = 0.0  # one theme for all, unless some split scores better
-    for theme_count in _candidate_theme_counts(len(points)):
+    best_score = -1.0 if theme_counts else 0.0  # one theme for all only when no split is asked for
+    for theme_count in theme_counts:
         labels = KMeans(theme_count, n_init=KMEANS_RESTARTS, random_state=seed).fit_predict(points)
         if len(set(labels.tolist())) < 2:
             continue
@@ -97,18 +97,31 @@ def _cluster(points: Matrix, seed: int) -> tuple[npt.NDArray[np.intp], float]:
 
 
 def group_comments(
-    comment_ids: Sequence[int], languages: Sequence[str], vectors: Matrix, *, seed: int = 0
+    comment_ids: Sequence[int],
+    languages: Sequence[str],
+    vectors: Matrix,
+    *,
+    seed: int = 0,
+    theme_count: int | None = None,
 ) -> Grouping:
     """Group a question's comments into themes.
 
     `languages` are the comments' primary languages ("und" where unknown); `vectors` are their
-    sentence vectors, one row each. Themes are numbered from 0, largest first.
+    sentence vectors, one row each. The number of themes is chosen from the data unless
+    `theme_count` asks for one (a moderator splitting or merging). Themes are numbered from 0,
+    largest first.
     """
     _check_inputs(comment_ids, languages, vectors)
+    if theme_count is not None and not 1 <= theme_count <= len(comment_ids):
+        raise ValueError("theme_count must be between 1 and the number of comments")
     raw = np.asarray(vectors, dtype=np.float64)
     centring = LanguageCentring.fit(languages, raw)
     points = centring.apply(languages, raw)
-    labels, silhouette = _cluster(points, seed)
+    if theme_count is None:
+        theme_counts: Sequence[int] = _candidate_theme_counts(len(points))
+    else:
+        theme_counts = [theme_count] if theme_count > 1 else []
+    labels, silhouette = _cluster(points, seed, theme_counts)
 
     ids = np.asarray(comment_ids)
     groups = [np.flatnonzero(labels == label) for label in np.unique(labels)]
@@ -149,6 +162,4 @@ def grouping_stability(first: Grouping, second: Grouping) -> float:
     shared = sorted(first_themes.keys() & second_themes.keys())
     if len(shared) < 2:
         raise ValueError("stability needs at least two comments grouped in both")
-    return float(
-        adjusted_rand_score([first_themes[c] for c in shared], [second_themes[c] for c in shared])
-    )
+    return float(adjusted_rand_score([first_themes[c] for c in shared], [second_themes[c] for c in shared]))
