@@ -64,6 +64,9 @@ async def test_a_comment_hidden_in_the_console_leaves_the_participant_view_and_t
     console = await open_console(browsing, water, "Recent")
 
     item = queue_item(console, "Cheap watches")
+    # Only the item in focus opens its tools.
+    await expect(item.get_by_label("Reason")).to_have_count(0)
+    await item.click()
     await item.get_by_label("Reason").select_option("spam")
     await item.get_by_label("Note for moderators").fill("Advertising.")
     await item.get_by_role("button", name="Hide").click()

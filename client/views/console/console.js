@@ -15,6 +15,7 @@ import { links } from '../../router.js';
 import { currentUser } from '../../session.js';
 import { createAnnouncementsPanel } from './announcements.js';
 import { createAuditPanel } from './audit.js';
+import { createCommentEditor } from './comment_editor.js';
 import { errorLine, field, panel, run } from './common.js';
 import { createParticipantDialog } from './participants.js';
 import { SHORTCUTS, createQueuePanel } from './queue.js';
@@ -95,9 +96,11 @@ export function mountConsole(container, { slug, live, announcer }) {
     const store = live.subscribe(slug, createSpaceStore());
     const presence = h('p', { class: 'console-presence', role: 'status' });
     const dialog = createParticipantDialog({ slug, say });
+    const editor = createCommentEditor({ say });
     const spotlight = createSpotlightPanel({ slug, store, say });
     const queue = createQueuePanel({ slug, store, space, say, onAuthor: (comment) => dialog.open(comment),
-      onSpotlight: (comment, how) => spotlight.put({ comment_id: comment.id }, how) });
+      onSpotlight: (comment, how) => spotlight.put({ comment_id: comment.id }, how),
+      onEdit: (comment) => editor.open(comment) });
     const questions = createQuestionsPanel({ slug, store, say, spotlight });
     const announcements = createAnnouncementsPanel({ slug, store, say });
     const controls = createSpaceControls({ slug, store, say });
@@ -115,7 +118,7 @@ export function mountConsole(container, { slug, live, announcer }) {
         h('div', { class: 'console-main' }, queue.el, audit.el),
         h('div', { class: 'console-side' }, spotlight.el, announcements.el, questions.el, controls.el,
           screens.el)),
-      dialog.el);
+      dialog.el, editor.el);
     replaceChildren(container, page);
     localizeAll(page);
     document.title = `${t('console.title')} · ${space.title} · Roundtable`;
