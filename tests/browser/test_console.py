@@ -126,8 +126,9 @@ async def test_an_author_whose_held_comment_is_rejected_sees_why(api: Api, brows
     mine = alice.locator(f"#comment-{held['id']}")
     await expect(mine.locator(".badge-pending")).to_be_visible()
 
-    await as_moderator(api, water, "POST", f"/comments/{held['id']}/decisions", action="reject",
-                       reason="personal_data")
+    await as_moderator(
+        api, water, "POST", f"/comments/{held['id']}/decisions", action="reject", reason="personal_data"
+    )
 
     await expect(mine.locator(".tombstone")).to_contain_text(
         "Not published by a moderator: Personal data,", timeout=LIVE_MS
@@ -155,8 +156,9 @@ async def test_the_screen_shows_a_spotlight_set_from_the_console_until_the_comme
     await expect(console.locator(".spotlight-now")).to_contain_text("Rainwater tanks")
     await expect(screen.locator(".screen-question")).to_be_hidden()
 
-    await as_moderator(api, water, "POST", f"/comments/{chosen['id']}/decisions", action="hide",
-                       reason="off_topic")
+    await as_moderator(
+        api, water, "POST", f"/comments/{chosen['id']}/decisions", action="hide", reason="off_topic"
+    )
     await expect(spotlight).to_be_hidden(timeout=LIVE_MS)
     await expect(screen.locator(".wall-item")).to_have_count(0)
     await expect(console.locator(".spotlight-now")).to_have_text("Nothing in the spotlight.")
@@ -279,8 +281,14 @@ async def test_participants_see_announcements_a_lock_and_a_scheduled_question_li
     await controls.get_by_role("button", name="Unlock the space").click()
     await expect(reader.locator(".lock-notice")).to_be_hidden(timeout=LIVE_MS)
 
-    later = await as_moderator(api, water, "POST", f"/spaces/{water.slug}/questions",
-                               title="What next year?", opens_at="2099-01-01T09:00:00Z")
+    later = await as_moderator(
+        api,
+        water,
+        "POST",
+        f"/spaces/{water.slug}/questions",
+        title="What next year?",
+        opens_at="2099-01-01T09:00:00Z",
+    )
     scheduled = reader.locator(f"#question-{later['id']}")
     await expect(scheduled.locator(".question-scheduled")).to_contain_text(
         "This question opens for comments on", timeout=LIVE_MS
