@@ -17,6 +17,8 @@ import { createAnnouncementsPanel } from './announcements.js';
 import { createAuditPanel } from './audit.js';
 import { createCommentEditor } from './comment_editor.js';
 import { errorLine, field, panel, run } from './common.js';
+import { createHoldsPanel } from './holds.js';
+import { createInvitationsPanel } from './invitations.js';
 import { createParticipantDialog } from './participants.js';
 import { SHORTCUTS, createQueuePanel } from './queue.js';
 import { createQuestionsPanel } from './questions.js';
@@ -106,6 +108,8 @@ export function mountConsole(container, { slug, live, announcer }) {
     const controls = createSpaceControls({ slug, store, say });
     const screens = createScreensPanel({ slug, say });
     const audit = createAuditPanel({ slug });
+    const holds = createHoldsPanel({ slug, say });
+    const invitations = createInvitationsPanel({ slug, say });
     panels = { queue };
 
     const title = h('h1', { id: 'console-title' });
@@ -117,7 +121,7 @@ export function mountConsole(container, { slug, live, announcer }) {
       h('div', { class: 'console-layout' },
         h('div', { class: 'console-main' }, queue.el, audit.el),
         h('div', { class: 'console-side' }, spotlight.el, announcements.el, questions.el, controls.el,
-          screens.el)),
+          holds.el, invitations.el, screens.el)),
       dialog.el, editor.el);
     replaceChildren(container, page);
     localizeAll(page);
@@ -142,10 +146,14 @@ export function mountConsole(container, { slug, live, announcer }) {
       drawAll(state);
       if (change.type === 'snapshot') {
         queue.onSnapshot();
+        holds.onSnapshot();
       } else {
         queue.onEvents(change.events);
         screens.onEvents(change.events);
         audit.onEvents(change.events);
+        holds.onEvents(change.events);
+        invitations.onEvents(change.events);
+        dialog.onEvents(change.events);
       }
     });
     if (store.state.space) drawAll(store.state);
