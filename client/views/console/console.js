@@ -107,10 +107,10 @@ export function mountConsole(container, { slug, live, announcer }) {
     const announcements = createAnnouncementsPanel({ slug, store, say });
     const controls = createSpaceControls({ slug, store, say });
     const screens = createScreensPanel({ slug, say });
-    const audit = createAuditPanel({ slug });
+    const audit = createAuditPanel({ slug, store });
     const holds = createHoldsPanel({ slug, say });
     const invitations = createInvitationsPanel({ slug, say });
-    panels = { queue };
+    panels = { queue, audit };
 
     const title = h('h1', { id: 'console-title' });
     const page = h('div', { class: 'console' },
@@ -174,6 +174,7 @@ export function mountConsole(container, { slug, live, announcer }) {
       disposed = true;
       stop();
       panels?.queue.dispose();
+      panels?.audit.dispose();
       if (panels) live.unsubscribe(slug);
     },
   };
