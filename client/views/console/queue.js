@@ -20,8 +20,8 @@ const PAGE_LIMIT = 100;
 // Claims expire without an event: redraw them this often so an expired one shows as free.
 const CLAIM_REFRESH_MS = 15_000;
 // Comments leave the recent queue as they age, and no event says so: read it again this
-// often while it is shown (a minute is the finest step a moderator reads in "24 hours").
-export const RECENT_REFRESH_MS = 60_000;
+// often while it is shown. Half a minute keeps it current to the eye and costs one page read.
+const RECENT_REFRESH_MS = 30_000;
 
 /** Keyboard shortcuts: key → what it does (labels in the catalogue as console.key.<name>). */
 export const SHORTCUTS = [
