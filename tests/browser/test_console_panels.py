@@ -40,7 +40,7 @@ async def test_the_spotlight_queue_is_reordered_with_the_keyboard_and_screens_fo
     water = await open_consultation(api)
     await queue_three_for_screens(api, water)
     console = await open_console(browsing, water)
-    await expect(console.locator(".spotlight-next .spotlight-item")).to_have_count(3)
+    await expect(console.locator(".spotlight-next .spotlight-next-item")).to_have_count(3)
 
     down = console.get_by_role("button", name="Move item 1 down")
     await down.focus()
@@ -65,7 +65,7 @@ async def test_the_spotlight_queue_is_reordered_by_drag_and_drop(api: Api, brows
     await queue_three_for_screens(api, water)
     console = await open_console(browsing, water)
     other = await open_console(browsing, water)
-    items = console.locator(".spotlight-next .spotlight-item")
+    items = console.locator(".spotlight-next .spotlight-next-item")
     await expect(items).to_have_count(3)
 
     await items.nth(2).drag_to(items.nth(0))

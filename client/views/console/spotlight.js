@@ -71,7 +71,7 @@ export function createSpotlightPanel({ slug, store, say }) {
     const remove = h('button', { type: 'button', class: 'link-button', t: 'console.spotlightRemove' });
     remove.addEventListener('click', () => run(remove, errors,
       () => api.delete(`/spaces/${slug}/spotlight/next/${item.id}`)));
-    const li = h('li', { class: 'spotlight-item', draggable: 'true', 'data-item-id': item.id },
+    const li = h('li', { class: 'spotlight-next-item', draggable: 'true', 'data-item-id': item.id },
       h('span', { class: 'drag-handle', 'aria-hidden': 'true' }, '⠿'),
       h('div', { class: 'spotlight-item-content' }, spotlightContent(item)),
       h('div', { class: 'button-row' }, move('up', -1), move('down', 1), remove));
