@@ -5,7 +5,7 @@ revisions, the author's actions, the audit filters, invitations and the spotligh
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.support import PHONE, Browsing, open_consultation
+from tests.browser.support import DESKTOP, PHONE, Browsing, open_consultation
 from tests.browser.test_accessibility import axe_script, serious_violations
 from tests.browser.test_console import as_moderator, queue_item
 from tests.helpers import Api
@@ -29,8 +29,9 @@ async def test_axe_finds_no_serious_or_critical_violation_in_the_console_panels(
         api, water, "PUT", f"/spaces/{water.slug}/held-participants/{water.bob.id}", note="New account."
     )
     await as_moderator(api, water, "POST", f"/spaces/{water.slug}/invitations", label="Farmers")
-    extra = {"viewport": PHONE} if phone else {}
-    page = await browsing.page(water.moderator, init_scripts=(axe_script(),), **extra)
+    page = await browsing.page(
+        water.moderator, viewport=PHONE if phone else DESKTOP, init_scripts=(axe_script(),)
+    )
     await page.goto(f"/#/console/{water.slug}")
     await page.locator(".queue-tab", has_text="Recent").click()
     await expect(page.locator(".queue-item")).to_have_count(2)
