@@ -242,8 +242,10 @@ export function mountSpace(container, { slug, live, announcer }) {
   }
 
   function onChange(state, change) {
+    // Nothing drawn may move what the reader is reading: the online count appearing in the
+    // header, or a notice or banner changing height, shifts everything below it.
     if (change.type === 'presence') {
-      drawPresence(state.presence);
+      keepScrollAnchor(page, () => drawPresence(state.presence));
     } else if (change.type === 'snapshot') {
       const fresh = new Set(Object.values(state.comments).filter((c) => !index.get(c.id)).map((c) => c.id));
       for (const comment of Object.values(state.comments)) index.putLive(comment);
@@ -251,7 +253,7 @@ export function mountSpace(container, { slug, live, announcer }) {
       if (built) laterSnapshot(state, fresh);
       else firstSnapshot(state);
     } else {
-      applyEvents(state, change.events);
+      keepScrollAnchor(page, () => applyEvents(state, change.events));
     }
   }
 
@@ -312,7 +314,7 @@ export function mountSpace(container, { slug, live, announcer }) {
     role = read.my_role;
     // The live stream only tells of later changes: take the standing as it is now.
     if (restriction === null) restriction = read.my_restriction ?? null;
-    if (built) refreshStanding();
+    if (built) keepScrollAnchor(page, refreshStanding);
   }).catch((error) => {
     if (disposed || !(error instanceof ApiError) || error.code !== 'space_not_found') return;
     replaceChildren(container, h('h1', { t: 'space.notFound' }),
@@ -322,10 +324,10 @@ export function mountSpace(container, { slug, live, announcer }) {
   const stop = store.subscribe(onChange);
   const ticker = setInterval(() => {
     if (!built) return;
-    for (const view of questionViews.values()) view.tick();
+    keepScrollAnchor(page, () => { for (const view of questionViews.values()) view.tick(); });
     if (restriction?.until && Date.parse(restriction.until) <= Date.now()) {
       restriction = null; // a timed mute ends by itself, without an event
-      refreshStanding();
+      keepScrollAnchor(page, refreshStanding);
     }
   }, TICK_MS);
 
