@@ -9,6 +9,7 @@ import { h, replaceChildren, setSanitisedHtml, svg, uniqueId } from '../dom.js';
 import { formatNumber, formatPercent, formatTime, label, localizeAll } from '../i18n.js';
 import { createSpaceStore } from '../live.js';
 import { authorLine, languageTag } from './comment.js';
+import { prominence } from './thread.js';
 import { spotlightContent } from './console/spotlight.js';
 
 // Readable from the back of a room, a screen shows a few dozen comments at
@@ -108,6 +109,8 @@ export function mountScreen(container, { slug, live, onLiveState }) {
 
   /** @type {Map<number, HTMLElement>} the wall's items by comment id (at most WALL_MAX_ITEMS) */
   const onWall = new Map();
+  /** @type {Map<number, object>} the comments those items show, to keep the wall in order */
+  const onWallComments = new Map();
   /** Per question: visible comments counted but not in the store (never carried, or dropped since). */
   const baseline = new Map();
   /** Published comments in the store, by id → question id: one dropped from the store moves to the baseline. */
@@ -123,11 +126,26 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   }
 
   function wallItem(comment, state) {
-    const body = setSanitisedHtml(h('div', { class: 'wall-body', lang: comment.lang }), comment.html);
-    return h('li', { class: 'wall-item', 'data-comment-id': comment.id },
-      h('p', { class: 'wall-meta' }, languageTag(comment.lang), ' ', authorLine(comment.author),
-        h('span', { class: 'wall-question' }, questionLabel(state, comment.question_id))),
-      body);
+    const body = setSanitisedHtml(h('div', { class: 'wall-body', lang: comment.lang, dir: 'auto' }), comment.html);
+    return h('li', { class: `wall-item${comment.pinned_at ? ' is-pinned' : ''}${comment.moderator_answer
+      ? ' is-answer' : ''}`, 'data-comment-id': comment.id },
+    h('p', { class: 'wall-meta' }, languageTag(comment.lang), ' ', authorLine(comment.author),
+      h('span', { class: 'wall-question' }, questionLabel(state, comment.question_id)),
+      comment.pinned_at ? h('span', { class: 'badge badge-pinned', t: 'comment.pinned' }) : null,
+      comment.moderator_answer ? h('span', { class: 'badge badge-answer', t: 'comment.answer' }) : null),
+    body);
+  }
+
+  /** Whether `a` goes above `b` on the wall: pinned, then marked answers, then the newest. */
+  function goesAbove(a, b) {
+    const rank = prominence(a) - prominence(b);
+    return rank ? rank < 0 : a.id > b.id;
+  }
+
+  function insertInOrder(item, comment) {
+    const before = [...wall.children].find((other) => other !== item
+      && goesAbove(comment, onWallComments.get(Number(other.dataset.commentId))));
+    if (item.nextElementSibling !== before || item.parentElement !== wall) wall.insertBefore(item, before ?? null);
   }
 
   /** Put a comment on the wall, take it off, or leave the wall alone (an older one on a full wall). */
@@ -136,24 +154,28 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     if (comment.status !== 'published') {
       existing?.remove();
       onWall.delete(comment.id);
+      onWallComments.delete(comment.id);
       return;
     }
     if (existing) {
       const redrawn = wallItem(comment, state);
       existing.replaceWith(redrawn);
       onWall.set(comment.id, redrawn);
+      onWallComments.set(comment.id, comment);
+      insertInOrder(redrawn, comment); // pinned or unpinned, marked or unmarked
       return;
     }
     const oldest = Math.min(...onWall.keys());
-    if (onWall.size >= WALL_MAX_ITEMS && comment.id < oldest) return;
+    if (onWall.size >= WALL_MAX_ITEMS && comment.id < oldest && !prominence(comment)) return;
     const item = wallItem(comment, state);
     if (animate) item.classList.add('is-new');
-    const before = [...wall.children].find((other) => Number(other.dataset.commentId) < comment.id);
-    wall.insertBefore(item, before ?? null);
     onWall.set(comment.id, item);
+    onWallComments.set(comment.id, comment);
+    insertInOrder(item, comment);
     while (onWall.size > WALL_MAX_ITEMS) {
       const last = wall.lastElementChild;
       onWall.delete(Number(last.dataset.commentId));
+      onWallComments.delete(Number(last.dataset.commentId));
       last.remove();
     }
   }
@@ -161,8 +183,9 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   function rebuildWall(state) {
     wall.replaceChildren();
     onWall.clear();
+    onWallComments.clear();
     const newest = Object.values(state.comments).filter((c) => c.status === 'published')
-      .sort((a, b) => b.id - a.id).slice(0, WALL_MAX_ITEMS);
+      .sort((a, b) => prominence(a) - prominence(b) || b.id - a.id).slice(0, WALL_MAX_ITEMS);
     for (const comment of newest.reverse()) place(comment, state, { animate: false });
   }
 
