@@ -87,11 +87,15 @@ async def test_pinned_and_answered_comments_lead_the_screens_wall_live(api: Api,
     screen = await browsing.page()
     await screen.goto(water.screen_url)
     wall = screen.locator(".wall-item .wall-body")
-    await expect(wall).to_have_text(["Newest of all.", "Wells first, then pipes.", "The ministry will answer by June."])
+    await expect(wall).to_have_text(
+        ["Newest of all.", "Wells first, then pipes.", "The ministry will answer by June."]
+    )
 
     for comment_id, action in ((answer["id"], "mark_answer"), (pinned["id"], "pin")):
         response = await api.http.post(
-            f"/api/v1/comments/{comment_id}/decisions", json={"action": action}, headers=water.moderator.headers
+            f"/api/v1/comments/{comment_id}/decisions",
+            json={"action": action},
+            headers=water.moderator.headers,
         )
         assert response.status_code == 200, response.text
 
