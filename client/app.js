@@ -15,6 +15,7 @@ import { mountConsole } from './views/console/console.js';
 import { mountScreen } from './views/screen.js';
 import { mountSpace } from './views/space.js';
 import { mountSpaces } from './views/spaces.js';
+import { mountUser } from './views/user.js';
 
 const main = document.getElementById('main');
 const announcer = createAnnouncer(document.getElementById('announcer'), document.getElementById('confirmation'));
@@ -96,10 +97,12 @@ function drawAccountLinks() {
 
 const VIEWS = {
   spaces: (route) => mountSpaces(main, route),
-  space: (route) => mountSpace(main, { slug: route.slug, live, announcer }),
+  space: (route) => mountSpace(main, { slug: route.slug, live, announcer,
+    questionId: Number(route.query.get('question')) || null }),
   login: (route) => mountLogin(main, route),
   register: (route) => mountRegister(main, route),
   profile: (route) => mountProfile(main, route),
+  user: (route) => mountUser(main, route),
   console: (route) => mountConsole(main, { slug: route.slug, live, announcer }),
   screen: (route) => mountScreenView(route),
   'not-found': () => {

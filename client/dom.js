@@ -89,3 +89,12 @@ export function uniqueId(prefix = 'id') {
   lastId += 1;
   return `${prefix}-${lastId}`;
 }
+
+/** A keydown listener that calls `close` on Escape (and keeps Escape from closing anything else). */
+export function closeOnEscape(close) {
+  return (event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    event.preventDefault();
+    close();
+  };
+}

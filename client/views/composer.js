@@ -6,7 +6,7 @@
  */
 import { api } from '../api.js';
 import { clearDraft, loadDraft, saveDraft } from '../drafts.js';
-import { h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
+import { closeOnEscape, h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
 import { describeError, secondsUntil } from '../errors.js';
 import { currentLanguage, label } from '../i18n.js';
 import { currentUser } from '../session.js';
@@ -22,6 +22,28 @@ const RETRY_TICK_MS = 1_000;
 function defaultLanguage(languages) {
   const candidates = [currentUser()?.language, currentLanguage(), languages[0]];
   return candidates.find((code) => languages.includes(code)) ?? languages[0];
+}
+
+// What the server renders in a comment (server/render.py, COMMENT_TAGS), written as one types it.
+const MARKDOWN_SAMPLES = [
+  ['**bold**', 'composer.mdBold'],
+  ['*italic*', 'composer.mdItalic'],
+  ['~~struck~~', 'composer.mdStrike'],
+  ['`code`', 'composer.mdCode'],
+  ['[text](https://example.org)', 'composer.mdLink'],
+  ['- item', 'composer.mdList'],
+  ['> quoted', 'composer.mdQuote'],
+  ['@handle', 'composer.mdMention'],
+];
+
+/** A short, folded word on what Markdown a comment takes, and what it does not. */
+function markdownHelp() {
+  return h('details', { class: 'markdown-help' },
+    h('summary', { t: 'composer.mdSummary' }),
+    h('p', { t: 'composer.mdIntro' }),
+    h('ul', {}, MARKDOWN_SAMPLES.map(([sample, key]) => h('li', {}, h('code', {}, sample), ' ',
+      h('span', { t: key })))),
+    h('p', { t: 'composer.mdUnsupported' }));
 }
 
 /**
@@ -71,6 +93,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
     error,
     preview,
     h('p', { class: 'hint', id: ids.help, t: 'composer.help' }),
+    markdownHelp(),
     h('div', { class: 'composer-row' },
       h('label', { class: 'inline-label' }, h('span', { t: 'composer.language' }), language),
       previewButton,
@@ -110,6 +133,8 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       form.requestSubmit();
     }
   });
+  // Escape closes a reply or an edit, as its Cancel button does (the draft is kept).
+  if (onCancel) form.addEventListener('keydown', closeOnEscape(onCancel));
 
   let retryTimer = null;
 

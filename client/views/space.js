@@ -31,10 +31,11 @@ const OWN_DECISIONS = { approve: 'comment.ownApproved', reject: 'comment.ownReje
 
 /**
  * @param {HTMLElement} container
- * @param {{slug: string, live: object, announcer: object}} options
+ * @param {{slug: string, live: object, announcer: object, questionId?: number | null}} options questionId:
+ *   the question to bring into view once it is drawn (the reader came back to it after logging in)
  * @returns {{unmount: () => void}}
  */
-export function mountSpace(container, { slug, live, announcer }) {
+export function mountSpace(container, { slug, live, announcer, questionId = null }) {
   const index = createCommentIndex();
   const questionViews = new Map();
   const user = () => currentUser();
@@ -58,6 +59,10 @@ export function mountSpace(container, { slug, live, announcer }) {
     'aria-label': 'space.announcements' } });
   const bannerLive = h('div', { 'aria-live': 'polite' }, banner);
   const intro = h('div', { class: 'intro' });
+  // Jump links: a keyboard reader reaches any question without tabbing through the ones before.
+  const jumpList = h('ol', { class: 'jump-list' });
+  const jumpNav = h('nav', { class: 'jump-links', hidden: true, tAttrs: { 'aria-label': 'space.jumpTo' } },
+    h('p', { class: 'jump-title', 'aria-hidden': 'true', t: 'space.jumpTo' }), jumpList);
   const moderators = h('ul', { class: 'people' });
   const contact = h('p', { class: 'contact' });
   const disclaimer = h('p', { class: 'disclaimer hint' });
@@ -72,6 +77,7 @@ export function mountSpace(container, { slug, live, announcer }) {
       h('p', { class: 'breadcrumb' }, h('a', { href: links.spaces(), t: 'nav.spaces' })),
       title, status, consoleLink, closedNotice, lockNotice, restrictionNotice),
     bannerLive,
+    jumpNav,
     h('div', { class: 'space-layout' },
       h('div', { class: 'space-main' },
         h('section', { 'aria-labelledby': 'background' }, h('h2', { id: 'background', t: 'space.background' }),
@@ -171,6 +177,25 @@ export function mountSpace(container, { slug, live, announcer }) {
     }
     participantSection.hidden = state.questions.participant.length === 0;
     noQuestions.hidden = state.questions.discussion.length > 0;
+    drawJumpLinks(state);
+  }
+
+  function drawJumpLinks(state) {
+    const all = [...state.questions.discussion, ...state.questions.participant];
+    jumpNav.hidden = all.length < 2;
+    replaceChildren(jumpList, all.map((question) => h('li', {},
+      h('a', { href: links.question(slug, question.id), on: { click: (event) => {
+        event.preventDefault(); // the hash belongs to the router: stay on this page
+        goToQuestion(question.id);
+      } } }, question.number ? `${question.number}. ` : null, h('bdi', {}, question.title)))));
+  }
+
+  /** Bring a question into view and give it the focus, so reading and tabbing go on from there. */
+  function goToQuestion(id) {
+    const view = questionViews.get(id);
+    if (!view) return;
+    view.el.scrollIntoView({ block: 'start' });
+    view.focusHeading();
   }
 
   function syncThreads(highlight) {
@@ -196,6 +221,7 @@ export function mountSpace(container, { slug, live, announcer }) {
     syncThreads(() => false);
     for (const view of questionViews.values()) view.restoreReplyDrafts();
     drawPresence(state.presence);
+    if (questionId) goToQuestion(questionId);
     fetchPersonal(state);
   }
 
