@@ -57,7 +57,7 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
     h('a', { href: links.console(slug), t: 'space.openConsole' }));
   const banner = h('section', { class: 'announcement-banner', hidden: true, tAttrs: {
     'aria-label': 'space.announcements' } });
-  const bannerLive = h('div', { 'aria-live': 'polite' }, banner);
+  const bannerLive = h('div', { class: 'announcement-bar', 'aria-live': 'polite' }, banner);
   const intro = h('div', { class: 'intro' });
   // Jump links: a keyboard reader reaches any question without tabbing through the ones before.
   const jumpList = h('ol', { class: 'jump-list' });
@@ -134,11 +134,14 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
       h('span', { t: 'space.restrictionReason' }), ' ', reasonText(reason));
   }
 
+  /** The moderators' announcements, in a bar that stays at the top of the window as the reader scrolls. */
   function drawAnnouncements(state) {
     banner.hidden = state.announcements.length === 0;
     replaceChildren(banner, state.announcements.map((a) => h('div', { class: 'announcement',
       'data-announcement-id': a.id },
-    h('p', { class: 'announcement-label', t: 'space.announcement' }),
+    h('p', { class: 'announcement-label' }, h('span', { t: 'space.announcement' }), ' · ',
+      h('bdi', { class: 'announcement-author' }, a.author.display_name), ' · ',
+      h('time', { datetime: a.created_at, 'data-i18n-date': a.created_at })),
     setSanitisedHtml(h('div', { class: 'announcement-body', lang: a.lang ?? undefined, dir: 'auto' }), a.html))));
   }
 
