@@ -18,6 +18,8 @@ import { mountSpaces } from './views/spaces.js';
 import { mountUser } from './views/user.js';
 
 const main = document.getElementById('main');
+// Views that follow a space live; elsewhere a "Live" dot would promise updates that never come.
+const LIVE_VIEWS = new Set(['space', 'console', 'screen']);
 const announcer = createAnnouncer(document.getElementById('announcer'), document.getElementById('confirmation'));
 const liveListeners = new Set();
 let live = null;
@@ -117,6 +119,7 @@ function show(route, { force = false } = {}) {
   if (!force && mounted?.key === key) return;
   mounted?.view.unmount();
   document.body.classList.toggle('kiosk', route.name === 'screen');
+  document.getElementById('connection').hidden = !LIVE_VIEWS.has(route.name);
   const lang = route.query.get('lang');
   if (route.name === 'screen' && LANGUAGES.includes(lang) && lang !== currentLanguage()) setLanguage(lang);
   mounted = { key, view: VIEWS[route.name](route) };

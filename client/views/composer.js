@@ -92,7 +92,9 @@ export function createComposer({ slug, question, parent, languages, live, onPost
     counter,
     error,
     preview,
-    h('p', { class: 'hint', id: ids.help, t: 'composer.help' }),
+    h('p', { class: 'hint', id: ids.help }, h('span', { t: 'composer.help' }), ' ',
+      // A keyboard shortcut means nothing on a phone's on-screen keyboard: the stylesheet hides it there.
+      h('span', { class: 'shortcut-hint', t: 'composer.shortcut' })),
     markdownHelp(),
     h('div', { class: 'composer-row' },
       h('label', { class: 'inline-label' }, h('span', { t: 'composer.language' }), language),

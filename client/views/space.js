@@ -25,6 +25,8 @@ const MAX_PAGES = 25;
 // Countdowns to scheduled questions, and the end of a timed mute, are checked this often.
 const TICK_MS = 1_000;
 const STEWARDS = new Set(['moderator', 'admin']);
+// A contact that is one email address and nothing else.
+const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 // What a decision on the reader's own comment tells them (personal payloads).
 const OWN_DECISIONS = { approve: 'comment.ownApproved', reject: 'comment.ownRejected', hide: 'comment.ownHidden',
   restore: 'comment.ownRestored' };
@@ -64,6 +66,7 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
   const jumpNav = h('nav', { class: 'jump-links', hidden: true, tAttrs: { 'aria-label': 'space.jumpTo' } },
     h('p', { class: 'jump-title', 'aria-hidden': 'true', t: 'space.jumpTo' }), jumpList);
   const moderators = h('ul', { class: 'people' });
+  const moderatorsHeading = h('h3', { t: 'space.moderators' });
   const contact = h('p', { class: 'contact' });
   const disclaimer = h('p', { class: 'disclaimer hint' });
   const discussion = h('div', { class: 'question-list' });
@@ -87,7 +90,7 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
         participantSection),
       h('aside', { class: 'space-aside', 'aria-labelledby': 'about-space' },
         h('h2', { id: 'about-space', class: 'visually-hidden', t: 'space.about' }),
-        h('h3', { t: 'space.moderators' }), moderators,
+        moderatorsHeading, moderators,
         h('h3', { t: 'space.contact' }), contact, disclaimer)));
 
   replaceChildren(container, h('p', { class: 'hint', role: 'status', t: 'common.loading' }));
@@ -103,10 +106,14 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
     if (!space.accepting_input) label(closedNotice, space.status === 'open' ? 'space.notAcceptingNotice'
       : 'space.closedNotice');
     setSanitisedHtml(intro, space.intro_html);
+    if (space.moderators.length) label(moderatorsHeading, 'space.moderatorsCount', { count: space.moderators.length });
+    else label(moderatorsHeading, 'space.moderators');
     replaceChildren(moderators, space.moderators.length
       ? space.moderators.map((m) => h('li', {}, authorLine(m)))
       : h('li', { class: 'hint', t: 'space.noModerators' }));
-    contact.textContent = space.contact;
+    // An address is a link that opens the reader's mail; anything else (a phone number, an office) stays text.
+    replaceChildren(contact, EMAIL_ADDRESS.test(space.contact ?? '')
+      ? h('a', { href: `mailto:${space.contact}` }, space.contact) : space.contact);
     contact.hidden = !space.contact;
     disclaimer.textContent = space.disclaimer;
     disclaimer.hidden = !space.disclaimer;
