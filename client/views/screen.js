@@ -92,19 +92,23 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     h('h2', { id: 'screen-question-heading', class: 'screen-label', t: 'screen.activeQuestion' }),
     h('p', { class: 'screen-question-text' }, questionNumber, ' ', questionTitle));
 
+  // On a 16:9 wall: the spotlight (or the question) and the wall take the wide column, so
+  // comments get the height; announcements and figures share the narrow one beside them.
   const page = h('div', { class: 'screen' },
     h('header', { class: 'screen-head' }, title, freshness),
-    announcements,
-    spotlight,
-    questionSection,
     h('div', { class: 'screen-grid' },
-      h('section', { class: 'screen-wall' }, h('h2', { id: 'wall-title', class: 'screen-label',
-        t: 'screen.latestComments' }), wall),
-      h('aside', { class: 'screen-counters', tAttrs: { 'aria-label': 'screen.counters' } },
-        h('h2', { class: 'screen-label', t: 'screen.online' }), online,
-        h('h2', { class: 'screen-label', t: 'screen.perQuestion' }), perQuestion,
-        h('h2', { class: 'screen-label', t: 'screen.languages' }), languages,
-        h('h2', { class: 'screen-label', t: 'screen.perMinute' }), chartHolder, rate)));
+      h('div', { class: 'screen-main' },
+        spotlight,
+        questionSection,
+        h('section', { class: 'screen-wall' }, h('h2', { id: 'wall-title', class: 'screen-label',
+          t: 'screen.latestComments' }), wall)),
+      h('div', { class: 'screen-side' },
+        announcements,
+        h('aside', { class: 'screen-counters', tAttrs: { 'aria-label': 'screen.counters' } },
+          h('h2', { class: 'screen-label', t: 'screen.online' }), online,
+          h('h2', { class: 'screen-label', t: 'screen.perQuestion' }), perQuestion,
+          h('h2', { class: 'screen-label', t: 'screen.languages' }), languages,
+          h('h2', { class: 'screen-label', t: 'screen.perMinute' }), chartHolder, rate))));
   replaceChildren(container, h('p', { class: 'screen-loading', role: 'status', t: 'common.loading' }));
 
   /** @type {Map<number, HTMLElement>} the wall's items by comment id (at most WALL_MAX_ITEMS) */
@@ -251,19 +255,31 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     questionTitle.textContent = question?.title ?? '';
   }
 
+  /** The question a spotlighted comment answers, so the room knows what it is about. */
+  function spotlightContext(state, now) {
+    if (now.kind !== 'comment') return null;
+    const all = [...state.questions.discussion, ...state.questions.participant];
+    const question = all.find((q) => q.id === now.comment.question_id);
+    if (!question) return null;
+    return h('p', { class: 'spotlight-context' },
+      question.number ? h('span', { class: 'spotlight-question-number', t: 'screen.questionShort',
+        tArgs: { number: question.number } }) : null, ' ',
+      h('bdi', { class: 'spotlight-question-title' }, question.title));
+  }
+
   function drawSpotlight(state) {
     const now = state.spotlight?.now;
     spotlight.hidden = !now;
     questionSection.hidden = Boolean(now);
     replaceChildren(spotlight, now ? [h('h2', { id: 'spotlight-heading', class: 'screen-label',
-      t: 'screen.spotlight' }), h('div', { class: 'spotlight-item', 'data-kind': now.kind }, spotlightContent(now))]
-      : null);
+      t: 'screen.spotlight' }), spotlightContext(state, now),
+    h('div', { class: 'spotlight-item', 'data-kind': now.kind }, spotlightContent(now))] : null);
   }
 
   function drawAnnouncements(state) {
     announcements.hidden = state.announcements.length === 0;
     replaceChildren(announcements, state.announcements.map((a) => h('li', { class: 'screen-announcement' },
-      setSanitisedHtml(h('div', { lang: a.lang ?? undefined }), a.html))));
+      setSanitisedHtml(h('div', { lang: a.lang ?? undefined, dir: 'auto' }), a.html))));
   }
 
   function drawFreshness(state) {
