@@ -80,6 +80,10 @@ export function replaceChildren(parent, ...children) {
  */
 export function setSanitisedHtml(container, html) {
   container.innerHTML = html ?? '';
+  // Comments stored before mentions led to the client's profile page link to /users/<handle>.
+  for (const mention of container.querySelectorAll('a.mention[href^="/users/"]')) {
+    mention.setAttribute('href', `/#${mention.getAttribute('href')}`);
+  }
   return container;
 }
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.support import Browsing, open_consultation
-from tests.helpers import PASSWORD, Api
+from tests.helpers import PASSWORD, Api, fetch_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -29,6 +29,26 @@ async def test_a_mention_leads_to_the_participants_profile_page(api: Api, browsi
     assert page.url.endswith(f"/#/users/{water.alice.handle}")
     await page.goto("/#/users/nobody_at_all")
     await expect(page.get_by_role("heading", level=1)).to_have_text("No participant has this name")
+
+
+async def test_a_mention_stored_with_the_old_address_leads_to_the_profile_page_too(
+    api: Api, browsing: Browsing, database_url: str
+) -> None:
+    water = await open_consultation(api)
+    posted = await api.comment(water.bob, water.questions[0]["id"], f"Thanks @{water.alice.handle}.")
+    # Comments written before mentions led to the client linked to /users/<handle>.
+    await fetch_rows(
+        database_url,
+        "UPDATE comments SET body_html = replace(body_html, '/#/users/', '/users/')"
+        " WHERE id = $1 RETURNING id",
+        posted["id"],
+    )
+    page = await browsing.page()
+    await page.goto(water.url())
+    mention = page.get_by_role("link", name=f"@{water.alice.handle}")
+    await expect(mention).to_have_attribute("href", f"/#/users/{water.alice.handle}")
+    await mention.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Alice Martin")
 
 
 async def test_logging_in_from_the_second_question_returns_to_it(api: Api, browsing: Browsing) -> None:
