@@ -15,8 +15,11 @@ import { mountConsole } from './views/console/console.js';
 import { mountScreen } from './views/screen.js';
 import { mountSpace } from './views/space.js';
 import { mountSpaces } from './views/spaces.js';
+import { mountUser } from './views/user.js';
 
 const main = document.getElementById('main');
+// Views that follow a space live; elsewhere a "Live" dot would promise updates that never come.
+const LIVE_VIEWS = new Set(['space', 'console', 'screen']);
 const announcer = createAnnouncer(document.getElementById('announcer'), document.getElementById('confirmation'));
 const liveListeners = new Set();
 let live = null;
@@ -96,10 +99,12 @@ function drawAccountLinks() {
 
 const VIEWS = {
   spaces: (route) => mountSpaces(main, route),
-  space: (route) => mountSpace(main, { slug: route.slug, live, announcer }),
+  space: (route) => mountSpace(main, { slug: route.slug, live, announcer,
+    questionId: Number(route.query.get('question')) || null }),
   login: (route) => mountLogin(main, route),
   register: (route) => mountRegister(main, route),
   profile: (route) => mountProfile(main, route),
+  user: (route) => mountUser(main, route),
   console: (route) => mountConsole(main, { slug: route.slug, live, announcer }),
   screen: (route) => mountScreenView(route),
   'not-found': () => {
@@ -114,6 +119,7 @@ function show(route, { force = false } = {}) {
   if (!force && mounted?.key === key) return;
   mounted?.view.unmount();
   document.body.classList.toggle('kiosk', route.name === 'screen');
+  document.getElementById('connection').hidden = !LIVE_VIEWS.has(route.name);
   const lang = route.query.get('lang');
   if (route.name === 'screen' && LANGUAGES.includes(lang) && lang !== currentLanguage()) setLanguage(lang);
   mounted = { key, view: VIEWS[route.name](route) };

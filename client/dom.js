@@ -80,6 +80,10 @@ export function replaceChildren(parent, ...children) {
  */
 export function setSanitisedHtml(container, html) {
   container.innerHTML = html ?? '';
+  // Comments stored before mentions led to the client's profile page link to /users/<handle>.
+  for (const mention of container.querySelectorAll('a.mention[href^="/users/"]')) {
+    mention.setAttribute('href', `/#${mention.getAttribute('href')}`);
+  }
   return container;
 }
 
@@ -88,4 +92,13 @@ let lastId = 0;
 export function uniqueId(prefix = 'id') {
   lastId += 1;
   return `${prefix}-${lastId}`;
+}
+
+/** A keydown listener that calls `close` on Escape (and keeps Escape from closing anything else). */
+export function closeOnEscape(close) {
+  return (event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    event.preventDefault();
+    close();
+  };
 }

@@ -135,14 +135,29 @@ export function formatPercent(fraction) {
   return new Intl.NumberFormat(language, { style: 'percent' }).format(fraction);
 }
 
-/** A date and time, e.g. "27 Nov 2026, 18:37" in the interface language. */
+/**
+ * The locale for dates and numbers: the browser's own when it is a variant of the interface
+ * language (en-GB reads "27 Nov 2026, 18:37", en-US "Nov 27, 2026, 6:37 PM"), else the language.
+ */
+export function formattingLocale() {
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    if (String(tag).toLowerCase().split('-')[0] === language) return String(tag);
+  }
+  return language;
+}
+
+// Day, month and time as the locale writes them, and the zone: a consultation crosses zones.
+const DATE_TIME = { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit',
+  timeZoneName: 'short' };
+
+/** A date and time, e.g. "27 Nov 2026, 18:37 CET" in the browser's conventions for the interface language. */
 export function formatDateTime(iso) {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(formattingLocale(), DATE_TIME).format(new Date(iso));
 }
 
 /** A time of day, e.g. "18:37". */
 export function formatTime(date) {
-  return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(date);
+  return new Intl.DateTimeFormat(formattingLocale(), { hour: '2-digit', minute: '2-digit' }).format(date);
 }
 
 /** A language's name in the interface language, e.g. "français" for "fr" in French. */

@@ -3,6 +3,8 @@
  *
  *   #/                          the list of spaces
  *   #/spaces/<slug>             a space (participant view)
+ *   #/spaces/<slug>?question=N  the same, scrolled to question N (where "Log in" returns)
+ *   #/users/<handle>            a participant's public profile (where @mentions lead)
  *   #/login, #/register, #/profile
  *   #/console/<slug>            the moderator console
  *   #/screen/<slug>?token=…     the big-screen display
@@ -14,20 +16,21 @@ const PATTERNS = [
   ['login', /^\/login$/],
   ['register', /^\/register$/],
   ['profile', /^\/profile$/],
+  ['user', /^\/users\/([A-Za-z0-9_.-]{1,40})$/],
   ['console', /^\/console\/([a-z0-9-]+)$/],
   ['screen', /^\/screen\/([a-z0-9-]+)$/],
 ];
 
 /**
  * @param {string} hash e.g. "#/screen/water?token=abc"
- * @returns {{name: string, slug?: string, query: URLSearchParams}}
+ * @returns {{name: string, slug?: string, handle?: string, query: URLSearchParams}}
  */
 export function parseRoute(hash) {
   const [path, search = ''] = hash.replace(/^#/, '').split('?');
   const query = new URLSearchParams(search);
   for (const [name, pattern] of PATTERNS) {
     const match = pattern.exec(path);
-    if (match) return { name, slug: match[1], query };
+    if (match) return name === 'user' ? { name, handle: match[1], query } : { name, slug: match[1], query };
   }
   return { name: 'not-found', query };
 }
@@ -36,6 +39,8 @@ export function parseRoute(hash) {
 export const links = {
   spaces: () => '#/',
   space: (slug) => `#/spaces/${slug}`,
+  question: (slug, questionId) => `#/spaces/${slug}?question=${questionId}`,
+  user: (handle) => `#/users/${encodeURIComponent(handle)}`,
   login: (next) => (next ? `#/login?next=${encodeURIComponent(next)}` : '#/login'),
   register: (next) => (next ? `#/register?next=${encodeURIComponent(next)}` : '#/register'),
   profile: () => '#/profile',

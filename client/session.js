@@ -20,10 +20,13 @@ export function onSessionChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** Ask the server who this browser is (the session cookie is HttpOnly). */
+/**
+ * Ask the server who this browser is (the session cookie is HttpOnly). The session route
+ * answers an anonymous reader with null rather than 401, so no page load logs an error.
+ */
 export async function loadSession() {
   try {
-    user = await api.get('/me');
+    ({ user } = await api.get('/auth/session'));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     user = null; // not logged in, or the server cannot be reached: read anonymously

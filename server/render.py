@@ -1,7 +1,8 @@
 """Markdown to safe HTML: markdown-it-py renders a small subset, nh3 sanitises.
 
 Raw HTML in the source is never passed through; links get
-`rel="nofollow ugc noopener"`; `@handle` mentions of known users become links.
+`rel="nofollow ugc noopener"`; `@handle` mentions of known users become links to the
+browser client's profile page (`/#/users/{handle}`; the API has it at `/api/v1/users/{handle}`).
 """
 
 import re
@@ -17,6 +18,8 @@ from markdown_it.token import Token
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,38}[A-Za-z0-9_])?)")
 
 LINK_REL = "nofollow ugc noopener"
+# A mention leads people to the client's profile page, not to the API's JSON.
+PROFILE_PAGE = "/#/users/"
 URL_SCHEMES = {"http", "https", "mailto"}
 
 COMMENT_TAGS = {
@@ -107,7 +110,7 @@ def _split_mentions(text: str, known: Mapping[str, str]) -> list[Token]:
             continue
         tokens.append(_text(text[cursor : match.start()]))
         link = Token("link_open", "a", 1)
-        link.attrs = {"href": f"/users/{handle}", "class": "mention"}
+        link.attrs = {"href": f"{PROFILE_PAGE}{handle}", "class": "mention"}
         tokens += [link, _text("@" + handle), Token("link_close", "a", -1)]
         cursor = match.end()
     tokens.append(_text(text[cursor:]))

@@ -310,6 +310,19 @@ async def test_logging_out_without_a_session_is_harmless(api: Api) -> None:
 # ---- The current user --------------------------------------------------------------------------
 
 
+async def test_the_session_names_the_caller_and_answers_an_anonymous_reader_with_null(api: Api) -> None:
+    user = await api.register("Sarah Doyel")
+    anonymous = await api.http.get("/api/v1/auth/session")
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"user": None}
+    by_cookie = await api.http.get("/api/v1/auth/session", headers=cookie_header(user.token))
+    assert by_cookie.status_code == 200
+    assert by_cookie.json()["user"]["display_name"] == "Sarah Doyel"
+    assert by_cookie.json()["user"] == (await api.http.get("/api/v1/me", headers=user.headers)).json()
+    unknown = await api.http.get("/api/v1/auth/session", headers=cookie_header("not-a-session"))
+    assert unknown.json() == {"user": None}
+
+
 async def test_me_needs_a_valid_session(api: Api) -> None:
     assert_error(await api.http.get("/api/v1/me"), 401, "not_authenticated")
     for header in ("Bearer not-a-token", "Bearer " + "x" * 500, "Basic dXNlcjpwYXNz", "Bearer"):

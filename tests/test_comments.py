@@ -566,7 +566,7 @@ async def test_mentions_of_existing_users_are_linked_and_unknown_ones_are_not(ap
     body = "Thanks @Sarah_Doyel! Ask @nobody_here, not `@sarah_doyel` or mail bob@sarah_doyel."
     comment = (await post(api, bob, question["id"], body=body)).json()
     links = Html(comment["html"]).links
-    assert links == [{"href": "/users/sarah_doyel", "class": "mention", "rel": "nofollow ugc noopener"}]
+    assert links == [{"href": "/#/users/sarah_doyel", "class": "mention", "rel": "nofollow ugc noopener"}]
     assert ">@sarah_doyel</a>" in comment["html"]
     assert "@nobody_here" in comment["html"]
     assert comment["body"] == body

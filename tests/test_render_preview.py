@@ -16,7 +16,7 @@ async def test_the_preview_is_the_html_the_comment_would_get(api: Api) -> None:
     assert preview.json() == {"html": posted["html"]}
     html = preview.json()["html"]
     assert "<strong>Shared</strong>" in html
-    assert f'<a href="/users/{bob.handle}" class="mention"' in html
+    assert f'<a href="/#/users/{bob.handle}" class="mention"' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
 

@@ -30,6 +30,7 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("POST", "/auth/register"),
             ("POST", "/auth/login"),
             ("POST", "/auth/logout"),
+            ("GET", "/auth/session"),
             ("GET", "/users/{handle}"),
             ("GET", "/spaces"),
             ("GET", "/spaces/{slug}"),

@@ -10,6 +10,10 @@ import { errorKey } from '../errors.js';
 import { label } from '../i18n.js';
 import { reasonText } from '../reasons.js';
 
+// A comment longer than this (in characters of text) opens folded, with "Show more": about
+// a screenful, so one long text does not push the rest of the thread out of reach.
+const LONG_COMMENT_CHARS = 1_200;
+
 const TOMBSTONE_TEXT = {
   deleted: 'comment.deleted',
   hidden: 'comment.hidden',
@@ -48,18 +52,26 @@ export function languageTag(code) {
 export function createCommentNode(comment, ctx) {
   const id = `comment-${comment.id}`;
   const meta = h('header', { class: 'comment-meta' });
-  const body = h('div', { class: 'comment-body' });
+  const body = h('div', { class: 'comment-body', id: `${id}-body` });
+  const more = h('button', { type: 'button', class: 'link-button show-more', hidden: true,
+    'aria-controls': `${id}-body` });
   const actions = h('div', { class: 'comment-actions' });
   const slot = h('div', { class: 'reply-slot' });
   const article = h('article', { class: 'comment', id, tabindex: '-1', 'aria-labelledby': `${id}-by`,
-    'data-anchor': '' }, meta, body, actions, slot);
+    'data-anchor': '' }, meta, body, more, actions, slot);
   const replies = h('ol', { class: 'replies' });
   const toggle = h('button', { type: 'button', class: 'link-button replies-toggle', hidden: true,
     'aria-expanded': 'true', 'aria-controls': `${id}-replies` });
   replies.id = `${id}-replies`;
   const el = h('li', { class: 'comment-item', 'data-comment-id': comment.id }, article, toggle, replies);
 
-  const node = { el, article, meta, body, actions, replies, slot, toggle, comment, replyCount: 0, collapsed: false };
+  const node = { el, article, meta, body, more, actions, replies, slot, toggle, comment, replyCount: 0,
+    collapsed: false, expanded: false };
+
+  more.addEventListener('click', () => {
+    node.expanded = !node.expanded;
+    drawFold(node);
+  });
 
   toggle.addEventListener('click', () => {
     node.collapsed = !node.collapsed;
@@ -76,6 +88,16 @@ export function createCommentNode(comment, ctx) {
   };
   draw(node, ctx);
   return node;
+}
+
+/** Fold a long body to its first lines, or unfold it; short ones are never folded. */
+function drawFold(node) {
+  const long = !node.body.querySelector('.tombstone') && node.body.textContent.length > LONG_COMMENT_CHARS;
+  node.more.hidden = !long;
+  node.body.classList.toggle('is-folded', long && !node.expanded);
+  if (!long) return;
+  node.more.setAttribute('aria-expanded', String(node.expanded));
+  label(node.more, node.expanded ? 'comment.showLess' : 'comment.showMore');
 }
 
 function drawToggle(node) {
@@ -126,6 +148,7 @@ function draw(node, ctx) {
     body.setAttribute('dir', 'auto');
     setSanitisedHtml(body, comment.html);
   }
+  drawFold(node);
 
   // Redrawing replaces the buttons: give focus back to the one that had it.
   const focused = node.actions.contains(document.activeElement) ? document.activeElement.classList[0] : null;

@@ -6,13 +6,15 @@
  */
 import { api } from '../api.js';
 import { clearDraft, loadDraft, saveDraft } from '../drafts.js';
-import { h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
+import { closeOnEscape, h, replaceChildren, setSanitisedHtml, uniqueId } from '../dom.js';
 import { describeError, secondsUntil } from '../errors.js';
 import { currentLanguage, label } from '../i18n.js';
 import { currentUser } from '../session.js';
 
 // The server's limit (COMMENT_MAX_CHARS in server/schemas/comments.py).
 const COMMENT_MAX_CHARS = 10_000;
+// The counter appears this close to the limit: far enough ahead to plan the last paragraph.
+const COUNTER_FROM_CHARS = 1_000;
 // A slow-mode wait is counted down in whole seconds.
 const RETRY_TICK_MS = 1_000;
 
@@ -20,6 +22,28 @@ const RETRY_TICK_MS = 1_000;
 function defaultLanguage(languages) {
   const candidates = [currentUser()?.language, currentLanguage(), languages[0]];
   return candidates.find((code) => languages.includes(code)) ?? languages[0];
+}
+
+// What the server renders in a comment (server/render.py, COMMENT_TAGS), written as one types it.
+const MARKDOWN_SAMPLES = [
+  ['**bold**', 'composer.mdBold'],
+  ['*italic*', 'composer.mdItalic'],
+  ['~~struck~~', 'composer.mdStrike'],
+  ['`code`', 'composer.mdCode'],
+  ['[text](https://example.org)', 'composer.mdLink'],
+  ['- item', 'composer.mdList'],
+  ['> quoted', 'composer.mdQuote'],
+  ['@handle', 'composer.mdMention'],
+];
+
+/** A short, folded word on what Markdown a comment takes, and what it does not. */
+function markdownHelp() {
+  return h('details', { class: 'markdown-help' },
+    h('summary', { t: 'composer.mdSummary' }),
+    h('p', { t: 'composer.mdIntro' }),
+    h('ul', {}, MARKDOWN_SAMPLES.map(([sample, key]) => h('li', {}, h('code', {}, sample), ' ',
+      h('span', { t: key })))),
+    h('p', { t: 'composer.mdUnsupported' }));
 }
 
 /**
@@ -37,11 +61,13 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   const parentId = parent?.id ?? null;
   // An edit starts from the comment as it is, and is not kept as a draft (the comment itself is kept).
   const draft = editing ? { body: editing.body ?? '', lang: editing.lang } : loadDraft(slug, question.id, parentId);
-  const ids = { text: uniqueId('composer'), help: uniqueId('help'), error: uniqueId('error') };
+  const ids = { text: uniqueId('composer'), help: uniqueId('help'), error: uniqueId('error'),
+    counter: uniqueId('counter') };
 
   const textarea = h('textarea', {
-    id: ids.text, name: 'body', rows: parent ? 3 : 5, maxlength: COMMENT_MAX_CHARS, required: true,
-    'aria-describedby': ids.help, value: draft?.body ?? '', dir: 'auto',
+    // No maxlength: a paste over the limit would be cut silently; the counter says how far over it is.
+    id: ids.text, name: 'body', rows: parent ? 3 : 5, required: true,
+    'aria-describedby': `${ids.help} ${ids.counter}`, value: draft?.body ?? '', dir: 'auto',
   });
   const language = h('select', { name: 'lang', class: 'composer-lang' },
     languages.map((code) => h('option', { value: code, 'data-i18n-lang': code })));
@@ -53,6 +79,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   const submit = h('button', { type: 'submit', t: submitKey });
   // Beside the box it is about, so a refusal is seen where the reader is looking.
   const error = h('p', { class: 'form-error', id: ids.error, role: 'alert', hidden: true });
+  const counter = h('p', { class: 'char-counter', id: ids.counter, hidden: true });
   const fieldLabel = editing ? h('label', { for: ids.text, t: 'composer.editLabel' }) : parent
     ? h('label', { for: ids.text, t: 'composer.replyLabel',
       tArgs: { name: parent.author?.display_name ?? '' } })
@@ -62,9 +89,13 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   const form = h('form', { class: formClass, novalidate: true },
     fieldLabel,
     textarea,
+    counter,
     error,
     preview,
-    h('p', { class: 'hint', id: ids.help, t: 'composer.help' }),
+    h('p', { class: 'hint', id: ids.help }, h('span', { t: 'composer.help' }), ' ',
+      // A keyboard shortcut means nothing on a phone's on-screen keyboard: the stylesheet hides it there.
+      h('span', { class: 'shortcut-hint', t: 'composer.shortcut' })),
+    markdownHelp(),
     h('div', { class: 'composer-row' },
       h('label', { class: 'inline-label' }, h('span', { t: 'composer.language' }), language),
       previewButton,
@@ -75,7 +106,25 @@ export function createComposer({ slug, question, parent, languages, live, onPost
   const keep = () => {
     if (!editing) saveDraft(slug, question.id, parentId, { body: textarea.value, lang: language.value });
   };
+  /** Near the limit, how many characters are left; past it, how many are too many. */
+  function drawCounter() {
+    const left = COMMENT_MAX_CHARS - textarea.value.length;
+    counter.hidden = left > COUNTER_FROM_CHARS;
+    counter.classList.toggle('is-over', left < 0);
+    if (counter.hidden) {
+      delete counter.dataset.i18n;
+      counter.textContent = '';
+      return;
+    }
+    const key = left < 0 ? 'composer.charsOver' : 'composer.charsLeft';
+    if (counter.dataset.i18nArgs !== JSON.stringify({ count: Math.abs(left) }) || counter.dataset.i18n !== key) {
+      label(counter, key, { count: Math.abs(left) });
+    }
+  }
+  drawCounter();
+
   textarea.addEventListener('input', () => {
+    drawCounter();
     keep();
     if (!editing) live.typing(slug, question.id);
   });
@@ -86,6 +135,8 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       form.requestSubmit();
     }
   });
+  // Escape closes a reply or an edit, as its Cancel button does (the draft is kept).
+  if (onCancel) form.addEventListener('keydown', closeOnEscape(onCancel));
 
   let retryTimer = null;
 
@@ -95,7 +146,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
     label(error, key, args);
     error.hidden = false;
     textarea.setAttribute('aria-invalid', 'true');
-    textarea.setAttribute('aria-describedby', `${ids.help} ${ids.error}`);
+    textarea.setAttribute('aria-describedby', `${ids.help} ${ids.counter} ${ids.error}`);
     if (retryAt === undefined) return;
     retryTimer = setInterval(() => {
       if (!form.isConnected || Date.now() >= retryAt) {
@@ -116,7 +167,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
     error.textContent = '';
     error.hidden = true;
     textarea.removeAttribute('aria-invalid');
-    textarea.setAttribute('aria-describedby', ids.help);
+    textarea.setAttribute('aria-describedby', `${ids.help} ${ids.counter}`);
   }
 
   async function togglePreview() {
@@ -149,6 +200,11 @@ export function createComposer({ slug, question, parent, languages, live, onPost
       textarea.focus();
       return;
     }
+    if (textarea.value.length > COMMENT_MAX_CHARS) {
+      showError({ key: 'composer.tooLong', args: { count: COMMENT_MAX_CHARS } });
+      textarea.focus();
+      return;
+    }
     submit.disabled = true;
     try {
       const posted = editing
@@ -157,6 +213,7 @@ export function createComposer({ slug, question, parent, languages, live, onPost
           body: textarea.value, lang: language.value, parent_id: parentId,
         });
       textarea.value = '';
+      drawCounter();
       if (!editing) clearDraft(slug, question.id, parentId);
       clearError();
       if (!preview.hidden) await togglePreview();

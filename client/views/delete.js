@@ -3,7 +3,7 @@
  * tombstone for everyone, its replies keep their place.
  */
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { closeOnEscape, h } from '../dom.js';
 import { describeError } from '../errors.js';
 import { label } from '../i18n.js';
 
@@ -22,6 +22,7 @@ export function createDeleteForm({ comment, onDeleted, onCancel }) {
       h('button', { type: 'button', class: 'secondary', t: 'comment.deleteKeep', on: { click: () => onCancel() } })),
     error);
 
+  form.addEventListener('keydown', closeOnEscape(onCancel));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     confirm.disabled = true;

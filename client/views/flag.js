@@ -4,7 +4,7 @@
  * moderators hears of it.
  */
 import { api } from '../api.js';
-import { h, uniqueId } from '../dom.js';
+import { closeOnEscape, h, uniqueId } from '../dom.js';
 import { errorKey } from '../errors.js';
 import { label } from '../i18n.js';
 import { FLAG_REASONS, reasonSelect } from '../reasons.js';
@@ -33,6 +33,7 @@ export function createFlagForm({ comment, onDone, onCancel }) {
       h('button', { type: 'button', class: 'secondary', t: 'composer.cancel', on: { click: () => onCancel() } })),
     error);
 
+  form.addEventListener('keydown', closeOnEscape(onCancel));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!reason.value) {

@@ -57,7 +57,7 @@ export function createQuestionView({ slug, question, space, user, index, live: c
   const titleId = `question-${question.id}-title`;
   const number = h('span', { class: 'question-number' });
   const title = h('span', { class: 'question-title', dir: 'auto' });
-  const heading = h('h3', { id: titleId, 'data-anchor': '' }, number, ' ', title);
+  const heading = h('h3', { id: titleId, 'data-anchor': '', tabindex: '-1' }, number, ' ', title);
   const status = h('p', { class: 'question-meta' });
   const count = h('span', { class: 'question-count' });
   const writing = h('span', { class: 'question-writing', hidden: true });
@@ -208,7 +208,8 @@ export function createQuestionView({ slug, question, space, user, index, live: c
     } else if (!space().accepting_input) notice = h('p', { class: 'notice', t: 'question.spaceClosed' });
     else if (reader && heldBy()) notice = h('p', { class: 'notice', t: `question.held.${heldBy()}` });
     else if (!reader) {
-      const here = links.space(slug);
+      // Back to this question, not the top of the page, once logged in.
+      const here = links.question(slug, question.id);
       notice = h('p', { class: 'notice login-prompt' },
         h('a', { href: links.login(here), t: 'question.loginToPost' }), ' ',
         h('a', { href: links.register(here), t: 'question.registerToPost' }));
@@ -251,6 +252,7 @@ export function createQuestionView({ slug, question, space, user, index, live: c
   return {
     tick,
     el,
+    focusHeading: () => heading.focus({ preventScroll: true }),
     get question() { return current; },
     /** The question changed (edited, moved, closed, reopened) or the space did. */
     update(next) {

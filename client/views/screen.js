@@ -9,6 +9,7 @@ import { h, replaceChildren, setSanitisedHtml, svg, uniqueId } from '../dom.js';
 import { formatNumber, formatPercent, formatTime, label, localizeAll } from '../i18n.js';
 import { createSpaceStore } from '../live.js';
 import { authorLine, languageTag } from './comment.js';
+import { prominence } from './thread.js';
 import { spotlightContent } from './console/spotlight.js';
 
 // Readable from the back of a room, a screen shows a few dozen comments at
@@ -91,23 +92,29 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     h('h2', { id: 'screen-question-heading', class: 'screen-label', t: 'screen.activeQuestion' }),
     h('p', { class: 'screen-question-text' }, questionNumber, ' ', questionTitle));
 
+  // On a 16:9 wall: the spotlight (or the question) and the wall take the wide column, so
+  // comments get the height; announcements and figures share the narrow one beside them.
   const page = h('div', { class: 'screen' },
     h('header', { class: 'screen-head' }, title, freshness),
-    announcements,
-    spotlight,
-    questionSection,
     h('div', { class: 'screen-grid' },
-      h('section', { class: 'screen-wall' }, h('h2', { id: 'wall-title', class: 'screen-label',
-        t: 'screen.latestComments' }), wall),
-      h('aside', { class: 'screen-counters', tAttrs: { 'aria-label': 'screen.counters' } },
-        h('h2', { class: 'screen-label', t: 'screen.online' }), online,
-        h('h2', { class: 'screen-label', t: 'screen.perQuestion' }), perQuestion,
-        h('h2', { class: 'screen-label', t: 'screen.languages' }), languages,
-        h('h2', { class: 'screen-label', t: 'screen.perMinute' }), chartHolder, rate)));
+      h('div', { class: 'screen-main' },
+        spotlight,
+        questionSection,
+        h('section', { class: 'screen-wall' }, h('h2', { id: 'wall-title', class: 'screen-label',
+          t: 'screen.latestComments' }), wall)),
+      h('div', { class: 'screen-side' },
+        announcements,
+        h('aside', { class: 'screen-counters', tAttrs: { 'aria-label': 'screen.counters' } },
+          h('h2', { class: 'screen-label', t: 'screen.online' }), online,
+          h('h2', { class: 'screen-label', t: 'screen.perQuestion' }), perQuestion,
+          h('h2', { class: 'screen-label', t: 'screen.languages' }), languages,
+          h('h2', { class: 'screen-label', t: 'screen.perMinute' }), chartHolder, rate))));
   replaceChildren(container, h('p', { class: 'screen-loading', role: 'status', t: 'common.loading' }));
 
   /** @type {Map<number, HTMLElement>} the wall's items by comment id (at most WALL_MAX_ITEMS) */
   const onWall = new Map();
+  /** @type {Map<number, object>} the comments those items show, to keep the wall in order */
+  const onWallComments = new Map();
   /** Per question: visible comments counted but not in the store (never carried, or dropped since). */
   const baseline = new Map();
   /** Published comments in the store, by id → question id: one dropped from the store moves to the baseline. */
@@ -123,11 +130,26 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   }
 
   function wallItem(comment, state) {
-    const body = setSanitisedHtml(h('div', { class: 'wall-body', lang: comment.lang }), comment.html);
-    return h('li', { class: 'wall-item', 'data-comment-id': comment.id },
-      h('p', { class: 'wall-meta' }, languageTag(comment.lang), ' ', authorLine(comment.author),
-        h('span', { class: 'wall-question' }, questionLabel(state, comment.question_id))),
-      body);
+    const body = setSanitisedHtml(h('div', { class: 'wall-body', lang: comment.lang, dir: 'auto' }), comment.html);
+    return h('li', { class: `wall-item${comment.pinned_at ? ' is-pinned' : ''}${comment.moderator_answer
+      ? ' is-answer' : ''}`, 'data-comment-id': comment.id },
+    h('p', { class: 'wall-meta' }, languageTag(comment.lang), ' ', authorLine(comment.author),
+      h('span', { class: 'wall-question' }, questionLabel(state, comment.question_id)),
+      comment.pinned_at ? h('span', { class: 'badge badge-pinned', t: 'comment.pinned' }) : null,
+      comment.moderator_answer ? h('span', { class: 'badge badge-answer', t: 'comment.answer' }) : null),
+    body);
+  }
+
+  /** Whether `a` goes above `b` on the wall: pinned, then marked answers, then the newest. */
+  function goesAbove(a, b) {
+    const rank = prominence(a) - prominence(b);
+    return rank ? rank < 0 : a.id > b.id;
+  }
+
+  function insertInOrder(item, comment) {
+    const before = [...wall.children].find((other) => other !== item
+      && goesAbove(comment, onWallComments.get(Number(other.dataset.commentId))));
+    if (item.nextElementSibling !== before || item.parentElement !== wall) wall.insertBefore(item, before ?? null);
   }
 
   /** Put a comment on the wall, take it off, or leave the wall alone (an older one on a full wall). */
@@ -136,24 +158,28 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     if (comment.status !== 'published') {
       existing?.remove();
       onWall.delete(comment.id);
+      onWallComments.delete(comment.id);
       return;
     }
     if (existing) {
       const redrawn = wallItem(comment, state);
       existing.replaceWith(redrawn);
       onWall.set(comment.id, redrawn);
+      onWallComments.set(comment.id, comment);
+      insertInOrder(redrawn, comment); // pinned or unpinned, marked or unmarked
       return;
     }
     const oldest = Math.min(...onWall.keys());
-    if (onWall.size >= WALL_MAX_ITEMS && comment.id < oldest) return;
+    if (onWall.size >= WALL_MAX_ITEMS && comment.id < oldest && !prominence(comment)) return;
     const item = wallItem(comment, state);
     if (animate) item.classList.add('is-new');
-    const before = [...wall.children].find((other) => Number(other.dataset.commentId) < comment.id);
-    wall.insertBefore(item, before ?? null);
     onWall.set(comment.id, item);
+    onWallComments.set(comment.id, comment);
+    insertInOrder(item, comment);
     while (onWall.size > WALL_MAX_ITEMS) {
       const last = wall.lastElementChild;
       onWall.delete(Number(last.dataset.commentId));
+      onWallComments.delete(Number(last.dataset.commentId));
       last.remove();
     }
   }
@@ -161,8 +187,9 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   function rebuildWall(state) {
     wall.replaceChildren();
     onWall.clear();
+    onWallComments.clear();
     const newest = Object.values(state.comments).filter((c) => c.status === 'published')
-      .sort((a, b) => b.id - a.id).slice(0, WALL_MAX_ITEMS);
+      .sort((a, b) => prominence(a) - prominence(b) || b.id - a.id).slice(0, WALL_MAX_ITEMS);
     for (const comment of newest.reverse()) place(comment, state, { animate: false });
   }
 
@@ -228,19 +255,31 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     questionTitle.textContent = question?.title ?? '';
   }
 
+  /** The question a spotlighted comment answers, so the room knows what it is about. */
+  function spotlightContext(state, now) {
+    if (now.kind !== 'comment') return null;
+    const all = [...state.questions.discussion, ...state.questions.participant];
+    const question = all.find((q) => q.id === now.comment.question_id);
+    if (!question) return null;
+    return h('p', { class: 'spotlight-context' },
+      question.number ? h('span', { class: 'spotlight-question-number', t: 'screen.questionShort',
+        tArgs: { number: question.number } }) : null, ' ',
+      h('bdi', { class: 'spotlight-question-title' }, question.title));
+  }
+
   function drawSpotlight(state) {
     const now = state.spotlight?.now;
     spotlight.hidden = !now;
     questionSection.hidden = Boolean(now);
     replaceChildren(spotlight, now ? [h('h2', { id: 'spotlight-heading', class: 'screen-label',
-      t: 'screen.spotlight' }), h('div', { class: 'spotlight-item', 'data-kind': now.kind }, spotlightContent(now))]
-      : null);
+      t: 'screen.spotlight' }), spotlightContext(state, now),
+    h('div', { class: 'spotlight-item', 'data-kind': now.kind }, spotlightContent(now))] : null);
   }
 
   function drawAnnouncements(state) {
     announcements.hidden = state.announcements.length === 0;
     replaceChildren(announcements, state.announcements.map((a) => h('li', { class: 'screen-announcement' },
-      setSanitisedHtml(h('div', { lang: a.lang ?? undefined }), a.html))));
+      setSanitisedHtml(h('div', { lang: a.lang ?? undefined, dir: 'auto' }), a.html))));
   }
 
   function drawFreshness(state) {

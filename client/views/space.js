@@ -25,16 +25,19 @@ const MAX_PAGES = 25;
 // Countdowns to scheduled questions, and the end of a timed mute, are checked this often.
 const TICK_MS = 1_000;
 const STEWARDS = new Set(['moderator', 'admin']);
+// A contact that is one email address and nothing else.
+const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 // What a decision on the reader's own comment tells them (personal payloads).
 const OWN_DECISIONS = { approve: 'comment.ownApproved', reject: 'comment.ownRejected', hide: 'comment.ownHidden',
   restore: 'comment.ownRestored' };
 
 /**
  * @param {HTMLElement} container
- * @param {{slug: string, live: object, announcer: object}} options
+ * @param {{slug: string, live: object, announcer: object, questionId?: number | null}} options questionId:
+ *   the question to bring into view once it is drawn (the reader came back to it after logging in)
  * @returns {{unmount: () => void}}
  */
-export function mountSpace(container, { slug, live, announcer }) {
+export function mountSpace(container, { slug, live, announcer, questionId = null }) {
   const index = createCommentIndex();
   const questionViews = new Map();
   const user = () => currentUser();
@@ -56,9 +59,14 @@ export function mountSpace(container, { slug, live, announcer }) {
     h('a', { href: links.console(slug), t: 'space.openConsole' }));
   const banner = h('section', { class: 'announcement-banner', hidden: true, tAttrs: {
     'aria-label': 'space.announcements' } });
-  const bannerLive = h('div', { 'aria-live': 'polite' }, banner);
+  const bannerLive = h('div', { class: 'announcement-bar', 'aria-live': 'polite' }, banner);
   const intro = h('div', { class: 'intro' });
+  // Jump links: a keyboard reader reaches any question without tabbing through the ones before.
+  const jumpList = h('ol', { class: 'jump-list' });
+  const jumpNav = h('nav', { class: 'jump-links', hidden: true, tAttrs: { 'aria-label': 'space.jumpTo' } },
+    h('p', { class: 'jump-title', 'aria-hidden': 'true', t: 'space.jumpTo' }), jumpList);
   const moderators = h('ul', { class: 'people' });
+  const moderatorsHeading = h('h3', { t: 'space.moderators' });
   const contact = h('p', { class: 'contact' });
   const disclaimer = h('p', { class: 'disclaimer hint' });
   const discussion = h('div', { class: 'question-list' });
@@ -72,6 +80,7 @@ export function mountSpace(container, { slug, live, announcer }) {
       h('p', { class: 'breadcrumb' }, h('a', { href: links.spaces(), t: 'nav.spaces' })),
       title, status, consoleLink, closedNotice, lockNotice, restrictionNotice),
     bannerLive,
+    jumpNav,
     h('div', { class: 'space-layout' },
       h('div', { class: 'space-main' },
         h('section', { 'aria-labelledby': 'background' }, h('h2', { id: 'background', t: 'space.background' }),
@@ -81,7 +90,7 @@ export function mountSpace(container, { slug, live, announcer }) {
         participantSection),
       h('aside', { class: 'space-aside', 'aria-labelledby': 'about-space' },
         h('h2', { id: 'about-space', class: 'visually-hidden', t: 'space.about' }),
-        h('h3', { t: 'space.moderators' }), moderators,
+        moderatorsHeading, moderators,
         h('h3', { t: 'space.contact' }), contact, disclaimer)));
 
   replaceChildren(container, h('p', { class: 'hint', role: 'status', t: 'common.loading' }));
@@ -97,10 +106,14 @@ export function mountSpace(container, { slug, live, announcer }) {
     if (!space.accepting_input) label(closedNotice, space.status === 'open' ? 'space.notAcceptingNotice'
       : 'space.closedNotice');
     setSanitisedHtml(intro, space.intro_html);
+    if (space.moderators.length) label(moderatorsHeading, 'space.moderatorsCount', { count: space.moderators.length });
+    else label(moderatorsHeading, 'space.moderators');
     replaceChildren(moderators, space.moderators.length
       ? space.moderators.map((m) => h('li', {}, authorLine(m)))
       : h('li', { class: 'hint', t: 'space.noModerators' }));
-    contact.textContent = space.contact;
+    // An address is a link that opens the reader's mail; anything else (a phone number, an office) stays text.
+    replaceChildren(contact, EMAIL_ADDRESS.test(space.contact ?? '')
+      ? h('a', { href: `mailto:${space.contact}` }, space.contact) : space.contact);
     contact.hidden = !space.contact;
     disclaimer.textContent = space.disclaimer;
     disclaimer.hidden = !space.disclaimer;
@@ -128,11 +141,14 @@ export function mountSpace(container, { slug, live, announcer }) {
       h('span', { t: 'space.restrictionReason' }), ' ', reasonText(reason));
   }
 
+  /** The moderators' announcements, in a bar that stays at the top of the window as the reader scrolls. */
   function drawAnnouncements(state) {
     banner.hidden = state.announcements.length === 0;
     replaceChildren(banner, state.announcements.map((a) => h('div', { class: 'announcement',
       'data-announcement-id': a.id },
-    h('p', { class: 'announcement-label', t: 'space.announcement' }),
+    h('p', { class: 'announcement-label' }, h('span', { t: 'space.announcement' }), ' · ',
+      h('bdi', { class: 'announcement-author' }, a.author.display_name), ' · ',
+      h('time', { datetime: a.created_at, 'data-i18n-date': a.created_at })),
     setSanitisedHtml(h('div', { class: 'announcement-body', lang: a.lang ?? undefined, dir: 'auto' }), a.html))));
   }
 
@@ -171,6 +187,25 @@ export function mountSpace(container, { slug, live, announcer }) {
     }
     participantSection.hidden = state.questions.participant.length === 0;
     noQuestions.hidden = state.questions.discussion.length > 0;
+    drawJumpLinks(state);
+  }
+
+  function drawJumpLinks(state) {
+    const all = [...state.questions.discussion, ...state.questions.participant];
+    jumpNav.hidden = all.length < 2;
+    replaceChildren(jumpList, all.map((question) => h('li', {},
+      h('a', { href: links.question(slug, question.id), on: { click: (event) => {
+        event.preventDefault(); // the hash belongs to the router: stay on this page
+        goToQuestion(question.id);
+      } } }, question.number ? `${question.number}. ` : null, h('bdi', {}, question.title)))));
+  }
+
+  /** Bring a question into view and give it the focus, so reading and tabbing go on from there. */
+  function goToQuestion(id) {
+    const view = questionViews.get(id);
+    if (!view) return;
+    view.el.scrollIntoView({ block: 'start' });
+    view.focusHeading();
   }
 
   function syncThreads(highlight) {
@@ -196,6 +231,7 @@ export function mountSpace(container, { slug, live, announcer }) {
     syncThreads(() => false);
     for (const view of questionViews.values()) view.restoreReplyDrafts();
     drawPresence(state.presence);
+    if (questionId) goToQuestion(questionId);
     fetchPersonal(state);
   }
 
@@ -242,8 +278,10 @@ export function mountSpace(container, { slug, live, announcer }) {
   }
 
   function onChange(state, change) {
+    // Nothing drawn may move what the reader is reading: the online count appearing in the
+    // header, or a notice or banner changing height, shifts everything below it.
     if (change.type === 'presence') {
-      drawPresence(state.presence);
+      keepScrollAnchor(page, () => drawPresence(state.presence));
     } else if (change.type === 'snapshot') {
       const fresh = new Set(Object.values(state.comments).filter((c) => !index.get(c.id)).map((c) => c.id));
       for (const comment of Object.values(state.comments)) index.putLive(comment);
@@ -251,7 +289,7 @@ export function mountSpace(container, { slug, live, announcer }) {
       if (built) laterSnapshot(state, fresh);
       else firstSnapshot(state);
     } else {
-      applyEvents(state, change.events);
+      keepScrollAnchor(page, () => applyEvents(state, change.events));
     }
   }
 
@@ -312,7 +350,7 @@ export function mountSpace(container, { slug, live, announcer }) {
     role = read.my_role;
     // The live stream only tells of later changes: take the standing as it is now.
     if (restriction === null) restriction = read.my_restriction ?? null;
-    if (built) refreshStanding();
+    if (built) keepScrollAnchor(page, refreshStanding);
   }).catch((error) => {
     if (disposed || !(error instanceof ApiError) || error.code !== 'space_not_found') return;
     replaceChildren(container, h('h1', { t: 'space.notFound' }),
@@ -322,10 +360,10 @@ export function mountSpace(container, { slug, live, announcer }) {
   const stop = store.subscribe(onChange);
   const ticker = setInterval(() => {
     if (!built) return;
-    for (const view of questionViews.values()) view.tick();
+    keepScrollAnchor(page, () => { for (const view of questionViews.values()) view.tick(); });
     if (restriction?.until && Date.parse(restriction.until) <= Date.now()) {
       restriction = null; // a timed mute ends by itself, without an event
-      refreshStanding();
+      keepScrollAnchor(page, refreshStanding);
     }
   }, TICK_MS);
 

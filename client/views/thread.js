@@ -15,8 +15,8 @@ function signature(c) {
     c.author?.affiliation, c.lang, c.pinned_at, c.moderator_answer].join('\u0000');
 }
 
-/** Pinned comments lead their thread, then the moderators' marked answers, then the rest. */
-function prominence(comment) {
+/** Pinned comments lead their thread (and the screen's wall), then the moderators' marked answers, then the rest. */
+export function prominence(comment) {
   if (comment.pinned_at) return 0;
   return comment.moderator_answer ? 1 : 2;
 }

@@ -19,6 +19,7 @@ from server.schemas.accounts import (
     Me,
     ProfilePatch,
     RegisterBody,
+    Session,
     UserList,
     UserSearchQuery,
 )
@@ -65,6 +66,14 @@ def register_routes(api: Api) -> None:
         auth=USER,
         raises=(errors.NotAuthenticated,),
     )(logout_all)
+    api.route(
+        "GET",
+        "/auth/session",
+        # Pages anyone may read ask this first: an anonymous reader is no error (no 401 logged).
+        summary="The current user, or null",
+        tag="accounts",
+        response=Session,
+    )(get_session)
     api.route(
         "GET",
         "/me",
@@ -158,6 +167,11 @@ async def logout_all(request: Request, _: None) -> Response:
     response = json_response(LoggedOutEverywhere(sessions_ended=ended))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+async def get_session(request: Request, _: None) -> Session:
+    who = await viewer(request)
+    return Session(user=await _me(request, who.user) if who.user else None)
 
 
 async def get_me(request: Request, _: None) -> Me:

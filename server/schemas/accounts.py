@@ -74,6 +74,12 @@ class AuthResult(Resource):
     user: Me
 
 
+class Session(Resource):
+    """Who the caller is, asked without being refused: the browser client's first question."""
+
+    user: Me | None = Field(description="The logged-in user, or null for an anonymous reader.")
+
+
 class LoggedOut(Resource):
     logged_out: Literal[True]
 

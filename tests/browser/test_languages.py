@@ -73,11 +73,11 @@ async def test_french_and_spanish_leave_no_english_on_the_space_page_screen_and_
         await switch(page, lang)
         await expect(page.locator(".reply-button").first).to_have_text(closed_word)
         assert await untranslated(page, lang) == [], lang
-        # Dates follow the language too.
+        # Dates follow the language too (an en-GB browser has no French or Spanish variant), with the zone.
         stamp = await page.locator(".comment time").first.get_attribute("datetime")
         expected = await page.evaluate(
-            "([iso, lang]) => new Intl.DateTimeFormat(lang, {dateStyle: 'medium', timeStyle: 'short'})"
-            ".format(new Date(iso))",
+            "([iso, lang]) => new Intl.DateTimeFormat(lang, {day: 'numeric', month: 'short', year: 'numeric',"
+            " hour: 'numeric', minute: '2-digit', timeZoneName: 'short'}).format(new Date(iso))",
             [stamp, lang],
         )
         await expect(page.locator(".comment time").first).to_have_text(expected)
@@ -142,9 +142,10 @@ async def test_right_to_left_text_reads_right_to_left(api: Api, browsing: Browsi
     await expect(body).to_have_attribute("dir", "auto")
     assert await body.evaluate("(el) => getComputedStyle(el.querySelector('p') ?? el).direction") == "rtl"
     await page.locator(".composer-area textarea").first.fill("شكرا")
-    assert await page.locator(".composer-area textarea").first.evaluate(
-        "(el) => getComputedStyle(el).direction"
-    ) == "rtl"
+    assert (
+        await page.locator(".composer-area textarea").first.evaluate("(el) => getComputedStyle(el).direction")
+        == "rtl"
+    )
 
 
 async def test_the_language_chosen_at_sign_up_becomes_the_interface_language(browsing: Browsing) -> None:

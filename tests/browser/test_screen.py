@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.async_api import Locator, Page, expect
 
+from server.running.settings import Settings
 from tests.browser.support import LIVE_MS, LOAD_MS, Browsing, open_consultation
 from tests.helpers import Api
 
@@ -13,6 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 # client/views/screen.js: WALL_MAX_ITEMS
 WALL_MAX_ITEMS = 50
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    # Filling the wall takes more comments from one account than the posting limit allows a minute.
+    return Settings(database_url=database_url, redis_url=None, rate_post_per_account="1000/60")
 
 
 def wall_item(page: Page, text: str) -> Locator:

@@ -76,3 +76,42 @@ async def test_a_writer_is_not_counted_among_those_writing_on_their_own_page(
         "1 person is writing…", timeout=LIVE_MS
     )
     await expect(alice.locator(".question").first.locator(".question-writing")).to_be_hidden()
+
+
+async def test_pinned_and_answered_comments_lead_the_screens_wall_live(api: Api, browsing: Browsing) -> None:
+    water = await open_consultation(api)
+    question_id = water.questions[0]["id"]
+    answer = await api.comment(water.moderator, question_id, "The ministry will answer by June.")
+    pinned = await api.comment(water.alice, question_id, "Wells first, then pipes.")
+    await api.comment(water.bob, question_id, "Newest of all.")
+    screen = await browsing.page()
+    await screen.goto(water.screen_url)
+    wall = screen.locator(".wall-item .wall-body")
+    await expect(wall).to_have_text(
+        ["Newest of all.", "Wells first, then pipes.", "The ministry will answer by June."]
+    )
+
+    for comment_id, action in ((answer["id"], "mark_answer"), (pinned["id"], "pin")):
+        response = await api.http.post(
+            f"/api/v1/comments/{comment_id}/decisions",
+            json={"action": action},
+            headers=water.moderator.headers,
+        )
+        assert response.status_code == 200, response.text
+
+    await expect(wall).to_have_text(
+        ["Wells first, then pipes.", "The ministry will answer by June.", "Newest of all."], timeout=LIVE_MS
+    )
+    await expect(screen.locator(".wall-item").first.locator(".badge-pinned")).to_have_text("Pinned")
+    await expect(screen.locator(".wall-item").nth(1).locator(".badge-answer")).to_be_visible()
+    # A newer comment arrives below them, not above.
+    await api.comment(water.bob, question_id, "Later still.")
+    await expect(wall).to_have_text(
+        ["Wells first, then pipes.", "The ministry will answer by June.", "Later still.", "Newest of all."],
+        timeout=LIVE_MS,
+    )
+    # A fresh screen draws the same order from its snapshot.
+    await screen.reload()
+    await expect(wall).to_have_text(
+        ["Wells first, then pipes.", "The ministry will answer by June.", "Later still.", "Newest of all."]
+    )
