@@ -14,7 +14,7 @@ from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions.audit import record_audit
-from server.actions.moderation import AUTHOR_NOTIFIED, DECISION_EVENTS, decision_reason
+from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import flags as flag_queries
@@ -30,19 +30,21 @@ from server.schemas import questions as question_schemas
 from server.schemas.audit import AuditEntry
 from server.schemas.moderation import DecisionBody, FlagBody, QuestionQueueItem, flag_summary
 
-# The decisions that apply to a question: pinning and answers are for comments.
-QUESTION_DECISIONS = frozenset({"approve", "reject", "hide", "restore", "dismiss_flags"})
+# The event each decision on a question writes, as DECISION_EVENTS for comments
+# (dismissing flags writes one of two, below); pinning and answers are for comments.
+QUESTION_DECISION_EVENTS = {
+    "approve": "question.approved",
+    "reject": "question.rejected",
+    "hide": "question.hidden",
+    "restore": "question.restored",
+}
+QUESTION_DECISIONS = frozenset({*QUESTION_DECISION_EVENTS, "dismiss_flags"})
 # Visibilities in which a moderator has a reason to read the text: the author's
 # delete then keeps it as evidence rather than erasing it.
 UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
 # What the public sees of a question: published ones, and the tombstones of
 # those once public. A pending or rejected one was never theirs to see.
 PUBLICLY_LISTED = frozenset({"published", "hidden", "deleted"})
-
-
-def question_event_type(decision_event: str) -> str:
-    """`comment.hidden` → `question.hidden`: the same decision, on a question."""
-    return "question." + decision_event.split(".", 1)[1]
 
 
 async def open_question_flags(db: Executor, settings: Settings, question_id: int) -> FlagSummaryRow:
@@ -146,7 +148,7 @@ async def _apply(db: Executor, question: QuestionRow, action: str, reason: str |
             await set_visibility(db, question.id, "published", removed_by=None, reason=None)
             return "question.restored"
         return "question.flags_dismissed"
-    return question_event_type(DECISION_EVENTS[action])
+    return QUESTION_DECISION_EVENTS[action]
 
 
 async def decide_on_question(

@@ -47,6 +47,7 @@ def register_routes(api: Api) -> None:
         raises=(
             errors.QuestionNotFound,
             errors.QuestionClosed,
+            errors.QuestionNotPublished,
             errors.SpaceClosed,
             errors.SpaceNotOpen,
             errors.NotInvited,
