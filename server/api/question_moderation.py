@@ -32,7 +32,7 @@ def register_routes(api: Api) -> None:
             errors.NoOpenFlags,
             errors.InvalidBody,
         ),
-    )(decide)
+    )(decide_on_question)
     api.route(
         "DELETE",
         "/questions/{id:int}",
@@ -47,7 +47,7 @@ def register_routes(api: Api) -> None:
             errors.AccountSuspended,
             errors.SpaceLocked,
         ),
-    )(delete)
+    )(delete_question)
     api.route(
         "POST",
         "/questions/{id:int}/flags",
@@ -68,10 +68,10 @@ def register_routes(api: Api) -> None:
             *WRITE_ERRORS,
         ),
         rate_limit="flag",
-    )(flag)
+    )(flag_question)
 
 
-async def decide(request: Request, body: DecisionBody) -> QuestionWrite:
+async def decide_on_question(request: Request, body: DecisionBody) -> QuestionWrite:
     question_id = path_id(request, "id", errors.QuestionNotFound)
     row, event = await question_moderation_actions.decide_on_question(
         services(request), await viewer(request), question_id, body
@@ -80,7 +80,7 @@ async def decide(request: Request, body: DecisionBody) -> QuestionWrite:
     return QuestionWrite(**shown.model_dump(), event_seq=event.seq)
 
 
-async def delete(request: Request, _: None) -> QuestionWrite:
+async def delete_question(request: Request, _: None) -> QuestionWrite:
     question_id = path_id(request, "id", errors.QuestionNotFound)
     row, event = await question_moderation_actions.delete_own_question(
         services(request), await viewer(request), question_id
@@ -88,7 +88,7 @@ async def delete(request: Request, _: None) -> QuestionWrite:
     return QuestionWrite(**question_schemas.question(row).model_dump(), event_seq=event.seq)
 
 
-async def flag(request: Request, body: FlagBody) -> QuestionFlagWrite:
+async def flag_question(request: Request, body: FlagBody) -> QuestionFlagWrite:
     question_id = path_id(request, "id", errors.QuestionNotFound)
     row, events = await question_moderation_actions.flag_question(
         services(request), await viewer(request), question_id, body
