@@ -6,7 +6,7 @@ evidence of a question under review."""
 
 from typing import Any
 
-from tests.helpers import Api, RunningServer, assert_error, assert_frame
+from tests.helpers import Api, RunningServer, assert_error, assert_frame, fetch_rows
 from tests.live import live_client, sse_client
 from tests.moderation import SLUG, Scene, make_scene
 
@@ -216,3 +216,39 @@ async def test_authors_delete_keeps_the_evidence_of_a_question_under_review(api:
     assert (await scene.ok("moderator", "GET", f"/questions/{plain['id']}"))["title"] == ""
     other = await scene.request(scene.participant, "DELETE", f"/questions/{hidden['id']}")
     assert_error(other, 403, "not_author")
+
+
+async def test_a_hidden_questions_text_is_withdrawn_from_the_log_the_ring_and_resumes(
+    api: Api, server: RunningServer, database_url: str
+) -> None:
+    scene = await make_scene(api, allow_participant_questions=True)
+    async with live_client(server.ws_url) as watcher:
+        # The watcher keeps the space's channel, and its ring, alive.
+        snapshot = assert_frame(await watcher.subscribe(SLUG), "snapshot")
+        posed = await scene.pose(f"Is {SECRET} for sale?")
+        await watcher.events_through(posed["event_seq"])
+        hidden = await scene.decided_question(posed["id"], "hide", reason="offensive")
+        await watcher.events_through(hidden["event_seq"])
+
+        rows = await fetch_rows(
+            database_url,
+            "SELECT public, personal FROM events WHERE seq BETWEEN $1 AND $2",
+            posed["event_seq"],
+            hidden["event_seq"],
+        )
+        assert rows and SECRET not in str(rows)
+
+        # Resuming from before the question: from the ring, then (a new process would) from the log.
+        async with live_client(server.ws_url) as late:
+            await late.subscribe(SLUG, since=snapshot["seq"], epoch=snapshot["epoch"])
+            events = await late.events_through(hidden["event_seq"])
+            assert SECRET not in str(events)
+            created = next(e for e in events if e["type"] == "question.created")
+            assert (created["data"]["question"]["title"], created["data"]["question"]["visibility"]) == (
+                None,
+                "hidden",
+            )
+    # Moderators keep the text for review.
+    assert (await scene.ok("moderator", "GET", f"/questions/{posed['id']}"))[
+        "title"
+    ] == f"Is {SECRET} for sale?"
