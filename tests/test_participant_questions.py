@@ -252,3 +252,18 @@ async def test_a_hidden_questions_text_is_withdrawn_from_the_log_the_ring_and_re
     assert (await scene.ok("moderator", "GET", f"/questions/{posed['id']}"))[
         "title"
     ] == f"Is {SECRET} for sale?"
+
+
+async def test_screens_show_only_a_published_question_and_drop_it_when_hidden(api: Api) -> None:
+    scene = await make_scene(api, allow_participant_questions=True)
+    held = await scene.pending_question()
+    response = await scene.request(
+        "moderator", "PUT", f"/spaces/{SLUG}/spotlight", {"question_id": held["id"]}
+    )
+    assert_error(response, 409, "not_spotlightable")
+
+    posed = await scene.pose("Worth a screen?")
+    await scene.ok("moderator", "PUT", f"/spaces/{SLUG}/spotlight", {"question_id": posed["id"]})
+    assert (await scene.ok(None, "GET", f"/spaces/{SLUG}/spotlight"))["now"]["question"]["id"] == posed["id"]
+    await scene.decided_question(posed["id"], "hide", reason="off_topic")
+    assert (await scene.ok(None, "GET", f"/spaces/{SLUG}/spotlight"))["now"] is None

@@ -1,5 +1,5 @@
-"""Participants' own questions moderated as comments are: moderators' decisions, the
-author's delete, and participants' flags.
+"""Participants' own questions moderated as comments are: moderators' decisions and
+the author's delete (participants' flags: server/actions/question_flags.py).
 
 The rules are the comments' (server/actions/moderation.py, server/actions/flags.py):
 the same decisions, reasons and defaults, the same standing for flaggers, the same
@@ -7,12 +7,12 @@ locks (the space, then the question) so that of two moderators deciding at once
 exactly one changes it. A question's `visibility` plays the comment's `status`.
 """
 
-from collections import Counter
 from typing import Any
 
 from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
+from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
 from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason
 from server.events import Event, record_event
@@ -21,14 +21,14 @@ from server.queries import flags as flag_queries
 from server.queries import question_moderation as moderation_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
-from server.queries.flags import FlagRow, FlagSummaryRow
+from server.queries.flags import FlagSummaryRow
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
 from server.running.settings import Settings
 from server.schemas import questions as question_schemas
 from server.schemas.audit import AuditEntry
-from server.schemas.moderation import DecisionBody, FlagBody, QuestionQueueItem, flag_summary
+from server.schemas.moderation import DecisionBody, QuestionQueueItem, flag_summary
 
 # The event each decision on a question writes, as DECISION_EVENTS for comments
 # (dismissing flags writes one of two, below); pinning and answers are for comments.
@@ -196,8 +196,17 @@ async def decide_on_question(
             notify_author=body.action in AUTHOR_NOTIFIED and row.visibility != question.visibility,
             was_public=question.visibility in PUBLICLY_LISTED,
         )
-    await services.publish(event)
+        events = [event, *await take_off_screens(conn, space, row)]
+    await services.publish(*events)
     return row, event
+
+
+async def take_off_screens(db: Executor, space: SpaceRow, row: QuestionRow) -> list[Event]:
+    """Screens drop a question that is no longer shown, in the same transaction."""
+    if row.visibility == "published":
+        return []
+    dropped = await spotlight_actions.drop_question(db, space, row.id, f"question.{row.visibility}")
+    return [dropped] if dropped else []
 
 
 async def delete_own_question(
@@ -258,108 +267,9 @@ async def delete_own_question(
             notify_author=True,
             was_public=question.visibility in PUBLICLY_LISTED,
         )
-    await services.publish(event)
-    return row, event
-
-
-async def flag_question(
-    services: Services, viewer: Viewer, question_id: int, body: FlagBody
-) -> tuple[FlagRow, list[Event]]:
-    """A participant flags a participant's question; enough flaggers in good standing hide it."""
-    if body.reason == "other" and not body.text:
-        raise errors.FlagTextRequired()
-    user_id = roles.require_user(viewer)
-    async with services.pool.acquire() as conn, conn.transaction():
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
-        if not question_schemas.readable_by(question, user_id, roles.is_steward(role)):
-            raise errors.QuestionNotFound()
-        if question.kind != "participant":
-            raise errors.QuestionNotModerated("Moderators' questions are not flagged.")
-        # A flag is a write: the checks of posting apply, on the space under its lock.
-        space = await space_queries.lock_space(conn, space.id)
-        await roles.check_may_post(conn, viewer, space, role)
-        if question.author_id == user_id:
-            raise errors.OwnComment("You cannot flag your own question.")
-        await moderation_queries.lock_question(conn, question.id)
-        question = await question_queries.get_question(conn, question.id)
-        assert question is not None
-        if question.visibility == "deleted":
-            raise errors.QuestionDeleted()
-        if question.visibility != "published":
-            raise errors.NotFlaggable(details={"status": question.visibility})
-        flag = await moderation_queries.insert_question_flag(
-            conn,
-            space_id=space.id,
-            question_id=question.id,
-            user_id=user_id,
-            reason=body.reason,
-            text=body.text,
-        )
-        if flag is None:
-            raise errors.AlreadyFlagged()
-        summary = await open_question_flags(conn, services.settings, question.id)
-        assert viewer.user is not None
-        events = [
-            await record_event(
-                conn,
-                space.id,
-                "question.flagged",
-                public=None,
-                moderators={
-                    "question_id": question.id,
-                    "flag": {
-                        "reason": flag.reason,
-                        "text": flag.text,
-                        "by": {"id": viewer.user.id, "display_name": viewer.user.display_name},
-                        "at": flag.created_at.isoformat(),
-                    },
-                    "flags": flag_summary(summary).model_dump(mode="json"),
-                },
-            )
-        ]
-        # A moderator's question is the space's own voice: only a moderator silences it.
-        exempt = await flag_queries.is_space_steward(conn, space.id, question.author_id)
-        if summary.counted >= services.settings.flag_hide_threshold and not exempt:
-            events.append(await _hide_by_flags(services, conn, space, question.id, summary))
+        events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)
-    return flag, events
-
-
-async def _hide_by_flags(
-    services: Services, conn: Executor, space: SpaceRow, question_id: int, summary: FlagSummaryRow
-) -> Event:
-    """Hide a question pending review: Roundtable acts, so the audit entry has no actor."""
-    # The reason most counted flaggers gave; ties go to the one given first.
-    reason = Counter(f.reason for f in summary.flaggers if f.in_good_standing).most_common(1)[0][0]
-    await moderation_queries.set_question_visibility(
-        conn, question_id, "hidden", removed_by="flags", reason=reason
-    )
-    row = await question_queries.get_question(conn, question_id)
-    assert row is not None
-    details = {
-        "by": "flags",
-        "flags": summary.count,
-        "counted": summary.counted,
-        "flaggers": [f.user_id for f in summary.flaggers if f.in_good_standing],
-        "threshold": services.settings.flag_hide_threshold,
-    }
-    audit = await record_audit(
-        conn, space.id, None, "question.hide", "question", question_id, reason=reason, details=details
-    )
-    return await record_question_moderation_event(
-        conn,
-        services.settings,
-        space,
-        row,
-        "question.hidden",
-        decision={"action": "hide", "reason": reason, "note": "", "by": "flags"},
-        audit=audit,
-        notify_author=True,
-        was_public=True,
-    )
+    return row, event
 
 
 async def question_queue(

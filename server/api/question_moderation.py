@@ -5,6 +5,7 @@ from starlette.requests import Request
 
 from server import errors
 from server.access.admission import AUTHOR, MODERATOR, USER
+from server.actions import question_flags as question_flag_actions
 from server.actions import question_moderation as question_moderation_actions
 from server.api.moderation import WRITE_ERRORS
 from server.api.routing import Api, path_id, services, viewer
@@ -90,7 +91,7 @@ async def delete_question(request: Request, _: None) -> QuestionWrite:
 
 async def flag_question(request: Request, body: FlagBody) -> QuestionFlagWrite:
     question_id = path_id(request, "id", errors.QuestionNotFound)
-    row, events = await question_moderation_actions.flag_question(
+    row, events = await question_flag_actions.flag_question(
         services(request), await viewer(request), question_id, body
     )
     return QuestionFlagWrite(
