@@ -508,6 +508,18 @@ ALTER TABLE questions ADD COLUMN IF NOT EXISTS removed_by text CHECK (removed_by
 ALTER TABLE questions ADD COLUMN IF NOT EXISTS removal_reason text;
 ALTER TABLE questions ADD COLUMN IF NOT EXISTS removed_at timestamptz;
 ALTER TABLE questions ADD COLUMN IF NOT EXISTS deleted_at timestamptz;
+-- When the public first saw it: null for a question that waited and was rejected
+-- or withdrawn, whose tombstone the public never sees. Questions from before
+-- moderation were public from the start.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'questions'
+                     AND column_name = 'published_at') THEN
+        ALTER TABLE questions ADD COLUMN published_at timestamptz;
+        UPDATE questions SET published_at = created_at WHERE visibility NOT IN ('pending', 'rejected');
+    END IF;
+END $$;
 -- Slow mode asks for the author's last question in the space.
 CREATE INDEX IF NOT EXISTS questions_author_idx ON questions (space_id, author_id, created_at);
 

@@ -267,3 +267,16 @@ async def test_screens_show_only_a_published_question_and_drop_it_when_hidden(ap
     assert (await scene.ok(None, "GET", f"/spaces/{SLUG}/spotlight"))["now"]["question"]["id"] == posed["id"]
     await scene.decided_question(posed["id"], "hide", reason="off_topic")
     assert (await scene.ok(None, "GET", f"/spaces/{SLUG}/spotlight"))["now"] is None
+
+
+async def test_a_waiting_question_its_author_deletes_leaves_no_public_trace_but_keeps_the_evidence(
+    api: Api,
+) -> None:
+    scene = await make_scene(api, allow_participant_questions=True)
+    held = await scene.pending_question("Something sent in haste?")
+    response = await scene.request(scene.held_author, "DELETE", f"/questions/{held['id']}")
+    assert response.status_code == 200, response.text
+    assert await participant_titles(scene, None) == []
+    assert_error(await scene.request(None, "GET", f"/questions/{held['id']}"), 404, "question_not_found")
+    seen = await scene.ok("moderator", "GET", f"/questions/{held['id']}")
+    assert (seen["visibility"], seen["title"]) == ("deleted", "Something sent in haste?")

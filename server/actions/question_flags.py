@@ -125,6 +125,5 @@ async def _hide_by_flags(
         decision={"action": "hide", "reason": reason, "note": "", "by": "flags"},
         audit=audit,
         notify_author=True,
-        was_public=True,
     )
     return [event, *await take_off_screens(conn, space, row)]

@@ -43,7 +43,7 @@ QUESTION_DECISIONS = frozenset({*QUESTION_DECISION_EVENTS, "dismiss_flags"})
 # delete then keeps it as evidence rather than erasing it.
 UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
 # What the public sees of a question: published ones, and the tombstones of
-# those once public. A pending or rejected one was never theirs to see.
+# those once public (`published_at`). A pending or rejected one was never theirs.
 PUBLICLY_LISTED = frozenset({"published", "hidden", "deleted"})
 
 
@@ -64,12 +64,11 @@ async def record_question_moderation_event(
     decision: dict[str, Any],
     audit: AuditEntry | None,
     notify_author: bool,
-    was_public: bool,
 ) -> Event:
     """The event of a moderation change to a participant's question.
 
     The public sees the question as it now is (a tombstone when removed) if it
-    sees it at all, now or before; moderators see its text, the decision, the
+    ever saw it; moderators see its text, the decision, the
     audit entry and its open flags; the author, when notified, the decision.
     """
     public_view = question_schemas.question(row).model_dump(mode="json")
@@ -81,7 +80,7 @@ async def record_question_moderation_event(
     }
     if audit is not None:
         moderators["audit"] = audit.model_dump(mode="json")
-    shown = (was_public or row.visibility == "published") and row.visibility in PUBLICLY_LISTED
+    shown = row.published_at is not None and row.visibility in PUBLICLY_LISTED
     drafted = space.status == "draft"
     personal = None
     if notify_author and not drafted:
@@ -194,7 +193,6 @@ async def decide_on_question(
             decision={"action": body.action, "reason": reason, "note": body.note, "by": "moderator"},
             audit=audit,
             notify_author=body.action in AUTHOR_NOTIFIED and row.visibility != question.visibility,
-            was_public=question.visibility in PUBLICLY_LISTED,
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)
@@ -265,7 +263,6 @@ async def delete_own_question(
             decision={"action": "delete", "reason": None, "note": "", "by": "author"},
             audit=audit,
             notify_author=True,
-            was_public=question.visibility in PUBLICLY_LISTED,
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)

@@ -14,7 +14,9 @@ async def set_question_visibility(
     """Change who may read it; a removal (hidden, rejected) records who and why."""
     await db.execute(
         """UPDATE questions SET visibility = $2, removed_by = $3, removal_reason = $4,
-                  removed_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END
+                  removed_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END,
+                  published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, now())
+                                      ELSE published_at END
            WHERE id = $1""",
         question_id,
         visibility,

@@ -14,7 +14,7 @@ QUESTION_VIEW = """
            u.affiliation AS author_affiliation,
            q.published_comments AS comment_count,
            q.opens_at, q.closes_at, q.closing_remark, q.closing_remark_html, q.slow_mode_secs,
-           q.visibility, q.removed_by, q.removal_reason, q.removed_at, q.deleted_at
+           q.visibility, q.removed_by, q.removal_reason, q.removed_at, q.deleted_at, q.published_at
     FROM questions q JOIN spaces s ON s.id = q.space_id JOIN users u ON u.id = q.author_id
 """
 
@@ -49,6 +49,7 @@ class QuestionRow:
     removal_reason: str | None = None
     removed_at: datetime | None = None
     deleted_at: datetime | None = None
+    published_at: datetime | None = None  # when the public first saw it; null: never
 
 
 async def get_question(db: Executor, question_id: int) -> QuestionRow | None:
@@ -98,8 +99,9 @@ async def insert_question(
 ) -> int:
     question_id: int = await db.fetchval(
         """INSERT INTO questions (space_id, kind, position, title, body, body_html, author_id, status,
-                                  opens_at, closes_at, visibility)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id""",
+                                  opens_at, closes_at, visibility, published_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                   CASE WHEN $11 = 'published' THEN now() END) RETURNING id""",
         space_id,
         kind,
         position,

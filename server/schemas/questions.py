@@ -146,9 +146,11 @@ def readable_by(row: QuestionRow, user_id: int | None, steward: bool) -> bool:
     """Whether a viewer may see the question at all (its text is another matter: `question`).
 
     A pending or rejected question is the moderators' and its author's only;
-    the public sees published questions and the tombstones of removed ones.
+    the public sees published questions and the tombstones of those it once saw.
     """
-    if steward or row.visibility in ("published", "hidden", "deleted"):
+    if steward or row.visibility == "published":
+        return True
+    if row.visibility in ("hidden", "deleted") and row.published_at is not None:
         return True
     return user_id is not None and row.author_id == user_id
 
