@@ -496,4 +496,47 @@ ALTER TABLE questions ADD COLUMN IF NOT EXISTS search_vector tsvector
     ) STORED;
 CREATE INDEX IF NOT EXISTS questions_search_idx ON questions USING gin (search_vector);
 
+-- ---- Participants' own questions, moderated like comments ------------------
+-- `visibility` is who may read a participant's question (its `status` is whether
+-- it takes comments): pending under pre-moderation or a hold, hidden or rejected
+-- by a moderator (or hidden by flags), deleted by its author. A removed question
+-- keeps its row as a tombstone; its title and body stay for moderators only
+-- when it was under review, else the author's delete erases them.
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS visibility text NOT NULL DEFAULT 'published'
+    CHECK (visibility IN ('published', 'pending', 'hidden', 'rejected', 'deleted'));
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS removed_by text CHECK (removed_by IN ('moderator', 'flags'));
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS removal_reason text;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS removed_at timestamptz;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS deleted_at timestamptz;
+-- When the public first saw it: null for a question that waited and was rejected
+-- or withdrawn, whose tombstone the public never sees. Questions from before
+-- moderation were public from the start.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'questions'
+                     AND column_name = 'published_at') THEN
+        ALTER TABLE questions ADD COLUMN published_at timestamptz;
+        UPDATE questions SET published_at = created_at WHERE visibility NOT IN ('pending', 'rejected');
+    END IF;
+END $$;
+-- Slow mode asks for the author's last question in the space.
+CREATE INDEX IF NOT EXISTS questions_author_idx ON questions (space_id, author_id, created_at);
+
+-- Participants' flags on participants' questions, as comment_flags are on comments.
+CREATE TABLE IF NOT EXISTS question_flags (
+    id          bigserial PRIMARY KEY,
+    space_id    bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    question_id bigint NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    user_id     bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    reason      text NOT NULL,
+    text        text NOT NULL DEFAULT '',
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    resolved_at timestamptz,
+    resolution  text CHECK (resolution IN ('dismissed', 'upheld')),
+    UNIQUE (question_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS question_flags_open_idx
+    ON question_flags (space_id, question_id) WHERE resolved_at IS NULL;
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

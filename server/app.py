@@ -24,6 +24,7 @@ from server.api import (
     insight,
     moderation,
     participants,
+    question_moderation,
     questions,
     render,
     screens,
@@ -96,6 +97,7 @@ def build_api() -> Api:
         screens,
         audit,
         insight,
+        question_moderation,
     ):
         module.register_routes(api)
     return api

@@ -26,8 +26,11 @@ from server.queries.events import EventRow
 Audience = Literal["public", "moderators"]
 AUDIENCES: tuple[Audience, ...] = ("public", "moderators")
 
-# A comment in one of these states keeps its place in the thread, not its text.
+# A comment in one of these states keeps its place in the thread, not its text;
+# so does a participant's question in one of these visibilities.
 WITHDRAWN_STATUSES = frozenset({"hidden", "rejected", "deleted"})
+# What an event may withdraw the text of: its payload key, and the field saying its state.
+WITHDRAWABLE = {"comment": "status", "question": "visibility"}
 # A moderator's edit replaces the text everywhere the public could read the
 # old one: the original stays with the moderators only.
 REPLACING_TYPES = frozenset({"comment.moderator_edited"})
@@ -63,34 +66,36 @@ class Event:
             return None
         return {"seq": self.seq, "type": self.type, "at": self.at, "data": data}
 
-    def redaction(self) -> tuple[int, dict[str, Any]] | None:
-        """(comment id, its withdrawn form) when this event withdraws a comment's text."""
-        comment = self.moderators.get("comment")
-        public = (self.public or {}).get("comment")
-        if not isinstance(comment, dict) or not isinstance(public, dict):
-            return None
-        if public.get("status") not in WITHDRAWN_STATUSES and self.type not in REPLACING_TYPES:
-            return None
-        return int(comment["id"]), public
+    def redaction(self) -> tuple[str, int, dict[str, Any]] | None:
+        """(key, id, withdrawn form) when this event withdraws a comment's text (key
+        `comment`) or a participant's question's (key `question`)."""
+        for key, state in WITHDRAWABLE.items():
+            resource = self.moderators.get(key)
+            public = (self.public or {}).get(key)
+            if not isinstance(resource, dict) or not isinstance(public, dict):
+                continue
+            if public.get(state) in WITHDRAWN_STATUSES or (key == "comment" and self.type in REPLACING_TYPES):
+                return key, int(resource["id"]), public
+        return None
 
-    def without_text_of(self, comment_id: int, withdrawn: dict[str, Any]) -> "Event":
-        """This event with the comment's text replaced by its withdrawn form.
+    def without_text_of(self, resource_id: int, withdrawn: dict[str, Any], key: str = "comment") -> "Event":
+        """This event with the comment's (or question's) text replaced by its withdrawn form.
 
-        Moderators keep the original of a hidden or rejected comment for
-        review; a comment its author deleted is gone for everyone.
+        Moderators keep the original of a hidden or rejected one for review;
+        one its author deleted is gone for everyone.
         """
 
         def redact(data: dict[str, Any] | None) -> dict[str, Any] | None:
             if data is None:
                 return None
-            comment = data.get("comment")
-            if isinstance(comment, dict) and comment.get("id") == comment_id:
-                data = data | {"comment": withdrawn}
-            if isinstance(data.get("spotlight"), dict):
-                data = data | {"spotlight": _redact_spotlight(data["spotlight"], comment_id, withdrawn)}
+            resource = data.get(key)
+            if isinstance(resource, dict) and resource.get("id") == resource_id:
+                data = data | {key: withdrawn}
+            if key == "comment" and isinstance(data.get("spotlight"), dict):
+                data = data | {"spotlight": _redact_spotlight(data["spotlight"], resource_id, withdrawn)}
             return data
 
-        erased = withdrawn.get("status") == "deleted"
+        erased = withdrawn.get(WITHDRAWABLE[key]) == "deleted"
         return replace(
             self,
             public=redact(self.public),
@@ -165,8 +170,8 @@ async def record_event(
 ) -> Event:
     """Take the space's next seq and write the event; call inside the change's transaction.
 
-    An event that withdraws a comment's text also withdraws it from the
-    comment's earlier events in the log.
+    An event that withdraws a comment's (or a participant's question's) text
+    also withdraws it from its earlier events in the log.
     """
     row = await event_queries.insert_next_event(
         db, space_id, type_, public, moderators, recipient_id, personal
@@ -174,11 +179,13 @@ async def record_event(
     event = Event.from_row(row)
     redaction = event.redaction()
     if redaction is not None:
-        comment_id, withdrawn = redaction
-        erase = withdrawn.get("status") == "deleted"
+        key, resource_id, withdrawn = redaction
+        erase = withdrawn.get(WITHDRAWABLE[key]) == "deleted"
         await event_queries.withdraw_comment_text(
-            db, space_id, comment_id, withdrawn, erase_for_moderators=erase
+            db, space_id, resource_id, withdrawn, erase_for_moderators=erase, key=key
         )
+    if redaction is not None and redaction[0] == "comment":
+        comment_id, withdrawn = redaction[1], redaction[2]
         # Screens' spotlight states carry the comment too.
         for earlier in await event_queries.list_spotlight_events_of_comment(db, space_id, comment_id):
             redacted = Event.from_row(earlier).without_text_of(comment_id, withdrawn)

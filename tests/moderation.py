@@ -80,6 +80,28 @@ class Scene:
                 person.id,
             )
 
+    # ---- Participants' own questions (the space must allow them) ----
+
+    async def pose(
+        self, title: str = "Should we ask the mayor?", author: User | None = None
+    ) -> dict[str, Any]:
+        """A participant's own question, as its author receives it."""
+        return await self.ok(author or self.author, "POST", f"/spaces/{SLUG}/questions", {"title": title})
+
+    async def pending_question(self, title: str = "A question held for review?") -> dict[str, Any]:
+        question = await self.pose(title, author=self.held_author)
+        assert question["visibility"] == "pending", question
+        return question
+
+    async def decided_question(
+        self, question_id: int, action: str, who: Role | User = "moderator", **fields: Any
+    ) -> dict[str, Any]:
+        return await self.ok(who, "POST", f"/questions/{question_id}/decisions", {"action": action} | fields)
+
+    async def hidden_question(self, title: str = "A question soon hidden?") -> dict[str, Any]:
+        question = await self.pose(title)
+        return await self.decided_question(question["id"], "hide", reason="off_topic")
+
     async def flag(
         self, comment_id: int, who: Role | User, reason: str = "spam", **fields: Any
     ) -> httpx.Response:

@@ -29,6 +29,11 @@ def moderators_only(success: int = 200) -> Expected:
 
 FLAGGERS = expect(POSTERS, 201, {"muted": (403, "muted")})
 ANYONE = expect(EVERYONE)
+# The participant deletes their own question; everyone else signed in is not its author.
+AUTHOR_ONLY = expect(
+    {"participant"},
+    refusals=dict.fromkeys(("muted", "moderator", "other_moderator", "admin"), (403, "not_author")),
+)
 # PATCH of a space existed before moderation; its refusals keep their code.
 SIGNED_IN_NON_STEWARDS: tuple[Role, ...] = ("participant", "muted", "other_moderator")
 SPACE_STEWARDS = expect(STEWARDS, refusals=dict.fromkeys(SIGNED_IN_NON_STEWARDS, (403, "forbidden")))
@@ -57,6 +62,37 @@ def decision(state: str, action: str, **fields: Any) -> Callable[[Scene, Role], 
         return "POST", f"/comments/{comment['id']}/decisions", {"action": action} | fields
 
     return prepare
+
+
+def question_decision(state: str, action: str, **fields: Any) -> Callable[[Scene, Role], Awaitable[Request]]:
+    """A decision on a participant's own question, through the same rules as a comment's."""
+
+    async def prepare(scene: Scene, role: Role) -> Request:
+        if state == "pending":
+            question = await scene.pending_question()
+        elif state == "hidden":
+            question = await scene.hidden_question()
+        else:
+            question = await scene.pose()
+            if state == "flagged":
+                flagged = await scene.request(
+                    scene.participant, "POST", f"/questions/{question['id']}/flags", {"reason": "spam"}
+                )
+                assert flagged.status_code == 201, flagged.text
+        return "POST", f"/questions/{question['id']}/decisions", {"action": action} | fields
+
+    return prepare
+
+
+async def flag_question(scene: Scene, role: Role) -> Request:
+    question = await scene.pose()
+    return "POST", f"/questions/{question['id']}/flags", {"reason": "spam"}
+
+
+async def delete_question(scene: Scene, role: Role) -> Request:
+    # The participant's own question: only its author deletes it; moderators hide or reject.
+    question = await scene.pose(author=scene.participant)
+    return "DELETE", f"/questions/{question['id']}", None
 
 
 async def edit(scene: Scene, role: Role) -> Request:
@@ -177,12 +213,19 @@ ACTIONS = [
     Action("spotlight_remove", spotlight_remove, moderators_only()),
     Action("spotlight_advance", spotlight_advance, moderators_only()),
     Action("moderation_mode", moderation_mode, SPACE_STEWARDS),
+    Action("approve_question", question_decision("pending", "approve"), moderators_only()),
+    Action("reject_question", question_decision("pending", "reject", reason="spam"), moderators_only()),
+    Action("hide_question", question_decision("published", "hide", reason="off_topic"), moderators_only()),
+    Action("restore_question", question_decision("hidden", "restore"), moderators_only()),
+    Action("dismiss_question_flags", question_decision("flagged", "dismiss_flags"), moderators_only()),
+    Action("flag_question", flag_question, FLAGGERS, "event"),
+    Action("delete_own_question", delete_question, AUTHOR_ONLY, "event"),
 ]
 
 
 def test_the_matrix_covers_every_role_for_every_action() -> None:
     assert all(set(action.expected) == set(ROLES) for action in ACTIONS)
-    assert len(ACTIONS) * len(ROLES) == 25 * 7 == 175
+    assert len(ACTIONS) * len(ROLES) == 32 * 7 == 224
 
 
 async def _written_since(scene: Scene, audit_id: int, seq: int) -> tuple[list[int], list[dict[str, Any]]]:
@@ -216,7 +259,7 @@ async def _log_heads(scene: Scene) -> tuple[int, int]:
 async def test_each_role_gets_exactly_the_expected_answer_and_writes_accordingly(
     api: Api, action: Action
 ) -> None:
-    scene = await make_scene(api)
+    scene = await make_scene(api, allow_participant_questions=True)
     for role in ROLES:
         method, path, body = await action.prepare(scene, role)
         audit_id, seq = await _log_heads(scene)

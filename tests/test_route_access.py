@@ -57,6 +57,7 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("DELETE", "/comments/{id}/support"),
             ("POST", "/render"),
             ("POST", "/comments/{id}/flags"),
+            ("POST", "/questions/{id}/flags"),
             ("POST", "/invitations/accept"),
         ],
         Level.USER,
@@ -64,6 +65,7 @@ ACCESS: dict[tuple[str, str], Level] = {
     **dict.fromkeys(
         [
             ("PATCH", "/questions/{id}"),
+            ("DELETE", "/questions/{id}"),
             ("PATCH", "/comments/{id}"),
             ("DELETE", "/comments/{id}"),
             ("GET", "/comments/{id}/revisions"),
@@ -77,6 +79,7 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("POST", "/spaces/{slug}/participants"),
             ("DELETE", "/spaces/{slug}/participants/{user_id}"),
             ("POST", "/comments/{id}/decisions"),
+            ("POST", "/questions/{id}/decisions"),
             ("PATCH", "/comments/{id}/moderation"),
             ("POST", "/comments/{id}/claim"),
             ("DELETE", "/comments/{id}/claim"),

@@ -10,6 +10,7 @@ import { links } from '../router.js';
 import { createComposer } from './composer.js';
 import { createDeleteForm } from './delete.js';
 import { createFlagForm } from './flag.js';
+import { questionStanding } from './own_question.js';
 import { createThread } from './thread.js';
 
 // How long the server counts someone as writing after their typing signal.
@@ -68,8 +69,9 @@ export function createQuestionView({ slug, question, space, user, index, live: c
   const replyComposers = new Map();
   let composer = null;
 
+  // A participant's question waiting for moderation, or removed, takes no comments.
   const mayPost = () => Boolean(user() && space().accepting_input && current.status === 'open'
-    && current.accepting_comments !== false && !heldBy());
+    && current.accepting_comments !== false && !heldBy() && (current.visibility ?? 'published') === 'published');
   let countdownText = null;
 
   const thread = createThread({
@@ -219,7 +221,7 @@ export function createQuestionView({ slug, question, space, user, index, live: c
 
   function draw() {
     label(number, current.number ? 'question.number' : 'question.participant', { number: current.number ?? 0 });
-    title.textContent = current.title;
+    title.textContent = current.title ?? ''; // null on a removed participant's question
     setSanitisedHtml(body, current.body_html);
     remark.hidden = !current.closing_remark_html;
     setSanitisedHtml(remark, current.closing_remark_html);
@@ -230,6 +232,7 @@ export function createQuestionView({ slug, question, space, user, index, live: c
       current.kind === 'participant' && current.author
         ? h('span', { class: 'question-author', t: 'question.askedBy', tArgs: { name: current.author.display_name } })
         : null,
+      questionStanding(current),
       count, writing);
     drawComposerArea();
   }

@@ -14,6 +14,7 @@ import { links } from '../router.js';
 import { keepScrollAnchor } from '../scroll.js';
 import { currentUser } from '../session.js';
 import { authorLine } from './comment.js';
+import { createPoseQuestionForm } from './own_question.js';
 import { createQuestionView } from './question.js';
 import { statusKey } from './spaces.js';
 
@@ -75,6 +76,9 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
   const participantSection = h('section', { class: 'questions', 'aria-labelledby': 'participant-questions',
     hidden: true },
   h('h2', { id: 'participant-questions', t: 'space.participantQuestions' }), participant);
+  // Participants pose their own questions where the space allows it (client/views/own_question.js).
+  const poseQuestion = createPoseQuestionForm({ slug, space: () => space, user, heldBy: () => heldBy(),
+    say: (key) => announcer.say(t(key)) });
   const page = h('div', { class: 'space-page' },
     h('header', { class: 'space-header' },
       h('p', { class: 'breadcrumb' }, h('a', { href: links.spaces(), t: 'nav.spaces' })),
@@ -87,7 +91,7 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
           intro),
         h('section', { class: 'questions', 'aria-labelledby': 'discussion-questions' },
           h('h2', { id: 'discussion-questions', t: 'space.questions' }), noQuestions, discussion),
-        participantSection),
+        participantSection, poseQuestion.el),
       h('aside', { class: 'space-aside', 'aria-labelledby': 'about-space' },
         h('h2', { id: 'about-space', class: 'visually-hidden', t: 'space.about' }),
         moderatorsHeading, moderators,
@@ -117,6 +121,7 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
     contact.hidden = !space.contact;
     disclaimer.textContent = space.disclaimer;
     disclaimer.hidden = !space.disclaimer;
+    poseQuestion.refresh();
   }
 
   const restricted = () => Boolean(restriction && (!restriction.until || Date.parse(restriction.until) > Date.now()));
@@ -155,6 +160,7 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
   /** The reader's standing changed (role, lock, mute): redraw the notices and the composers. */
   function refreshStanding() {
     drawStanding();
+    poseQuestion.refresh();
     for (const view of questionViews.values()) view.refresh();
   }
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from server import errors
 from server.access.identity import Viewer
 from server.queries import Executor
+from server.queries import question_moderation as question_moderation_queries
 from server.queries import questions as question_queries
 from server.queries import restrictions as restriction_queries
 from server.queries.questions import QuestionRow, QuestionWindow
@@ -71,6 +72,8 @@ async def check_question_window(db: Executor, question: QuestionRow) -> Question
         "opens_at": window.opens_at.isoformat() if window.opens_at else None,
         "closes_at": window.closes_at.isoformat() if window.closes_at else None,
     }
+    if window.visibility != "published":
+        raise errors.QuestionNotPublished(details={"visibility": window.visibility})
     if window.status == "scheduled" or (window.opens_at is not None and now < window.opens_at):
         raise errors.QuestionNotOpen(details=times)
     if window.status == "closed" or (window.closes_at is not None and now >= window.closes_at):
@@ -106,4 +109,25 @@ async def check_may_comment(db: Executor, viewer: Viewer, space: SpaceRow, quest
                 "space_secs": space.slow_mode_secs,
                 "question_secs": window.slow_mode_secs,
             }
+        )
+
+
+async def check_question_slow_mode(db: Executor, viewer: Viewer, space: SpaceRow, now: datetime) -> None:
+    """Raise while the space's slow mode still holds a participant's next question.
+
+    The space's slow mode paces each participant's posts, questions as comments:
+    the wait runs from their last question. Call holding the space's lock.
+    """
+    secs = space.slow_mode_secs
+    if not secs or viewer.user is None or await viewer.moderates(db, space.id):
+        return
+    last = await question_moderation_queries.get_last_question_at(db, space.id, viewer.user.id)
+    if last is not None and now < last + timedelta(seconds=secs):
+        raise errors.SlowMode(
+            "Slow mode is on: wait a little before posing another question.",
+            details={
+                "retry_at": (last + timedelta(seconds=secs)).isoformat(),
+                "space_secs": secs,
+                "question_secs": None,
+            },
         )

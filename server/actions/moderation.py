@@ -137,7 +137,7 @@ async def record_comment_event(
     )
 
 
-def _decision_reason(body: DecisionBody) -> str | None:
+def decision_reason(body: DecisionBody) -> str | None:
     if body.action in REASON_REQUIRED and body.reason in (None, "approved"):
         raise errors.ReasonRequired(details={"action": body.action})
     if body.reason == "other" and not body.note:
@@ -192,7 +192,7 @@ async def _apply(db: Executor, comment: CommentRow, action: str, reason: str | N
 async def decide(
     services: Services, viewer: Viewer, comment_id: int, body: DecisionBody
 ) -> tuple[CommentRow, list[Event]]:
-    reason = _decision_reason(body)
+    reason = decision_reason(body)
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await moderated_comment(conn, viewer, comment_id)
         if body.expected_status is not None and comment.status != body.expected_status:

@@ -15,6 +15,7 @@ from server.access.identity import Viewer
 from server.actions.audit import audited, record_audit
 from server.events import Event, payload, record_event
 from server.queries import Executor
+from server.queries import moderation as moderation_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
 from server.queries.questions import QuestionRow
@@ -53,12 +54,13 @@ async def question_event(
     row = await question_queries.get_question(db, question_id)
     assert row is not None
     data = payload(question=question_schemas.question(row))
+    revealed = payload(question=question_schemas.question(row, reveal=True))
     if type_ in ("question.created", "question.moved") and row.kind == "discussion":
         # Moving one question renumbers others: carry the whole new order.
         data["order"] = [
             q.id for q in await question_queries.list_questions(db, space.id) if q.kind == "discussion"
         ]
-    moderators = data
+    moderators = revealed
     if audit:
         entry = await record_audit(
             db,
@@ -71,9 +73,19 @@ async def question_event(
             note=note,
             details=details,
         )
-        moderators = audited(data, entry)
+        moderators = audited(revealed, entry)
+    # A participant's question waiting for a moderator (or removed) stays with
+    # the moderators and its author, who sees it waiting.
+    public = None if space.status == "draft" or row.visibility != "published" else data
+    personal = data if public is None and row.visibility == "pending" else None
     event = await record_event(
-        db, space.id, type_, public=None if space.status == "draft" else data, moderators=moderators
+        db,
+        space.id,
+        type_,
+        public=public,
+        moderators=moderators,
+        recipient_id=row.author_id if personal else None,
+        personal=personal,
     )
     return row, event
 
@@ -104,6 +116,7 @@ async def post_question(
         if body.opens_at and body.closes_at and body.closes_at <= body.opens_at:
             raise errors.InvalidBody("closes_at must be after opens_at.")
         space = await space_queries.lock_space(conn, space.id)
+        visibility = "published"
         if steward:
             await guards.check_may_write(conn, viewer, space)
             guards.check_steward_may_post(space, now)
@@ -119,7 +132,12 @@ async def post_question(
             await roles.check_may_post(conn, viewer, space, role)
             if body.position is not None:
                 raise errors.Forbidden("Only moderators place numbered questions.")
+            await guards.check_question_slow_mode(conn, viewer, space, now)
             kind, position = "participant", None
+            # Moderated as a comment is: it waits under pre-moderation or a hold.
+            held = await moderation_queries.is_held(conn, space.id, author_id)
+            if held or space.moderation == "pre":
+                visibility = "pending"
         question_id = await question_queries.insert_question(
             conn,
             space_id=space.id,
@@ -132,6 +150,7 @@ async def post_question(
             status="scheduled" if body.opens_at else "open",
             opens_at=body.opens_at,
             closes_at=body.closes_at,
+            visibility=visibility,
         )
         row, event = await question_event(
             conn,
@@ -232,6 +251,10 @@ async def update_question(
             if sent & {"position", "status", "opens_at", "closes_at", "closing_remark"}:
                 raise errors.Forbidden("Only moderators move, schedule, close or reopen questions.")
             roles.check_accepting_input(space)
+            if question.visibility in ("hidden", "rejected"):
+                raise errors.Forbidden("A question removed by a moderator cannot be edited.")
+        if question.visibility == "deleted":
+            raise errors.QuestionDeleted()
         if "position" in sent and question.kind != "discussion":
             raise errors.InvalidPosition("Only discussion questions are numbered.")
         space = await space_queries.lock_space(conn, space.id)

@@ -74,6 +74,8 @@ async def _check_target(db: Executor, space: SpaceRow, target: SpotlightTarget) 
     question = await question_queries.get_question(db, target.question_id)
     if question is None or question.space_id != space.id:
         raise errors.QuestionNotFound()
+    if question.visibility != "published":  # a participant's question waiting or removed
+        raise errors.NotSpotlightable(details={"status": question.visibility})
     return "question", question.id
 
 
@@ -221,15 +223,27 @@ async def drop_comment(db: Executor, space: SpaceRow, comment_id: int, because: 
     `because` is the event type that removed it (e.g. `comment.hidden`); the
     spotlight event names it and the comment as its `cause`.
     """
+    return await _drop(db, space, "comment_id", comment_id, because)
+
+
+async def drop_question(db: Executor, space: SpaceRow, question_id: int, because: str) -> Event | None:
+    """Take a participant's question that is no longer shown off the screens, as `drop_comment`."""
+    return await _drop(db, space, "question_id", question_id, because)
+
+
+async def _drop(db: Executor, space: SpaceRow, field: str, target_id: int, because: str) -> Event | None:
+    def shows(row: SpotlightRow) -> bool:
+        return bool(getattr(row, field) == target_id)
+
     rows = await spotlight_queries.list_items(db, space.id)
-    if not any(r.comment_id == comment_id for r in rows):
+    if not any(shows(r) for r in rows):
         return None
     now, queued = _split(rows)
     await spotlight_queries.save_order(
         db,
         space.id,
-        None if now is None or now.comment_id == comment_id else now.id,
-        [r.id for r in queued if r.comment_id != comment_id],
+        None if now is None or shows(now) else now.id,
+        [r.id for r in queued if not shows(r)],
     )
-    _, event = await _event(db, space, audit=None, cause={"comment_id": comment_id, "event": because})
+    _, event = await _event(db, space, audit=None, cause={field: target_id, "event": because})
     return event

@@ -10,6 +10,7 @@ from server.api.routing import Api, parse_query, path_id, services, viewer, writ
 from server.queries import comments as comment_queries
 from server.queries import questions as question_queries
 from server.schemas import comments as comment_schemas
+from server.schemas import questions as question_schemas
 from server.schemas.comments import (
     THREAD_PATH_MAX_IDS,
     Comment,
@@ -46,6 +47,7 @@ def register_routes(api: Api) -> None:
         raises=(
             errors.QuestionNotFound,
             errors.QuestionClosed,
+            errors.QuestionNotPublished,
             errors.SpaceClosed,
             errors.SpaceNotOpen,
             errors.NotInvited,
@@ -123,6 +125,8 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     if question is None:
         raise errors.QuestionNotFound()
     _space, role = await roles.visible_space_by_id(pool, who, question.space_id)
+    if not question_schemas.readable_by(question, who.user_id, roles.is_steward(role)):
+        raise errors.QuestionNotFound()
     # A cursor is the path of the last comment given: a thread position, for the order it was read in.
     scope = f"comments.{query.order}"
     after = decode_cursor(query.cursor, scope, max_length=THREAD_PATH_MAX_IDS) if query.cursor else None

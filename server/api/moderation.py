@@ -7,6 +7,7 @@ from server import errors
 from server.access.admission import MODERATOR
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
+from server.actions.question_moderation import question_queue
 from server.api.routing import Api, admission, parse_query, path_id, path_slug, services, viewer, written
 from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
@@ -199,6 +200,9 @@ async def queue(request: Request, _: None) -> QueuePage:
         flags = await flag_queries.summarise_open_flags(conn, ids, svc.settings.flag_min_account_age_secs)
         claims = await moderation_queries.list_active_claims(conn, ids)
         counts = await moderation_actions.queue_counts(conn, space.id, svc.settings)
+        # Participants' questions are few: the first page carries all of the queue's.
+        first_page = query.cursor is None and query.question_id is None and query.lang is None
+        questions = await question_queue(conn, space.id, query.kind, svc.settings) if first_page else []
     return QueuePage(
         items=[
             QueueItem(
@@ -208,6 +212,7 @@ async def queue(request: Request, _: None) -> QueuePage:
             )
             for r in rows
         ],
+        questions=questions,
         next_cursor=encode_cursor(scope, [rows[-1].id]) if more else None,
         counts=counts,
         seq=space.event_seq,

@@ -55,12 +55,10 @@ def register_routes(api: Api) -> None:
 
 async def list_questions(request: Request, _: None) -> QuestionList:
     pool = services(request).pool
-    space, _role = await roles.visible_space(pool, await viewer(request), path_slug(request))
+    who = await viewer(request)
+    space, role = await roles.visible_space(pool, who, path_slug(request))
     rows = await question_queries.list_questions(pool, space.id)
-    return QuestionList(
-        discussion=[question_schemas.question(r) for r in rows if r.kind == "discussion"],
-        participant=[question_schemas.question(r) for r in rows if r.kind == "participant"],
-    )
+    return question_schemas.visible_questions(rows, who.user_id, roles.is_steward(role))
 
 
 async def get_question(request: Request, _: None) -> Question:
@@ -68,8 +66,12 @@ async def get_question(request: Request, _: None) -> Question:
     row = await question_queries.get_question(pool, path_id(request, "id", errors.QuestionNotFound))
     if row is None:
         raise errors.QuestionNotFound()
-    await roles.visible_space_by_id(pool, await viewer(request), row.space_id)
-    return question_schemas.question(row)
+    who = await viewer(request)
+    _space, role = await roles.visible_space_by_id(pool, who, row.space_id)
+    # A question waiting for a moderator is the moderators' and its author's only.
+    if not question_schemas.readable_by(row, who.user_id, roles.is_steward(role)):
+        raise errors.QuestionNotFound()
+    return question_schemas.question(row, reveal=roles.is_steward(role))
 
 
 async def post_question(request: Request, body: QuestionCreate) -> QuestionWrite:

@@ -99,6 +99,24 @@ class CommentDeleted(AppError):
     message = "This comment has been deleted."
 
 
+class QuestionDeleted(AppError):
+    code = "question_deleted"
+    status = 409
+    message = "This question has been deleted by its author."
+
+
+class QuestionNotModerated(AppError):
+    code = "question_not_moderated"
+    status = 409
+    message = "Only participants' own questions are moderated; a moderators' question is edited or closed."
+
+
+class QuestionNotPublished(AppError):
+    code = "question_not_published"
+    status = 409
+    message = "This question is waiting for a moderator, or was removed: it takes no comments."
+
+
 class AlreadySupported(AppError):
     code = "already_supported"
     status = 409

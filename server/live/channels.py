@@ -77,11 +77,11 @@ class Channel:
             redaction = event.redaction()
             if redaction is None:
                 continue
-            comment_id, withdrawn = redaction
+            key, resource_id, withdrawn = redaction
             for earlier_events in (self.ring, events):
                 for index, earlier in enumerate(earlier_events):
                     if earlier.seq < event.seq:
-                        earlier_events[index] = earlier.without_text_of(comment_id, withdrawn)
+                        earlier_events[index] = earlier.without_text_of(resource_id, withdrawn, key)
         self.ring.extend(events)
         return events
 

@@ -14,7 +14,6 @@ from server.schemas import comments as comment_schemas
 from server.schemas import questions as question_schemas
 from server.schemas import space_controls as control_schemas
 from server.schemas import spaces as space_schemas
-from server.schemas.questions import QuestionList
 from server.schemas.screens import read_spotlight
 
 # A snapshot carries the most recent comments (a live wall, a catching-up
@@ -54,10 +53,10 @@ async def read_snapshot(
     space_view = space_schemas.space(space, moderators, "anonymous", roles.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),
-        "questions": QuestionList(
-            discussion=[question_schemas.question(q) for q in questions if q.kind == "discussion"],
-            participant=[question_schemas.question(q) for q in questions if q.kind == "participant"],
-        ).model_dump(mode="json"),
+        # Participants' questions waiting for a moderator: for moderators and their authors.
+        "questions": question_schemas.visible_questions(questions, user_id, include_pending).model_dump(
+            mode="json"
+        ),
         # Moderators review hidden and rejected comments: they keep the text.
         "comments": [
             comment_schemas.comment(c, personal=False, reveal=include_pending).model_dump(mode="json")

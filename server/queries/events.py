@@ -60,15 +60,19 @@ async def withdraw_comment_text(
     withdrawn: dict[str, Any],
     *,
     erase_for_moderators: bool,
+    key: str = "comment",
 ) -> None:
-    """Replace the comment in its events' public and personal payloads (and the
-    moderators' when `erase_for_moderators`) by its withdrawn form."""
+    """Replace the comment (with `key` "question", the participant's question) in its
+    events' public and personal payloads (and the moderators' when
+    `erase_for_moderators`) by its withdrawn form."""
+    if key not in ("comment", "question"):
+        raise ValueError(f"no withdrawable {key!r}")
     await db.execute(
-        """UPDATE events SET
-               public = CASE WHEN public ? 'comment' THEN jsonb_set(public, '{comment}', $3) END,
-               personal = CASE WHEN personal ? 'comment' THEN jsonb_set(personal, '{comment}', $3) END,
-               moderators = CASE WHEN $4 THEN jsonb_set(moderators, '{comment}', $3) ELSE moderators END
-           WHERE space_id = $1 AND (moderators -> 'comment' ->> 'id')::bigint = $2""",
+        f"""UPDATE events SET
+               public = CASE WHEN public ? '{key}' THEN jsonb_set(public, '{{{key}}}', $3) END,
+               personal = CASE WHEN personal ? '{key}' THEN jsonb_set(personal, '{{{key}}}', $3) END,
+               moderators = CASE WHEN $4 THEN jsonb_set(moderators, '{{{key}}}', $3) ELSE moderators END
+           WHERE space_id = $1 AND (moderators -> '{key}' ->> 'id')::bigint = $2""",
         space_id,
         comment_id,
         withdrawn,

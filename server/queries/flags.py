@@ -67,18 +67,24 @@ async def count_open_flags(db: Executor, comment_id: int) -> int:
     return count
 
 
+# The flags of each kind of flagged thing: its table and the column naming it.
+FLAG_TABLES = {"comment": ("comment_flags", "comment_id"), "question": ("question_flags", "question_id")}
+
+
 async def summarise_open_flags(
-    db: Executor, comment_ids: list[int], min_account_age_secs: float
+    db: Executor, comment_ids: list[int], min_account_age_secs: float, *, target: str = "comment"
 ) -> dict[int, FlagSummaryRow]:
-    """Open flags per comment: how many, how many count towards hiding, per reason,
-    their texts and their flaggers (oldest first).
+    """Open flags per comment (or, with `target` "question", per participant's question):
+    how many, how many count towards hiding, per reason, their texts and their flaggers
+    (oldest first).
 
     A flag counts when its flagger is in good standing in the comment's space: a
     steward of it (moderator or admin), or an account at least
     `min_account_age_secs` old with at least one published comment there.
     """
+    table, column = FLAG_TABLES[target]
     rows = await db.fetch(
-        """SELECT f.comment_id, f.reason, f.text, f.created_at AS flagged_at,
+        f"""SELECT f.{column} AS comment_id, f.reason, f.text, f.created_at AS flagged_at,
                   u.id AS user_id, u.display_name, u.handle, u.affiliation,
                   u.created_at AS account_created_at,
                   (u.is_admin OR EXISTS (SELECT 1 FROM space_moderators m
@@ -88,8 +94,8 @@ async def summarise_open_flags(
                    WHERE c.space_id = f.space_id AND c.author_id = f.user_id
                          AND c.status = 'published')::int AS published_in_space,
                   (u.created_at <= now() - make_interval(secs => $2)) AS old_enough
-           FROM comment_flags f JOIN users u ON u.id = f.user_id
-           WHERE f.comment_id = ANY($1::bigint[]) AND f.resolved_at IS NULL ORDER BY f.id""",
+           FROM {table} f JOIN users u ON u.id = f.user_id
+           WHERE f.{column} = ANY($1::bigint[]) AND f.resolved_at IS NULL ORDER BY f.id""",
         comment_ids,
         min_account_age_secs,
     )

@@ -13,7 +13,8 @@ QUESTION_VIEW = """
            u.id AS author_id, u.display_name AS author_name, u.handle AS author_handle,
            u.affiliation AS author_affiliation,
            q.published_comments AS comment_count,
-           q.opens_at, q.closes_at, q.closing_remark, q.closing_remark_html, q.slow_mode_secs
+           q.opens_at, q.closes_at, q.closing_remark, q.closing_remark_html, q.slow_mode_secs,
+           q.visibility, q.removed_by, q.removal_reason, q.removed_at, q.deleted_at, q.published_at
     FROM questions q JOIN spaces s ON s.id = q.space_id JOIN users u ON u.id = q.author_id
 """
 
@@ -41,6 +42,14 @@ class QuestionRow:
     closing_remark: str = ""
     closing_remark_html: str = ""
     slow_mode_secs: int | None = None
+    # Who may read it (server/queries/question_moderation.py): a participant's
+    # question waits, or is removed, as a comment does.
+    visibility: str = "published"
+    removed_by: str | None = None
+    removal_reason: str | None = None
+    removed_at: datetime | None = None
+    deleted_at: datetime | None = None
+    published_at: datetime | None = None  # when the public first saw it; null: never
 
 
 async def get_question(db: Executor, question_id: int) -> QuestionRow | None:
@@ -86,11 +95,13 @@ async def insert_question(
     status: str = "open",
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    visibility: str = "published",
 ) -> int:
     question_id: int = await db.fetchval(
-        """INSERT INTO questions
-               (space_id, kind, position, title, body, body_html, author_id, status, opens_at, closes_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""",
+        """INSERT INTO questions (space_id, kind, position, title, body, body_html, author_id, status,
+                                  opens_at, closes_at, visibility, published_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                   CASE WHEN $11 = 'published' THEN now() END) RETURNING id""",
         space_id,
         kind,
         position,
@@ -101,6 +112,7 @@ async def insert_question(
         status,
         opens_at,
         closes_at,
+        visibility,
     )
     return question_id
 
@@ -149,13 +161,15 @@ class QuestionWindow:
     opens_at: datetime | None
     closes_at: datetime | None
     slow_mode_secs: int | None
+    visibility: str = "published"
 
 
 async def get_question_window(db: Executor, question_id: int) -> QuestionWindow | None:
     return build(
         QuestionWindow,
         await db.fetchrow(
-            "SELECT id, status, opens_at, closes_at, slow_mode_secs FROM questions WHERE id = $1",
+            """SELECT id, status, opens_at, closes_at, slow_mode_secs, visibility
+               FROM questions WHERE id = $1""",
             question_id,
         ),
     )

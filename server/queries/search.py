@@ -88,6 +88,7 @@ async def search_space(
                 FROM questions q
                 WHERE q.space_id = $1
                   AND q.search_vector @@ {ANY_LANGUAGE_QUERY}
+                  AND (q.visibility = 'published' OR ($3 AND q.visibility <> 'deleted'))
                   AND ($4::bigint IS NULL OR q.id = $4)
                   AND $5::text IS NULL
                   AND ($6::bigint IS NULL OR q.author_id = $6)

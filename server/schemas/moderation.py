@@ -10,6 +10,7 @@ from server.queries.flags import FlagSummaryRow
 from server.queries.moderation import ClaimRow, HoldRow
 from server.schemas.comments import Comment, CommentStatus, CommentText
 from server.schemas.common import Body, Id, LanguageCode, Query, Resource, UserSummary
+from server.schemas.questions import Question
 from server.schemas.reasons import DecisionReason, FlagReason
 
 # A note explains a decision to the other moderators and the audit log.
@@ -75,6 +76,14 @@ class FlagWrite(Resource):
     event_seq: int
 
 
+class QuestionFlagWrite(Resource):
+    question_id: int
+    reason: FlagReason
+    text: str
+    created_at: datetime
+    event_seq: int
+
+
 class FlaggerStanding(Resource):
     """Why a flagger's flag counts, or not, towards hiding the comment automatically."""
 
@@ -117,8 +126,17 @@ class QueueItem(Resource):
     claim: Claim | None = Field(description="A live claim; null when free (expired claims are null).")
 
 
+class QuestionQueueItem(Resource):
+    question: Question = Field(description="The moderators' view: the text even when hidden or rejected.")
+    flags: FlagSummary
+
+
 class QueuePage(Resource):
     items: list[QueueItem] = Field(description="pending and flagged oldest first; recent newest first.")
+    questions: list[QuestionQueueItem] = Field(
+        default_factory=list,
+        description="Participants' own questions in this queue, all on the first page (none on later ones).",
+    )
     next_cursor: str | None
     counts: QueueCounts
     seq: int = Field(description="The space's event seq the counts are as of.")

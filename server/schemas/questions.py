@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from server.queries.questions import QuestionRow
+from server.schemas.comments import Removal
 from server.schemas.common import Body, Resource, UserSummary, WindowTime, author_summary
 from server.schemas.patch import PatchBody
 from server.schemas.spaces import Title
@@ -19,6 +20,9 @@ ClosingRemark = Annotated[str, StringConstraints(max_length=CLOSING_REMARK_MAX_C
 Position = Annotated[int, Field(ge=1, le=10_000)]
 QuestionKind = Literal["discussion", "participant"]
 QuestionStatus = Literal["scheduled", "open", "closed"]
+QuestionVisibility = Literal["published", "pending", "hidden", "rejected", "deleted"]
+# Visibilities whose title and body the public no longer reads: the question stays as a tombstone.
+TOMBSTONE_VISIBILITIES = frozenset({"hidden", "rejected", "deleted"})
 
 
 class QuestionCreate(Body):
@@ -57,10 +61,19 @@ class Question(Resource):
     space: str = Field(description="The space's slug.")
     kind: QuestionKind
     number: int | None = Field(description="1, 2, 3… for discussion questions; null otherwise.")
-    title: str
-    body: str
-    body_html: str
+    title: str | None = Field(description="Null on a tombstone (a removed question).")
+    body: str | None = Field(description="Markdown source; null on a tombstone.")
+    body_html: str | None = Field(description="Sanitised HTML; null on a tombstone.")
     status: QuestionStatus
+    visibility: QuestionVisibility = Field(
+        default="published",
+        description="Participants' questions: `pending` (seen by moderators and the author), "
+        "`hidden`, `rejected` or `deleted` (a tombstone), or `published`.",
+    )
+    removal: Removal | None = Field(
+        default=None, description="Who removed a hidden or rejected question, why and when."
+    )
+    deleted_at: datetime | None = Field(default=None, description="When its author deleted it.")
     author: UserSummary
     created_at: datetime
     updated_at: datetime | None
@@ -98,16 +111,24 @@ def question_accepting_comments(row: QuestionRow, now: datetime | None = None) -
     )
 
 
-def question(row: QuestionRow) -> Question:
+def question(row: QuestionRow, *, reveal: bool = False) -> Question:
+    """A question as shown; a removed one is a tombstone, but for `reveal` (moderators),
+    who keep the text of what they review (and of what its author deleted under review)."""
+    tombstone = row.visibility in TOMBSTONE_VISIBILITIES and not reveal
     return Question(
         id=row.id,
         space=row.space_slug,
         kind=row.kind,
         number=row.position,
-        title=row.title,
-        body=row.body,
-        body_html=row.body_html,
+        title=None if tombstone else row.title,
+        body=None if tombstone else row.body,
+        body_html=None if tombstone else row.body_html,
         status=row.status,
+        visibility=row.visibility,
+        removal=None
+        if row.removed_by is None or row.removed_at is None
+        else Removal(by=row.removed_by, reason=row.removal_reason, at=row.removed_at),
+        deleted_at=row.deleted_at,
         author=author_summary(row),
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -118,4 +139,26 @@ def question(row: QuestionRow) -> Question:
         closing_remark=row.closing_remark,
         closing_remark_html=row.closing_remark_html,
         slow_mode_secs=row.slow_mode_secs,
+    )
+
+
+def readable_by(row: QuestionRow, user_id: int | None, steward: bool) -> bool:
+    """Whether a viewer may see the question at all (its text is another matter: `question`).
+
+    A pending or rejected question is the moderators' and its author's only;
+    the public sees published questions and the tombstones of those it once saw.
+    """
+    if steward or row.visibility == "published":
+        return True
+    if row.visibility in ("hidden", "deleted") and row.published_at is not None:
+        return True
+    return user_id is not None and row.author_id == user_id
+
+
+def visible_questions(rows: list[QuestionRow], user_id: int | None, steward: bool) -> "QuestionList":
+    """The space's questions as this viewer sees them: moderators read removed text too."""
+    shown = [question(r, reveal=steward) for r in rows if readable_by(r, user_id, steward)]
+    return QuestionList(
+        discussion=[q for q in shown if q.kind == "discussion"],
+        participant=[q for q in shown if q.kind == "participant"],
     )

@@ -1,0 +1,283 @@
+"""Participants' own questions moderated as comments are: moderators' decisions and
+the author's delete (participants' flags: server/actions/question_flags.py).
+
+The rules are the comments' (server/actions/moderation.py, server/actions/flags.py):
+the same decisions, reasons and defaults, the same standing for flaggers, the same
+locks (the space, then the question) so that of two moderators deciding at once
+exactly one changes it. A question's `visibility` plays the comment's `status`.
+"""
+
+from typing import Any
+
+from server import errors
+from server.access import guards, roles
+from server.access.identity import Viewer
+from server.actions import spotlight as spotlight_actions
+from server.actions.audit import record_audit
+from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason
+from server.events import Event, record_event
+from server.queries import Executor
+from server.queries import flags as flag_queries
+from server.queries import question_moderation as moderation_queries
+from server.queries import questions as question_queries
+from server.queries import spaces as space_queries
+from server.queries.flags import FlagSummaryRow
+from server.queries.questions import QuestionRow
+from server.queries.spaces import SpaceRow
+from server.running.services import Services
+from server.running.settings import Settings
+from server.schemas import questions as question_schemas
+from server.schemas.audit import AuditEntry
+from server.schemas.moderation import DecisionBody, QuestionQueueItem, flag_summary
+
+# The event each decision on a question writes, as DECISION_EVENTS for comments
+# (dismissing flags writes one of two, below); pinning and answers are for comments.
+QUESTION_DECISION_EVENTS = {
+    "approve": "question.approved",
+    "reject": "question.rejected",
+    "hide": "question.hidden",
+    "restore": "question.restored",
+}
+QUESTION_DECISIONS = frozenset({*QUESTION_DECISION_EVENTS, "dismiss_flags"})
+# Visibilities in which a moderator has a reason to read the text: the author's
+# delete then keeps it as evidence rather than erasing it.
+UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
+# What the public sees of a question: published ones, and the tombstones of
+# those once public (`published_at`). A pending or rejected one was never theirs.
+PUBLICLY_LISTED = frozenset({"published", "hidden", "deleted"})
+
+
+async def open_question_flags(db: Executor, settings: Settings, question_id: int) -> FlagSummaryRow:
+    found = await flag_queries.summarise_open_flags(
+        db, [question_id], settings.flag_min_account_age_secs, target="question"
+    )
+    return found[question_id]
+
+
+async def record_question_moderation_event(
+    db: Executor,
+    settings: Settings,
+    space: SpaceRow,
+    row: QuestionRow,
+    type_: str,
+    *,
+    decision: dict[str, Any],
+    audit: AuditEntry | None,
+    notify_author: bool,
+) -> Event:
+    """The event of a moderation change to a participant's question.
+
+    The public sees the question as it now is (a tombstone when removed) if it
+    ever saw it; moderators see its text, the decision, the
+    audit entry and its open flags; the author, when notified, the decision.
+    """
+    public_view = question_schemas.question(row).model_dump(mode="json")
+    flags = await open_question_flags(db, settings, row.id)
+    moderators: dict[str, Any] = {
+        "question": question_schemas.question(row, reveal=True).model_dump(mode="json"),
+        "decision": decision,
+        "flags": flag_summary(flags).model_dump(mode="json"),
+    }
+    if audit is not None:
+        moderators["audit"] = audit.model_dump(mode="json")
+    shown = row.published_at is not None and row.visibility in PUBLICLY_LISTED
+    drafted = space.status == "draft"
+    personal = None
+    if notify_author and not drafted:
+        notice = {key: decision[key] for key in ("action", "reason", "by")}
+        personal = {"question": public_view, "decision": notice}
+    return await record_event(
+        db,
+        space.id,
+        type_,
+        public={"question": public_view} if shown and not drafted else None,
+        moderators=moderators,
+        recipient_id=row.author_id if personal else None,
+        personal=personal,
+    )
+
+
+async def _moderated_question(db: Executor, viewer: Viewer, question_id: int) -> tuple[QuestionRow, SpaceRow]:
+    """The participant's question, locked after its space, for a moderator of that space."""
+    roles.require_user(viewer)
+    question = await question_queries.get_question(db, question_id)
+    if question is None:
+        raise errors.QuestionNotFound()
+    space, role = await roles.visible_space_by_id(db, viewer, question.space_id)
+    roles.require_moderator(role)
+    if question.kind != "participant":
+        raise errors.QuestionNotModerated()
+    space = await space_queries.lock_space(db, space.id)
+    await moderation_queries.lock_question(db, question.id)
+    question = await question_queries.get_question(db, question_id)
+    assert question is not None
+    if question.visibility == "deleted":
+        raise errors.QuestionDeleted()
+    return question, space
+
+
+def _applies(action: str, question: QuestionRow) -> bool:
+    visibility = question.visibility
+    return {
+        "approve": visibility == "pending",
+        "reject": visibility == "pending",
+        # Confirming an automatic hide by flags makes it the moderator's.
+        "hide": visibility == "published" or (visibility == "hidden" and question.removed_by == "flags"),
+        "restore": visibility == "hidden",
+        "dismiss_flags": visibility in ("published", "hidden"),
+    }[action]
+
+
+async def _apply(db: Executor, question: QuestionRow, action: str, reason: str | None) -> str:
+    """Write the decision; return its event type."""
+    set_visibility = moderation_queries.set_question_visibility
+    if action == "approve":
+        await set_visibility(db, question.id, "published", removed_by=None, reason=None)
+    elif action == "reject":
+        await set_visibility(db, question.id, "rejected", removed_by="moderator", reason=reason)
+    elif action == "hide":
+        await set_visibility(db, question.id, "hidden", removed_by="moderator", reason=reason)
+        await moderation_queries.resolve_question_flags(db, question.id, "upheld")
+    elif action == "restore":
+        await set_visibility(db, question.id, "published", removed_by=None, reason=None)
+        await moderation_queries.resolve_question_flags(db, question.id, "dismissed")
+    else:
+        await moderation_queries.resolve_question_flags(db, question.id, "dismissed")
+        if question.visibility == "hidden" and question.removed_by == "flags":
+            await set_visibility(db, question.id, "published", removed_by=None, reason=None)
+            return "question.restored"
+        return "question.flags_dismissed"
+    return QUESTION_DECISION_EVENTS[action]
+
+
+async def decide_on_question(
+    services: Services, viewer: Viewer, question_id: int, body: DecisionBody
+) -> tuple[QuestionRow, Event]:
+    """A moderator approves, rejects, hides or restores a participant's question, or dismisses its flags."""
+    if body.action not in QUESTION_DECISIONS:
+        raise errors.InvalidBody(
+            f"`{body.action}` applies to comments only.",
+            details=[{"loc": ["action"], "msg": f"one of {sorted(QUESTION_DECISIONS)}"}],
+        )
+    reason = decision_reason(body)
+    async with services.pool.acquire() as conn, conn.transaction():
+        question, space = await _moderated_question(conn, viewer, question_id)
+        state = {"visibility": question.visibility}
+        if body.expected_status is not None and question.visibility != body.expected_status:
+            raise errors.AlreadyDecided(details=state)
+        flags = await moderation_queries.count_open_question_flags(conn, question.id)
+        if body.action == "dismiss_flags" and flags == 0:
+            raise errors.NoOpenFlags()
+        if not _applies(body.action, question):
+            raise errors.AlreadyDecided(details=state)
+        type_ = await _apply(conn, question, body.action, reason)
+        row = await question_queries.get_question(conn, question.id)
+        assert row is not None
+        audit = await record_audit(
+            conn,
+            space.id,
+            viewer,
+            f"question.{body.action}",
+            "question",
+            question.id,
+            reason=reason,
+            note=body.note,
+            details={"from": question.visibility, "to": row.visibility},
+        )
+        event = await record_question_moderation_event(
+            conn,
+            services.settings,
+            space,
+            row,
+            type_,
+            decision={"action": body.action, "reason": reason, "note": body.note, "by": "moderator"},
+            audit=audit,
+            notify_author=body.action in AUTHOR_NOTIFIED and row.visibility != question.visibility,
+        )
+        events = [event, *await take_off_screens(conn, space, row)]
+    await services.publish(*events)
+    return row, event
+
+
+async def take_off_screens(db: Executor, space: SpaceRow, row: QuestionRow) -> list[Event]:
+    """Screens drop a question that is no longer shown, in the same transaction."""
+    if row.visibility == "published":
+        return []
+    dropped = await spotlight_actions.drop_question(db, space, row.id, f"question.{row.visibility}")
+    return [dropped] if dropped else []
+
+
+async def delete_own_question(
+    services: Services, viewer: Viewer, question_id: int
+) -> tuple[QuestionRow, Event]:
+    """The author deletes their question: a tombstone keeps its place and its comments.
+
+    The text is erased, as the author asked, unless the question is under
+    review (pending, flagged, hidden or rejected): then the text stays for
+    moderators, and the audit log records the deletion with it.
+    """
+    user_id = roles.require_user(viewer)
+    async with services.pool.acquire() as conn, conn.transaction():
+        question = await question_queries.get_question(conn, question_id)
+        if question is None:
+            raise errors.QuestionNotFound()
+        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        if not question_schemas.readable_by(question, user_id, roles.is_steward(role)):
+            raise errors.QuestionNotFound()
+        if question.author_id != user_id or question.kind != "participant":
+            raise errors.NotAuthor("Only the author may delete their own question.")
+        space = await space_queries.lock_space(conn, space.id)
+        await guards.check_may_write(conn, viewer, space, withdrawing=True)
+        await moderation_queries.lock_question(conn, question.id)
+        question = await question_queries.get_question(conn, question.id)
+        assert question is not None
+        if question.visibility == "deleted":
+            raise errors.QuestionDeleted()
+        open_flags = await moderation_queries.count_open_question_flags(conn, question.id)
+        under_review = question.visibility in UNDER_REVIEW or open_flags > 0
+        await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=under_review)
+        audit = None
+        if under_review:
+            audit = await record_audit(
+                conn,
+                space.id,
+                viewer,
+                "question.delete",
+                "question",
+                question.id,
+                details={
+                    "visibility": question.visibility,
+                    "open_flags": open_flags,
+                    "title": question.title,
+                    "body": question.body,
+                },
+            )
+        row = await question_queries.get_question(conn, question.id)
+        assert row is not None
+        event = await record_question_moderation_event(
+            conn,
+            services.settings,
+            space,
+            row,
+            "question.deleted",
+            decision={"action": "delete", "reason": None, "note": "", "by": "author"},
+            audit=audit,
+            notify_author=True,
+        )
+        events = [event, *await take_off_screens(conn, space, row)]
+    await services.publish(*events)
+    return row, event
+
+
+async def question_queue(
+    db: Executor, space_id: int, kind: str, settings: Settings
+) -> list[QuestionQueueItem]:
+    """Participants' questions in a moderators' queue (pending, flagged or recent), with their flags."""
+    rows = await moderation_queries.list_question_queue(db, space_id, kind, settings.queue_recent_secs)
+    flags = await flag_queries.summarise_open_flags(
+        db, [r.id for r in rows], settings.flag_min_account_age_secs, target="question"
+    )
+    return [
+        QuestionQueueItem(question=question_schemas.question(r, reveal=True), flags=flag_summary(flags[r.id]))
+        for r in rows
+    ]

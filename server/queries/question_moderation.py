@@ -1,0 +1,122 @@
+"""Moderation of participants' questions: who may read one (its visibility), its
+participants' flags, its author's last question (slow mode) and the moderators' queue."""
+
+from datetime import datetime
+
+from server.queries import Executor, build
+from server.queries.flags import FlagRow
+from server.queries.questions import QUESTION_VIEW, QuestionRow
+
+
+async def set_question_visibility(
+    db: Executor, question_id: int, visibility: str, *, removed_by: str | None, reason: str | None
+) -> None:
+    """Change who may read it; a removal (hidden, rejected) records who and why."""
+    await db.execute(
+        """UPDATE questions SET visibility = $2, removed_by = $3, removal_reason = $4,
+                  removed_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END,
+                  published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, now())
+                                      ELSE published_at END
+           WHERE id = $1""",
+        question_id,
+        visibility,
+        removed_by,
+        reason,
+    )
+
+
+async def mark_question_deleted(db: Executor, question_id: int, *, keep_evidence: bool) -> None:
+    """The author's delete: a tombstone; the text goes unless it is evidence for moderators."""
+    await db.execute(
+        """UPDATE questions SET visibility = 'deleted', deleted_at = now(),
+                  title = CASE WHEN $2 THEN title ELSE '' END,
+                  body = CASE WHEN $2 THEN body ELSE '' END,
+                  body_html = CASE WHEN $2 THEN body_html ELSE '' END
+           WHERE id = $1""",
+        question_id,
+        keep_evidence,
+    )
+
+
+async def lock_question(db: Executor, question_id: int) -> None:
+    await db.execute("SELECT 1 FROM questions WHERE id = $1 FOR UPDATE", question_id)
+
+
+async def get_last_question_at(db: Executor, space_id: int, author_id: int) -> datetime | None:
+    """When the author last posed a question in the space, deleted ones included."""
+    at: datetime | None = await db.fetchval(
+        "SELECT max(created_at) FROM questions WHERE space_id = $1 AND author_id = $2",
+        space_id,
+        author_id,
+    )
+    return at
+
+
+# ---- Flags ---------------------------------------------------------------------
+
+
+async def insert_question_flag(
+    db: Executor, *, space_id: int, question_id: int, user_id: int, reason: str, text: str
+) -> FlagRow | None:
+    """Add a flag; None when this user already flagged the question."""
+    record = await db.fetchrow(
+        """INSERT INTO question_flags (space_id, question_id, user_id, reason, text)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (question_id, user_id) DO NOTHING
+           RETURNING id, question_id AS comment_id, user_id, reason, text, created_at""",
+        space_id,
+        question_id,
+        user_id,
+        reason,
+        text,
+    )
+    return build(FlagRow, record)
+
+
+async def count_open_question_flags(db: Executor, question_id: int) -> int:
+    count: int = await db.fetchval(
+        "SELECT count(*) FROM question_flags WHERE question_id = $1 AND resolved_at IS NULL", question_id
+    )
+    return count
+
+
+async def resolve_question_flags(db: Executor, question_id: int, resolution: str) -> int:
+    """Resolve the question's open flags; return how many there were."""
+    status: str = await db.execute(
+        """UPDATE question_flags SET resolved_at = now(), resolution = $2
+           WHERE question_id = $1 AND resolved_at IS NULL""",
+        question_id,
+        resolution,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+# ---- The moderators' queue -------------------------------------------------------
+
+
+def question_queue_filter(kind: str) -> str:
+    """The condition on `q` for a queue, as `queue_filter` is for comments; `$2` is the recent window."""
+    if kind == "pending":
+        return "q.visibility = 'pending'"
+    if kind == "flagged":
+        return """q.visibility IN ('published', 'hidden') AND EXISTS (
+            SELECT 1 FROM question_flags f WHERE f.question_id = q.id AND f.resolved_at IS NULL)"""
+    assert kind == "recent"
+    return "q.visibility = 'published' AND q.created_at > now() - make_interval(secs => $2)"
+
+
+# Participants' questions are few beside comments: a queue carries them all, up to this.
+QUESTION_QUEUE_MAX = 200
+
+
+async def list_question_queue(
+    db: Executor, space_id: int, kind: str, recent_secs: float
+) -> list[QuestionRow]:
+    """Participants' questions in a queue: pending and flagged oldest first, recent newest first."""
+    recent = kind == "recent"
+    rows = await db.fetch(
+        f"""{QUESTION_VIEW}
+            WHERE q.space_id = $1 AND q.kind = 'participant' AND {question_queue_filter(kind)}
+            ORDER BY q.id {"DESC" if recent else "ASC"} LIMIT {QUESTION_QUEUE_MAX}""",
+        *((space_id, recent_secs) if recent else (space_id,)),
+    )
+    return [QuestionRow(**dict(r)) for r in rows]
