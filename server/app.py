@@ -30,6 +30,7 @@ from server.api import (
     space_controls,
     spaces,
     spotlight,
+    synthesis,
 )
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
@@ -96,6 +97,7 @@ def build_api() -> Api:
         screens,
         audit,
         insight,
+        synthesis,
     ):
         module.register_routes(api)
     return api

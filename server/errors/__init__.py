@@ -95,6 +95,15 @@ from server.errors.space_controls import (
     SlowMode,
     SpaceLocked,
 )
+from server.errors.synthesis import (
+    BackgroundNoteNotFound,
+    CitationInvalid,
+    CitedCommentNotFound,
+    NoteConflict,
+    NoteNotPublished,
+    QuoteNotInComment,
+    QuoteOutOfOrder,
+)
 
 __all__ = [
     "EXCEPTION_HANDLERS",
@@ -105,9 +114,12 @@ __all__ = [
     "AlreadySupported",
     "AnnouncementNotFound",
     "AppError",
+    "BackgroundNoteNotFound",
     "Banned",
     "BodyTooLarge",
     "CannotRestrictSteward",
+    "CitationInvalid",
+    "CitedCommentNotFound",
     "ClaimedByOther",
     "CommentDeleted",
     "CommentNotFound",
@@ -137,7 +149,9 @@ __all__ = [
     "NotModerator",
     "NotSpotlightable",
     "NotSupported",
+    "NoteConflict",
     "NoteNotFound",
+    "NoteNotPublished",
     "NoteTargetNotFound",
     "OriginNotAllowed",
     "OwnComment",
@@ -148,6 +162,8 @@ __all__ = [
     "QuestionClosed",
     "QuestionNotFound",
     "QuestionNotOpen",
+    "QuoteNotInComment",
+    "QuoteOutOfOrder",
     "RateLimited",
     "ReasonRequired",
     "RestrictionNotFound",
