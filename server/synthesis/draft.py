@@ -64,7 +64,7 @@ def draft_note(questions: list[QuestionRow], published: list[SourceRow]) -> str:
         if not picked:
             continue
         participants = len({s.author_id for s in sources})
-        languages = sorted({s.lang for s in sources}, key=lambda code: (code == "und", code))
+        languages = sorted({s.lang for s in sources}, key=lambda code: (code == "und", language_name(code)))
         markers = "".join(f"[^c{s.id}:{a}-{b}]" for s, (a, b, _) in picked)
         lines = [
             f"{_plural(participants, 'participant', 'participants')}, writing in "
