@@ -42,6 +42,8 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("GET", "/spaces/{slug}/announcements"),
             ("GET", "/spaces/{slug}/statistics"),
             ("GET", "/spaces/{slug}/search"),
+            ("GET", "/spaces/{slug}/note/published"),
+            ("GET", "/spaces/{slug}/note/cited"),
         ],
         Level.ANYONE,
     ),
@@ -108,6 +110,14 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("POST", "/spaces/{slug}/screens"),
             ("DELETE", "/spaces/{slug}/screens/{id}"),
             ("GET", "/spaces/{slug}/audit"),
+            ("GET", "/spaces/{slug}/note"),
+            ("PUT", "/spaces/{slug}/note"),
+            ("GET", "/spaces/{slug}/note/versions"),
+            ("GET", "/spaces/{slug}/note/diff"),
+            ("GET", "/spaces/{slug}/note/coverage"),
+            ("GET", "/spaces/{slug}/note/draft"),
+            ("GET", "/spaces/{slug}/note/export"),
+            ("POST", "/spaces/{slug}/note/publish"),
         ],
         Level.MODERATOR,
     ),
@@ -128,7 +138,7 @@ OPENAPI_DOCUMENT = ("GET", "/openapi.json")
 SESSION_ENDING = frozenset({("POST", "/auth/logout-all")})
 
 # A value for each required query parameter, so that the query is valid too.
-VALID_QUERY_VALUES = {"q": "sample"}
+VALID_QUERY_VALUES = {"q": "sample", "from": "1", "to": "2"}
 
 
 def test_every_route_declares_exactly_the_access_the_table_gives_it() -> None:
