@@ -184,8 +184,13 @@ async def diff_versions(request: Request, _: None) -> NoteDiff:
     space = admission(request).moderated_space
     query = parse_query(request, NoteDiffQuery)
     pool = services(request).pool
-    old = await synthesis_queries.get_version(pool, space.id, query.from_version)
-    new = await synthesis_queries.get_version(pool, space.id, query.to_version)
+    note = await synthesis_queries.get_note(pool, space.id)
+    if note is None:
+        raise errors.BackgroundNoteNotFound()
+    to_version = query.to_version or note.version
+    from_version = query.from_version or max(to_version - 1, 1)
+    old = await synthesis_queries.get_version(pool, space.id, from_version)
+    new = await synthesis_queries.get_version(pool, space.id, to_version)
     if old is None or new is None:
         raise errors.BackgroundNoteNotFound()
     lines = difflib.unified_diff(

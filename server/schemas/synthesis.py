@@ -80,8 +80,10 @@ class NoteVersionList(Resource):
 
 
 class NoteDiffQuery(Query):
-    from_version: Id = Field(alias="from")
-    to_version: Id = Field(alias="to")
+    from_version: Id | None = Field(
+        default=None, alias="from", description="Default: the version before `to`."
+    )
+    to_version: Id | None = Field(default=None, alias="to", description="Default: the latest version.")
 
 
 class NoteDiff(Resource):
