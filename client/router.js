@@ -6,6 +6,7 @@
  *   #/login, #/register, #/profile
  *   #/console/<slug>            the moderator console
  *   #/screen/<slug>?token=…     the big-screen display
+ *   #/note/<slug>               the background note (its workspace for moderators)
  */
 
 const PATTERNS = [
@@ -16,6 +17,7 @@ const PATTERNS = [
   ['profile', /^\/profile$/],
   ['console', /^\/console\/([a-z0-9-]+)$/],
   ['screen', /^\/screen\/([a-z0-9-]+)$/],
+  ['note', /^\/note\/([a-z0-9-]+)$/],
 ];
 
 /**
@@ -41,6 +43,7 @@ export const links = {
   profile: () => '#/profile',
   console: (slug) => `#/console/${slug}`,
   screen: (slug) => `#/screen/${slug}`,
+  note: (slug) => `#/note/${slug}`,
 };
 
 /** A `next` parameter we may follow: only our own hash routes. */

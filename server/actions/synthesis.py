@@ -110,7 +110,8 @@ async def publish_note(
                 "lang": version.lang,
                 "published_at": published.published_at.isoformat(),
             },
-            "cited_comment_ids": sorted({c.comment_id for c in citations}),
+            # Ids only, and only of comments still published: a withdrawn one is not shown as cited.
+            "cited_comment_ids": [i for i, source in sorted(sources.items()) if source.status == "published"],
         }
         entry = await record_audit(
             conn,
