@@ -77,7 +77,7 @@ function sentencesView(note) {
 export function mountNote(container, { slug }) {
   let disposed = false;
   let base = null;
-  const status = h('p', { role: 'status', class: 'hint' });
+  const status = h('p', { role: 'status', class: 'hint note-status' });
   const published = h('div', {});
   const workspace = h('div', {});
   replaceChildren(container, h('h1', { t: 'note.title' }), status, published, workspace);
