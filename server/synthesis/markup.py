@@ -5,8 +5,9 @@ The written form (docs/protocol.md, "The background note"):
 - A line starting with `#` is a section heading; it is not a sentence.
 - Blocks are separated by blank lines; a list item's marker (`-`, `*`, `1.`) is not part of it.
 - Inside a block, a sentence ends with `.`, `!` or `?` (then any closing quotes, brackets and
-  citation markers) followed by white space, outside quotation marks; so a quoted sentence
-  does not end the sentence quoting it. ("e.g. this" splits too: write "for example".)
+  citation markers) followed by white space and a word that does not start in lower case,
+  outside quotation marks; so a quoted sentence does not end the sentence quoting it.
+  ("e.g. This" splits too: write "for example".)
 - A citation is a marker `[^c<comment id>:<start>-<end>]`, spans in characters of the
   comment's text (Python slicing, end excluded). Several spans, separated by commas, cite a
   quote joined with "…": `“first piece … second piece”[^c42:0-11,30-44]`.
@@ -123,6 +124,8 @@ def split_sentences(block: str) -> list[str]:
             and not in_straight
             and curly_depth == 0
             and _SENTENCE_TAIL.search(block[start:index])
+            # “…wells.”[^c4:0-24] and left: a lower-case word goes on with the same sentence.
+            and not block[index:].lstrip()[:1].islower()
         ):
             sentences.append(block[start:index].strip())
             start = index + 1
