@@ -99,7 +99,7 @@ def register_routes(api: Api) -> None:
     api.route(
         "GET",
         "/spaces/{slug}/queue",
-        summary="A moderation queue (pending, flagged or recent), a page at a time, with counts",
+        summary="A moderation queue (pending, flagged, recent or removed), a page at a time, with counts",
         tag="moderation",
         query=QueueQuery,
         response=QueuePage,
