@@ -539,4 +539,41 @@ CREATE TABLE IF NOT EXISTS question_flags (
 CREATE INDEX IF NOT EXISTS question_flags_open_idx
     ON question_flags (space_id, question_id) WHERE resolved_at IS NULL;
 
+-- ---- Synthesis: the background note ----------------------------------------
+
+-- One note per space. `version` is the latest saved version: a save names the
+-- version it was based on and is refused when another writer saved since.
+CREATE TABLE IF NOT EXISTS synthesis_notes (
+    space_id          bigint PRIMARY KEY REFERENCES spaces (id) ON DELETE CASCADE,
+    version           integer NOT NULL CHECK (version > 0),
+    published_version integer,
+    published_at      timestamptz
+);
+-- Every saved version, kept for the history and the diff between two of them.
+CREATE TABLE IF NOT EXISTS synthesis_note_versions (
+    space_id  bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    version   integer NOT NULL,
+    lang      text NOT NULL,
+    body      text NOT NULL,
+    author_id bigint REFERENCES users (id) ON DELETE SET NULL,
+    saved_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (space_id, version)
+);
+-- Each version's citations: a span (start, end) of the comment's text as it was
+-- when first cited, that text's hash and its number of earlier revisions, so an
+-- edit, hiding or deletion since is seen by comparing, never by similarity.
+CREATE TABLE IF NOT EXISTS synthesis_citations (
+    space_id    bigint NOT NULL,
+    version     integer NOT NULL,
+    comment_id  bigint NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    span_start  integer NOT NULL CHECK (span_start >= 0),
+    span_end    integer NOT NULL CHECK (span_end > span_start),
+    quote       text NOT NULL,
+    body_sha256 text NOT NULL,
+    revision    integer NOT NULL,
+    PRIMARY KEY (space_id, version, comment_id, span_start, span_end),
+    FOREIGN KEY (space_id, version) REFERENCES synthesis_note_versions (space_id, version) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS synthesis_citations_comment_idx ON synthesis_citations (comment_id);
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

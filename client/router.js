@@ -8,6 +8,7 @@
  *   #/login, #/register, #/profile
  *   #/console/<slug>            the moderator console
  *   #/screen/<slug>?token=…     the big-screen display
+ *   #/note/<slug>               the background note (its workspace for moderators)
  */
 
 const PATTERNS = [
@@ -19,6 +20,7 @@ const PATTERNS = [
   ['user', /^\/users\/([A-Za-z0-9_.-]{1,40})$/],
   ['console', /^\/console\/([a-z0-9-]+)$/],
   ['screen', /^\/screen\/([a-z0-9-]+)$/],
+  ['note', /^\/note\/([a-z0-9-]+)$/],
 ];
 
 /**
@@ -46,6 +48,7 @@ export const links = {
   profile: () => '#/profile',
   console: (slug) => `#/console/${slug}`,
   screen: (slug) => `#/screen/${slug}`,
+  note: (slug) => `#/note/${slug}`,
 };
 
 /** A `next` parameter we may follow: only our own hash routes. */

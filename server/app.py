@@ -31,6 +31,7 @@ from server.api import (
     space_controls,
     spaces,
     spotlight,
+    synthesis,
 )
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
@@ -98,6 +99,7 @@ def build_api() -> Api:
         audit,
         insight,
         question_moderation,
+        synthesis,
     ):
         module.register_routes(api)
     return api

@@ -50,6 +50,8 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "NoteCreate": {"target_type": "user", "target_id": 1, "body": "Sample note"},
     "ScreenCreate": {"name": "Sample screen"},
     "RenderBody": {"body": "A *preview*"},
+    "NoteSave": {"markdown": "A sample sentence.", "lang": "en", "base_version": None},
+    "NotePublish": {"version": 1},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [

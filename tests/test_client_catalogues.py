@@ -15,7 +15,7 @@ PLURAL_FORMS = (".one", ".other")
 # which the client compares with `===`).
 KEY_LITERAL = re.compile(
     r"""(?<!=== )['"]((?:account|announce|comment|common|composer|connection|console|error|nav|notFound|"""
-    r"""question|screen|space|spaces|thread|reason|flag)\.[A-Za-z_.]+)['"]"""
+    r"""question|screen|space|spaces|thread|reason|flag|note)\.[A-Za-z_.]+)['"]"""
 )
 HTML_KEY = re.compile(r"""data-i18n(?:-attrs)?="(?:[\w-]+=)?([\w.]+)\"""")
 

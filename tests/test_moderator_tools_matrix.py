@@ -47,7 +47,15 @@ class Scene:
 async def world(postgres_server_url: str, template_url: str) -> AsyncIterator[World]:
     async with (
         fresh_database(postgres_server_url, TEMPLATE_DB) as url,
-        start_server(Settings(database_url=url, redis_url=None)) as server,
+        # The admin poses a question in every case's space: more than the default limit allows.
+        start_server(
+            Settings(
+                database_url=url,
+                redis_url=None,
+                rate_question_per_account="10000/600",
+                rate_question_per_address="10000/600",
+            )
+        ) as server,
         httpx.AsyncClient(base_url=server.url, timeout=10) as http,
     ):
         api = Api(http, server)
@@ -246,6 +254,38 @@ async def _comment(s: Scene) -> Request:
     return "POST", f"/api/v1/questions/{s.question_id}/comments", {"body": "My view."}
 
 
+async def _save_note(s: Scene) -> Request:
+    return (
+        "PUT",
+        f"/api/v1/spaces/{s.slug}/note",
+        {"markdown": "A sentence.", "lang": "en", "base_version": None},
+    )
+
+
+async def _saved_note(s: Scene) -> None:
+    admin = await s.api.admin()
+    body = {"markdown": "A sentence.", "lang": "en", "base_version": None}
+    await ok(await s.api.http.put(f"/api/v1/spaces/{s.slug}/note", json=body, headers=admin.headers))
+
+
+async def _publish_note(s: Scene) -> Request:
+    await _saved_note(s)
+    return "POST", f"/api/v1/spaces/{s.slug}/note/publish", {"version": 1}
+
+
+async def _note_coverage(s: Scene) -> Request:
+    await _saved_note(s)
+    return "GET", f"/api/v1/spaces/{s.slug}/note/coverage", None
+
+
+async def _read_published_note(s: Scene) -> Request:
+    await _saved_note(s)
+    admin = await s.api.admin()
+    path = f"/api/v1/spaces/{s.slug}/note/publish"
+    await ok(await s.api.http.post(path, json={"version": 1}, headers=admin.headers))
+    return "GET", f"/api/v1/spaces/{s.slug}/note/published", None
+
+
 ACTIONS = (
     Action("lock space", _lock, STEWARDS),
     Action("unlock space", _unlock, STEWARDS),
@@ -285,6 +325,10 @@ ACTIONS = (
         201,
         QUESTION_EDIT_REFUSALS,
     ),
+    Action("save background note", _save_note, STEWARDS),
+    Action("publish background note", _publish_note, STEWARDS),
+    Action("read note coverage", _note_coverage, STEWARDS),
+    Action("read published note", _read_published_note, EVERYONE),
     Action(
         "post comment",
         _comment,
@@ -312,4 +356,4 @@ async def test_each_role_may_do_exactly_what_the_matrix_says(
 
 
 def test_the_matrix_covers_every_role_for_every_action() -> None:
-    assert len(CASES) == len(ACTIONS) * len(ROLES) == 196
+    assert len(CASES) == len(ACTIONS) * len(ROLES) == 224

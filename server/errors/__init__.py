@@ -98,6 +98,15 @@ from server.errors.space_controls import (
     SlowMode,
     SpaceLocked,
 )
+from server.errors.synthesis import (
+    BackgroundNoteNotFound,
+    CitationInvalid,
+    CitedCommentNotFound,
+    NoteConflict,
+    NoteNotPublished,
+    QuoteNotInComment,
+    QuoteOutOfOrder,
+)
 
 __all__ = [
     "EXCEPTION_HANDLERS",
@@ -108,9 +117,12 @@ __all__ = [
     "AlreadySupported",
     "AnnouncementNotFound",
     "AppError",
+    "BackgroundNoteNotFound",
     "Banned",
     "BodyTooLarge",
     "CannotRestrictSteward",
+    "CitationInvalid",
+    "CitedCommentNotFound",
     "ClaimedByOther",
     "CommentDeleted",
     "CommentNotFound",
@@ -140,7 +152,9 @@ __all__ = [
     "NotModerator",
     "NotSpotlightable",
     "NotSupported",
+    "NoteConflict",
     "NoteNotFound",
+    "NoteNotPublished",
     "NoteTargetNotFound",
     "OriginNotAllowed",
     "OwnComment",
@@ -154,6 +168,8 @@ __all__ = [
     "QuestionNotModerated",
     "QuestionNotOpen",
     "QuestionNotPublished",
+    "QuoteNotInComment",
+    "QuoteOutOfOrder",
     "RateLimited",
     "ReasonRequired",
     "RestrictionNotFound",

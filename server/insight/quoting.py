@@ -5,10 +5,21 @@ The background note and every export name authors through `attribution`.
 """
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from server.queries import Executor
 from server.queries import quoting as quoting_queries
-from server.queries.comments import CommentRow
+
+
+class Quotable(Protocol):
+    """A comment as reports attribute it (a `CommentRow`, or the note's source row)."""
+
+    @property
+    def quoting(self) -> str: ...
+    @property
+    def author_name(self) -> str: ...
+    @property
+    def author_id(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +40,7 @@ async def read_pseudonyms(db: Executor, space_id: int) -> Pseudonyms:
     return Pseudonyms(await quoting_queries.list_author_numbers(db, space_id))
 
 
-def attribution(comment: CommentRow, pseudonyms: Pseudonyms) -> str:
+def attribution(comment: Quotable, pseudonyms: Pseudonyms) -> str:
     """Who a report says wrote the comment: the author's name only with their consent."""
     if comment.quoting == "named":
         return comment.author_name

@@ -241,6 +241,21 @@ class Settings(BaseSettings):
         "connections of revoked screen tokens and suspended accounts.",
     )
 
+    # A background note "of about 1,000 words" is what a roundtable's participants read beforehand.
+    note_target_words: int = Field(
+        default=1000,
+        gt=0,
+        description="The background note's target length, in words, shown on its coverage panel.",
+    )
+    # With a quarter of the citations from one person, the note starts to speak in one voice.
+    note_max_participant_share: float = Field(
+        default=0.25,
+        gt=0,
+        le=1,
+        description="The coverage panel warns when one participant supplies more than this share "
+        "of the note's citations.",
+    )
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:

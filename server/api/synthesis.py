@@ -1,0 +1,294 @@
+"""The background note: moderators write, check, compare, export and publish it;
+everyone who may read the space reads the published note and what it cited."""
+
+import asyncio
+import difflib
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import errors
+from server.access import roles
+from server.access.admission import MODERATOR
+from server.actions import synthesis as synthesis_actions
+from server.api.routing import Api, admission, parse_query, services, viewer
+from server.exports.docx_note import DOCX_MEDIA_TYPE, note_docx
+from server.exports.note_document import build_document, render_markdown
+from server.insight.quoting import attribution, read_pseudonyms
+from server.queries import questions as question_queries
+from server.queries import synthesis as synthesis_queries
+from server.schemas.synthesis import (
+    CitedContributions,
+    Coverage,
+    Note,
+    NoteDiff,
+    NoteDiffQuery,
+    NoteDraft,
+    NoteExportQuery,
+    NotePublish,
+    NoteSave,
+    NoteVersionList,
+    NoteVersionSummary,
+    NoteWrite,
+    PublishedNote,
+    PublishedSource,
+)
+from server.synthesis.coverage import measure_coverage
+from server.synthesis.draft import draft_note
+from server.synthesis.markup import count_words
+from server.synthesis.reading import read_note
+
+STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
+NOTE_ERRORS = (*STEWARD_ERRORS, errors.BackgroundNoteNotFound)
+CITATION_ERRORS = (
+    errors.CitationInvalid,
+    errors.CitedCommentNotFound,
+    errors.QuoteNotInComment,
+    errors.QuoteOutOfOrder,
+)
+
+
+def register_routes(api: Api) -> None:
+    route = api.route
+    route(
+        "GET",
+        "/spaces/{slug}/note",
+        summary="The background note's latest version, sentence by sentence",
+        tag="synthesis",
+        response=Note,
+        auth=MODERATOR,
+        raises=NOTE_ERRORS,
+    )(get_note)
+    route(
+        "PUT",
+        "/spaces/{slug}/note",
+        summary="Save a new version of the background note (from `base_version`)",
+        tag="synthesis",
+        body=NoteSave,
+        response=NoteWrite,
+        auth=MODERATOR,
+        raises=(*STEWARD_ERRORS, errors.NoteConflict, *CITATION_ERRORS),
+    )(save_note)
+    route(
+        "GET",
+        "/spaces/{slug}/note/versions",
+        summary="Every saved version of the note, newest first",
+        tag="synthesis",
+        response=NoteVersionList,
+        auth=MODERATOR,
+        raises=STEWARD_ERRORS,
+    )(list_versions)
+    route(
+        "GET",
+        "/spaces/{slug}/note/diff",
+        summary="A unified diff between two versions of the note",
+        tag="synthesis",
+        query=NoteDiffQuery,
+        response=NoteDiff,
+        auth=MODERATOR,
+        raises=(*NOTE_ERRORS, errors.InvalidQuery),
+    )(diff_versions)
+    route(
+        "GET",
+        "/spaces/{slug}/note/coverage",
+        summary="What the latest version cites of the consultation",
+        tag="synthesis",
+        response=Coverage,
+        auth=MODERATOR,
+        raises=NOTE_ERRORS,
+    )(get_coverage)
+    route(
+        "GET",
+        "/spaces/{slug}/note/draft",
+        summary="A generated first draft, per question, every sentence cited",
+        tag="synthesis",
+        response=NoteDraft,
+        auth=MODERATOR,
+        raises=STEWARD_ERRORS,
+    )(get_draft)
+    route(
+        "GET",
+        "/spaces/{slug}/note/export",
+        summary="The latest version as Markdown or Word, quotes footnoted",
+        tag="synthesis",
+        query=NoteExportQuery,
+        auth=MODERATOR,
+        raises=(*NOTE_ERRORS, errors.InvalidQuery),
+    )(export_note)
+    route(
+        "POST",
+        "/spaces/{slug}/note/publish",
+        summary="Publish a version of the note for everyone to read",
+        tag="synthesis",
+        body=NotePublish,
+        response=NoteWrite,
+        auth=MODERATOR,
+        raises=NOTE_ERRORS,
+    )(publish_note)
+    route(
+        "GET",
+        "/spaces/{slug}/note/published",
+        summary="The published background note, with its sources",
+        tag="synthesis",
+        response=PublishedNote,
+        raises=(errors.SpaceNotFound, errors.NoteNotPublished),
+    )(get_published)
+    route(
+        "GET",
+        "/spaces/{slug}/note/cited",
+        summary="Comments the published note cites, and which are the caller's",
+        tag="synthesis",
+        response=CitedContributions,
+        raises=(errors.SpaceNotFound,),
+    )(get_cited)
+
+
+async def get_note(request: Request, _: None) -> Note:
+    space = admission(request).moderated_space
+    saved = await synthesis_actions.read_saved_note(services(request).pool, space.id)
+    return read_note(space.slug, saved.note, saved.version, saved.citations, saved.sources)
+
+
+async def save_note(request: Request, body: NoteSave) -> NoteWrite:
+    note, event = await synthesis_actions.save_note(
+        services(request), await viewer(request), admission(request).moderated_space.slug, body
+    )
+    return NoteWrite(**note.model_dump(), event_seq=event.seq)
+
+
+async def publish_note(request: Request, body: NotePublish) -> NoteWrite:
+    note, event = await synthesis_actions.publish_note(
+        services(request), await viewer(request), admission(request).moderated_space.slug, body
+    )
+    return NoteWrite(**note.model_dump(), event_seq=event.seq)
+
+
+async def list_versions(request: Request, _: None) -> NoteVersionList:
+    space = admission(request).moderated_space
+    rows = await synthesis_queries.list_versions(services(request).pool, space.id)
+    return NoteVersionList(
+        items=[
+            NoteVersionSummary(
+                version=r.version,
+                lang=r.lang,
+                saved_at=r.saved_at,
+                saved_by=r.author_name,
+                words=count_words(r.body),
+            )
+            for r in rows
+        ]
+    )
+
+
+async def diff_versions(request: Request, _: None) -> NoteDiff:
+    space = admission(request).moderated_space
+    query = parse_query(request, NoteDiffQuery)
+    pool = services(request).pool
+    note = await synthesis_queries.get_note(pool, space.id)
+    if note is None:
+        raise errors.BackgroundNoteNotFound()
+    to_version = query.to_version or note.version
+    from_version = query.from_version or max(to_version - 1, 1)
+    old = await synthesis_queries.get_version(pool, space.id, from_version)
+    new = await synthesis_queries.get_version(pool, space.id, to_version)
+    if old is None or new is None:
+        raise errors.BackgroundNoteNotFound()
+    lines = difflib.unified_diff(
+        old.body.splitlines(keepends=True),
+        new.body.splitlines(keepends=True),
+        fromfile=f"version {old.version}",
+        tofile=f"version {new.version}",
+    )
+    return NoteDiff(from_version=old.version, to_version=new.version, diff="".join(lines))
+
+
+async def get_coverage(request: Request, _: None) -> Coverage:
+    space = admission(request).moderated_space
+    svc = services(request)
+    saved = await synthesis_actions.read_saved_note(svc.pool, space.id)
+    published = await synthesis_queries.list_published_sources(svc.pool, space.id)
+    pseudonyms = await read_pseudonyms(svc.pool, space.id)
+    return measure_coverage(
+        saved.version.body,
+        saved.citations,
+        published,
+        pseudonyms,
+        target_words=svc.settings.note_target_words,
+        max_participant_share=svc.settings.note_max_participant_share,
+    )
+
+
+async def get_draft(request: Request, _: None) -> NoteDraft:
+    space = admission(request).moderated_space
+    pool = services(request).pool
+    questions = [q for q in await question_queries.list_questions(pool, space.id) if q.kind == "discussion"]
+    published = await synthesis_queries.list_published_sources(pool, space.id)
+    return NoteDraft(lang="en", markdown=draft_note(questions, published))
+
+
+async def export_note(request: Request, _: None) -> Response:
+    space = admission(request).moderated_space
+    query = parse_query(request, NoteExportQuery)
+    pool = services(request).pool
+    saved = await synthesis_actions.read_saved_note(pool, space.id)
+    pseudonyms = await read_pseudonyms(pool, space.id)
+    version = saved.version
+    document = build_document(
+        space.title, version.lang, version.body, saved.citations, saved.sources, pseudonyms
+    )
+    name = f"roundtable-note-{space.slug}-v{version.version}"
+    if query.format == "docx":
+        content = await asyncio.to_thread(note_docx, document)
+        return _download(content, DOCX_MEDIA_TYPE, f"{name}.docx")
+    return _download(render_markdown(document).encode(), "text/markdown; charset=utf-8", f"{name}.md")
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+    return Response(content, media_type=media_type, headers=headers)
+
+
+async def get_published(request: Request, _: None) -> PublishedNote:
+    pool = services(request).pool
+    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    note = await synthesis_queries.get_note(pool, space.id)
+    if note is None or note.published_version is None or note.published_at is None:
+        raise errors.NoteNotPublished()
+    saved = await synthesis_actions.read_saved_note(pool, space.id, note.published_version)
+    version, sources = saved.version, saved.sources
+    pseudonyms = await read_pseudonyms(pool, space.id)
+    return PublishedNote(
+        space=space.slug,
+        version=version.version,
+        lang=version.lang,
+        markdown=version.body,
+        published_at=note.published_at,
+        # A comment hidden or deleted since is not offered as a source: its words are withdrawn.
+        sources=[
+            PublishedSource(
+                comment_id=c.comment_id,
+                start=c.span_start,
+                end=c.span_end,
+                quote=c.quote,
+                lang=source.lang,
+                attribution=attribution(source, pseudonyms),
+            )
+            for c in saved.citations
+            if (source := sources.get(c.comment_id)) is not None and source.status == "published"
+        ],
+    )
+
+
+async def get_cited(request: Request, _: None) -> CitedContributions:
+    pool = services(request).pool
+    who = await viewer(request)
+    space, _role = await roles.visible_space(pool, who, request.path_params["slug"])
+    note = await synthesis_queries.get_note(pool, space.id)
+    if note is None or note.published_version is None:
+        return CitedContributions(version=None, comment_ids=[], mine=[])
+    citations = await synthesis_queries.list_citations(pool, space.id, note.published_version)
+    cited = sorted({c.comment_id for c in citations})
+    sources = await synthesis_queries.list_sources(pool, space.id, cited)
+    cited = [i for i in cited if i in sources and sources[i].status == "published"]
+    mine = [i for i in cited if who.user_id is not None and sources[i].author_id == who.user_id]
+    return CitedContributions(version=note.published_version, comment_ids=cited, mine=mine)
