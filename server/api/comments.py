@@ -92,6 +92,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         response=RevisionList,
         auth=AUTHOR,
+        raises=(errors.CommentNotFound,),
     )(list_revisions)
     api.route(
         "POST",
