@@ -101,7 +101,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         response=Comment,
         auth=USER,
-        raises=(errors.AlreadySupported, errors.OwnComment),
+        raises=(errors.CommentNotFound, errors.CommentDeleted, errors.AlreadySupported, errors.OwnComment),
         rate_limit="support",
     )(support)
     api.route(
@@ -111,7 +111,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         response=Comment,
         auth=USER,
-        raises=(errors.NotSupported,),
+        raises=(errors.CommentNotFound, errors.CommentDeleted, errors.NotSupported),
         rate_limit="support",
     )(unsupport)
 
