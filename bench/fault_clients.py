@@ -4,6 +4,7 @@ that record which comments the server acknowledged."""
 
 import asyncio
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,7 +149,7 @@ class Poster:
     interval_secs: float
     attempts: int = 0
     acknowledged: list[Acknowledged] = field(default_factory=list)
-    refusals: dict[str, int] = field(default_factory=dict)
+    refusals: Counter[str] = field(default_factory=Counter)
     burst: bool = False
     paused: bool = False
     in_flight: bool = False
@@ -167,7 +168,7 @@ class Poster:
                 finally:
                     self.in_flight = False
                 if reason is not None:
-                    self.refusals[reason] = self.refusals.get(reason, 0) + 1
+                    self.refusals[reason] += 1
                     await asyncio.sleep(0.1)
                 elif not self.burst:
                     await asyncio.sleep(self.interval_secs)

@@ -20,6 +20,7 @@ import itertools
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -55,6 +56,7 @@ class FaultResult:
     out_of_order: int
     missing_in_database: int
     recover_secs: float | None
+    refusals: dict[str, int]
 
     @property
     def passed(self) -> bool:
@@ -153,6 +155,7 @@ async def missing_in_database(database_url: str, comment_ids: list[int]) -> int:
 
 async def measure(scene: Scene, fault: str, inject: Callable[[], Awaitable[None]]) -> FaultResult:
     attempts_before = sum(p.attempts for p in scene.posters)
+    refusals_before = Counter(r for p in scene.posters for r in p.refusals.elements())
     acked_before = [len(p.acknowledged) for p in scene.posters]
     held_before = [len(f.held) for f in scene.followers]
     seqs_before = [len(f.seqs) for f in scene.followers]
@@ -182,6 +185,7 @@ async def measure(scene: Scene, fault: str, inject: Callable[[], Awaitable[None]
         fault, sum(p.attempts for p in scene.posters) - attempts_before, len(acked), min(delivered),
         max(delivered), len(lost), duplicated, out_of_order,
         await missing_in_database(scene.cluster.database_url, acked), recover_secs,
+        dict(Counter(r for p in scene.posters for r in p.refusals.elements()) - refusals_before),
     )
 
 
@@ -263,6 +267,8 @@ def table(results: list[FaultResult]) -> str:
     lines = ["| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |"
              for row in (header, *rows)]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    # Posts the server refused or that got no answer: not acknowledged, so never counted as lost.
+    lines += [f"{r.fault}: not acknowledged {r.refusals}" for r in results if r.refusals]
     return "\n".join(lines)
 
 
