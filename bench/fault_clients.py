@@ -135,7 +135,7 @@ class SseFollower(Follower):
 class Acknowledged:
     comment_id: int
     seq: int
-    at: float
+    sent_at: float  # when the request was sent (time.monotonic())
 
 
 @dataclass
@@ -174,6 +174,7 @@ class Poster:
                     await asyncio.sleep(self.interval_secs)
 
     async def _post_one(self, http: httpx.AsyncClient) -> str | None:
+        sent_at = time.monotonic()
         try:
             response = await http.post(
                 f"{self.url}/api/v1/questions/{self.question_id}/comments",
@@ -186,5 +187,5 @@ class Poster:
         if response.status_code != 201:
             return f"{response.status_code} {response.json().get('error', {}).get('code', '')}".strip()
         body = response.json()
-        self.acknowledged.append(Acknowledged(body["id"], body["event_seq"], time.monotonic()))
+        self.acknowledged.append(Acknowledged(body["id"], body["event_seq"], sent_at))
         return None

@@ -12,7 +12,7 @@ process A during a burst, then A restarted; Valkey paused with SIGSTOP for 10 s.
 After each fault the posters pause and every client must hold every comment the
 server acknowledged, exactly once and in order, and every acknowledged comment
 must be in the database. Exit status 1 otherwise. Time to recover runs from the
-fault until a comment posted after it through each process reached every client.
+fault until a comment sent after it through each process reached every client.
 """
 
 import asyncio
@@ -122,9 +122,9 @@ async def until(condition: Callable[[], bool], within_secs: float) -> bool:
 
 
 async def time_to_recover(scene: Scene, injected_at: float) -> float | None:
-    """From the fault until a comment posted after it through each process reached every client."""
+    """From the fault until a comment sent after it through each process reached every client."""
     def posted_after() -> bool:
-        return all(any(ack.at > injected_at for ack in p.acknowledged) for p in scene.posters)
+        return all(any(ack.sent_at > injected_at for ack in p.acknowledged) for p in scene.posters)
 
     if not await until(posted_after, RECOVER_TIMEOUT_SECS):
         return None
@@ -153,7 +153,18 @@ async def missing_in_database(database_url: str, comment_ids: list[int]) -> int:
     return len(comment_ids) - int(found)
 
 
-async def measure(scene: Scene, fault: str, inject: Callable[[], Awaitable[None]]) -> FaultResult:
+Step = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Fault:
+    name: str
+    inject: Step
+    # What must be under way when the fault strikes (a burst); not part of the time to recover.
+    prepare: Step | None = None
+
+
+async def measure(scene: Scene, fault: Fault) -> FaultResult:
     attempts_before = sum(p.attempts for p in scene.posters)
     refusals_before = Counter(r for p in scene.posters for r in p.refusals.elements())
     acked_before = [len(p.acknowledged) for p in scene.posters]
@@ -162,9 +173,17 @@ async def measure(scene: Scene, fault: str, inject: Callable[[], Awaitable[None]
     for poster in scene.posters:
         poster.paused = False
     await asyncio.sleep(STEADY_SECS)
+    if fault.prepare is not None:
+        await fault.prepare()
     injected_at = time.monotonic()
-    await inject()
-    recover_secs = await time_to_recover(scene, injected_at)
+    # Measured while the fault lasts: a stall may be ridden out before it ends.
+    recovery = asyncio.create_task(time_to_recover(scene, injected_at))
+    try:
+        await fault.inject()
+    except BaseException:
+        recovery.cancel()
+        raise
+    recover_secs = await recovery
     await asyncio.sleep(STEADY_SECS)
     await settle(scene)
 
@@ -182,14 +201,14 @@ async def measure(scene: Scene, fault: str, inject: Callable[[], Awaitable[None]
         duplicated += len(held) - len(set(held))
         out_of_order += sum(1 for before, after in itertools.pairwise(seqs) if after <= before)
     return FaultResult(
-        fault, sum(p.attempts for p in scene.posters) - attempts_before, len(acked), min(delivered),
+        fault.name, sum(p.attempts for p in scene.posters) - attempts_before, len(acked), min(delivered),
         max(delivered), len(lost), duplicated, out_of_order,
         await missing_in_database(scene.cluster.database_url, acked), recover_secs,
         dict(Counter(r for p in scene.posters for r in p.refusals.elements()) - refusals_before),
     )
 
 
-def faults(scene: Scene) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
+def faults(scene: Scene) -> list[Fault]:
     cluster = scene.cluster
     a, b = cluster.apps
 
@@ -206,10 +225,12 @@ def faults(scene: Scene) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
     async def restart_postgres() -> None:
         await asyncio.to_thread(cluster.postgres.restart)
 
-    async def terminate_during_burst() -> None:
+    async def burst() -> None:
         for poster in scene.posters:
             poster.burst = True
         await asyncio.sleep(BURST_SECS)
+
+    async def terminate_during_burst() -> None:
         await a.signal(signal.SIGTERM)
         for poster in scene.posters:
             poster.burst = False
@@ -223,11 +244,11 @@ def faults(scene: Scene) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
             cluster.valkey.resume()
 
     return [
-        ("Redis killed, restarted", kill_redis),
-        ("B SIGKILL, restarted", kill_process),
-        ("PostgreSQL restarted", restart_postgres),
-        ("A SIGTERM in a burst", terminate_during_burst),
-        (f"Redis SIGSTOP {STALL_SECS:g} s", stall_redis),
+        Fault("Redis killed, restarted", kill_redis),
+        Fault("B SIGKILL, restarted", kill_process),
+        Fault("PostgreSQL restarted", restart_postgres),
+        Fault("A SIGTERM in a burst", terminate_during_burst, prepare=burst),
+        Fault(f"Redis SIGSTOP {STALL_SECS:g} s", stall_redis),
     ]
 
 
@@ -241,7 +262,7 @@ async def run_suite() -> list[FaultResult]:
         if not await until(lambda: all(f.seq is not None for f in scene.followers), RECOVER_TIMEOUT_SECS):
             raise RuntimeError("the followers did not subscribe")
         tasks += [asyncio.create_task(p.post()) for p in scene.posters]
-        results = [await measure(scene, name, inject) for name, inject in faults(scene)]
+        results = [await measure(scene, fault) for fault in faults(scene)]
         for follower in scene.followers:
             if follower.resyncs or follower.errors:
                 print(f"{follower.name}: {follower.resyncs} resyncs, errors {follower.errors}",
