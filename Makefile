@@ -17,7 +17,7 @@ AXE_SHA512 := 1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f
 AXE_DIR := .cache/axe-core
 AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
 
-.PHONY: run test screenshots browser-deps lint typecheck pytest bench bench-node bench-insight clean lock
+.PHONY: run test screenshots browser-deps lint typecheck pytest bench bench-node bench-insight faults clean lock
 
 $(VENV)/.created:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Roundtable needs Python 3.11 or newer"; exit 1; }
@@ -62,6 +62,11 @@ $(VENV)/.bench-deps: $(VENV)/.created pyproject.toml constraints.txt
 # Figures for the README: `make bench BENCH_ARGS="--subscribers 500"` for a quick run.
 bench: $(VENV)/.bench-deps
 	$(BIN)/python -m bench.fanout $(BENCH_ARGS)
+
+# The fault suite: Redis, PostgreSQL and app processes broken in turn under load; prints
+# the fault table, exit status 1 when an acknowledged comment was lost, repeated or reordered.
+faults: $(VENV)/.test-deps
+	$(BIN)/python -m bench.faults
 
 # The optional Node socket.io baseline: exact versions from bench/node/package-lock.json.
 bench-node:

@@ -34,6 +34,10 @@ Scope = Literal["account", "address"]
 # The in-process store drops expired counters once it holds this many, so an
 # attacker cycling addresses cannot grow it without bound for long.
 LOCAL_PRUNE_AT_KEYS = 100_000
+# After Redis fails to answer, requests pass without asking it for this long: a
+# stalled Redis answers nothing until the client's socket timeout, and asking it
+# on every request would add that wait to every write (found by bench/faults.py).
+REDIS_RETRY_AFTER_SECS = 5.0
 
 # INCR the counter; the first hit of a window sets its expiry. Returns the count
 # and the milliseconds left in the window. One script: atomic across processes.
@@ -123,26 +127,40 @@ class RedisCounters:
         self._redis = client
         self._prefix = f"{prefix}:rate:"
         self._incr = client.register_script(_INCR_SCRIPT)
+        self._skip_until = 0.0
+
+    def _skipping(self) -> bool:
+        return time.monotonic() < self._skip_until
+
+    def _unreachable(self, key: str) -> None:
+        log.warning("rate limit counter unreachable; letting %s through", key, exc_info=True)
+        self._skip_until = time.monotonic() + REDIS_RETRY_AFTER_SECS
 
     async def incr(self, key: str, window_secs: float) -> tuple[int, float]:
+        if self._skipping():
+            return 0, window_secs
         try:
             count, left_ms = await self._incr(keys=[self._prefix + key], args=[int(window_secs * 1000)])
         except (RedisError, OSError):
-            log.warning("rate limit counter unreachable; letting %s through", key, exc_info=True)
+            self._unreachable(key)
             return 0, window_secs
         return int(count), int(left_ms) / 1000
 
     async def decr(self, key: str) -> None:
+        if self._skipping():
+            return
         try:
             await self._redis.decr(self._prefix + key)
         except (RedisError, OSError):
-            log.warning("rate limit counter unreachable", exc_info=True)
+            self._unreachable(key)
 
     async def reset(self, key: str) -> None:
+        if self._skipping():
+            return
         try:
             await self._redis.delete(self._prefix + key)
         except (RedisError, OSError):
-            log.warning("rate limit counter unreachable", exc_info=True)
+            self._unreachable(key)
 
 
 def retry_at(left_secs: float) -> datetime:

@@ -19,7 +19,7 @@ from server.access.admission import ADMIN, MODERATOR
 from server.api.routing import Api, admission, parse_query, services
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
-from server.schemas.audit import AuditEntry, AuditPage, AuditQuery
+from server.schemas.audit import AuditEntry, AuditExport, AuditPage, AuditQuery
 from server.schemas.common import decode_cursor, encode_cursor
 
 CSV_COLUMNS = (
@@ -47,6 +47,7 @@ def register_routes(api: Api) -> None:
         tag="audit",
         query=AuditQuery,
         response=AuditPage,
+        download=AuditExport,
         auth=MODERATOR,
         raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
     )(space_audit)
@@ -57,6 +58,7 @@ def register_routes(api: Api) -> None:
         tag="audit",
         query=AuditQuery,
         response=AuditPage,
+        download=AuditExport,
         auth=ADMIN,
         raises=(errors.InvalidCursor, errors.InvalidQuery),
     )(site_audit)
@@ -111,13 +113,8 @@ def _download(entries: list[AuditEntry], format_: str, name: str) -> Response:
     filename = f"roundtable-audit-{name}-{stamp}.{format_}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
     if format_ == "json":
-        content = orjson.dumps(
-            {
-                "log": name,
-                "exported_at": datetime.now(UTC),
-                "items": [e.model_dump(mode="json") for e in entries],
-            }
-        )
+        export = AuditExport(log=name, exported_at=datetime.now(UTC), items=entries)
+        content = orjson.dumps(export.model_dump(mode="json"))
         return Response(content, media_type="application/json", headers=headers)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -94,6 +94,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         response=RevisionList,
         auth=AUTHOR,
+        raises=(errors.CommentNotFound,),
     )(list_revisions)
     api.route(
         "POST",
@@ -102,7 +103,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         response=Comment,
         auth=USER,
-        raises=(errors.AlreadySupported, errors.OwnComment),
+        raises=(errors.CommentNotFound, errors.CommentDeleted, errors.AlreadySupported, errors.OwnComment),
         rate_limit="support",
     )(support)
     api.route(
@@ -112,7 +113,7 @@ def register_routes(api: Api) -> None:
         tag="comments",
         response=Comment,
         auth=USER,
-        raises=(errors.NotSupported,),
+        raises=(errors.CommentNotFound, errors.CommentDeleted, errors.NotSupported),
         rate_limit="support",
     )(unsupport)
 

@@ -35,7 +35,7 @@ AUTH_NOTES: dict[Level, str] = {
 def openapi_document(api: Api, version: str) -> dict[str, Any]:
     models: set[type[BaseModel]] = {ErrorResponse}
     for op in api.operations:
-        models.update(m for m in (op.body, op.response) if m is not None)
+        models.update(m for m in (op.body, op.response, op.download) if m is not None)
     keyed = [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)]
     keyed += [(m, "serialization") for m in sorted(models, key=lambda m: m.__name__)]
     refs, definitions = models_json_schema(keyed, ref_template=REF)  # type: ignore[arg-type]
@@ -93,6 +93,15 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success", "content": {}}
     if op.response:
         success["content"] = {"application/json": {"schema": _ref(refs, op.response, "serialization")}}
+    if op.response and op.download:
+        # A page, or with `format=json` the whole file; `format=csv` is the same as CSV.
+        success["content"] = {
+            "application/json": {
+                "schema": {"anyOf": [_ref(refs, op.response, "serialization"),
+                                     _ref(refs, op.download, "serialization")]}
+            },
+            "text/csv": {"schema": {"type": "string"}},
+        }
     if op.stream:
         success["description"] = "A stream of Server-Sent Events; see docs/protocol.md."
         success["content"] = {"text/event-stream": {"schema": {"type": "string"}}}

@@ -30,7 +30,10 @@ def register_routes(api: Api) -> None:
         response=QuestionWrite,
         status=201,
         auth=USER,
-        raises=(errors.ParticipantQuestionsNotAllowed, errors.InvalidPosition, errors.SpaceClosed),
+        raises=(
+            errors.SpaceNotFound, errors.ParticipantQuestionsNotAllowed, errors.InvalidPosition,
+            errors.SpaceClosed,
+        ),
         rate_limit="question",
     )(post_question)
     api.route(

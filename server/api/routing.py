@@ -58,6 +58,8 @@ class Operation:
     auth: Access = ANYONE
     stream: bool = False
     rate_limit: RateAction | None = None
+    # `?format=json|csv` downloads: the JSON file's model (the CSV is documented as text).
+    download: type[BaseModel] | None = None
 
     @property
     def openapi_path(self) -> str:
@@ -88,6 +90,7 @@ class Api:
         auth: Access = ANYONE,
         stream: bool = False,
         rate_limit: RateAction | None = None,
+        download: type[BaseModel] | None = None,
     ) -> Callable[[Handler], Handler]:
         if rate_limit is not None:
             raises = (*raises, errors.RateLimited)
@@ -108,6 +111,7 @@ class Api:
                     auth,
                     stream,
                     rate_limit,
+                    download,
                 )
             )
             return handler

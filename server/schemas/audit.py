@@ -39,6 +39,14 @@ class AuditQuery(Query):
     )
 
 
+class AuditExport(Resource):
+    """The whole filtered log as a JSON file (`format=json`)."""
+
+    log: str = Field(description="The space's slug, or `site`.")
+    exported_at: datetime
+    items: list[AuditEntry] = Field(description="Newest first.")
+
+
 class AuditPage(Resource):
     items: list[AuditEntry] = Field(description="Newest first.")
     next_cursor: str | None = Field(description="Pass as `cursor` for older entries; null at the end.")
