@@ -95,6 +95,12 @@ from server.errors.space_controls import (
     SlowMode,
     SpaceLocked,
 )
+from server.errors.themes import (
+    NotEmbeddedYet,
+    ThemeNotFound,
+    ThemesUnavailable,
+    TooFewToGroup,
+)
 
 __all__ = [
     "EXCEPTION_HANDLERS",
@@ -131,6 +137,7 @@ __all__ = [
     "NotAuthenticated",
     "NotAuthor",
     "NotClaimed",
+    "NotEmbeddedYet",
     "NotFlaggable",
     "NotHeld",
     "NotInvited",
@@ -168,6 +175,9 @@ __all__ = [
     "SpotlightQueueEmpty",
     "SpotlightQueueFull",
     "TextTooLong",
+    "ThemeNotFound",
+    "ThemesUnavailable",
+    "TooFewToGroup",
     "TooManyConnections",
     "TooManyLoginAttempts",
     "UnsupportedLanguage",
