@@ -50,6 +50,10 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "NoteCreate": {"target_type": "user", "target_id": 1, "body": "Sample note"},
     "ScreenCreate": {"name": "Sample screen"},
     "RenderBody": {"body": "A *preview*"},
+    # Themes.
+    "ThemeRename": {"name": "Aquifers"},
+    "ThemeMerge": {"into_id": 1},
+    "ExcludedTerms": {"terms": ["water"]},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [
@@ -198,6 +202,7 @@ async def fixtures_for_sweep(api: Api) -> tuple[User, dict[str, str]]:
     comment = await api.comment(sarah, question["id"])
     real = {"slug": "water", "handle": sarah.handle, "id": str(question["id"]), "user_id": str(sarah.id)}
     real["comment_id"] = str(comment["id"])
+    real["theme_id"] = "1"  # no theme exists: access is refused, or the theme not found, first
     return admin, real
 
 
