@@ -251,8 +251,10 @@ async def test_bad_paths_to_every_operation_never_get_a_500(api: Api) -> None:
     admin, real = await fixtures_for_sweep(api)
     doc = await document(api)
     variants = {
-        "huge ids": real | {"id": HUGE_ID, "user_id": HUGE_ID, "comment_id": HUGE_ID},
-        "unknown": {"slug": "nowhere", "handle": "nobody", "id": "987654", "user_id": "987654"},
+        "huge ids": real | {"id": HUGE_ID, "user_id": HUGE_ID, "comment_id": HUGE_ID, "theme_id": HUGE_ID},
+        "unknown": {
+            "slug": "nowhere", "handle": "nobody", "id": "987654", "user_id": "987654", "theme_id": "987654"
+        },
         "NUL": real | {"slug": "wa%00ter", "handle": "sa%00rah"},
         "odd text": real | {"slug": "%E2%80%AE%F0%9F%92%A7", "handle": "%C3%A9%20x"},
         "real": real,

@@ -107,11 +107,11 @@ def _carried_names(
 async def regroup_question(services: Services, viewer: Viewer | None, question_id: int) -> QuestionThemes:
     """Group the question's published comments afresh in the worker process, then replace its
     themes and memberships in one transaction; moderators' names follow their successors."""
-    worker = _worker(services)
     async with services.pool.acquire() as conn:
         question = await question_queries.get_question(conn, question_id)
         if question is None:
             raise errors.QuestionNotFound()
+        worker = _worker(services)
         comments = await theme_queries.list_grouped_comments(conn, question_id)
         previous = await theme_queries.list_memberships(conn, question_id)
     if len(comments) < 2:

@@ -22,6 +22,7 @@ class NotEmbeddedYet(AppError):
 
 
 class ThemesUnavailable(AppError):
+    # Not a 503: retrying will not help, the server was started without themes.
     code = "themes_unavailable"
-    status = 503
+    status = 409
     message = "Themes are switched off on this server."
