@@ -169,9 +169,20 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--compare-encoders", action="store_true")
+    parser.add_argument(
+        "--live", action="store_true", help="regroup and place in a running server, timing /healthz meanwhile"
+    )
     args = parser.parse_args()
     if args.compare_encoders:
         compare_encoders()
+    if args.live:
+        import asyncio
+
+        from bench.insight_live import bench_live
+
+        generated = generate_comments(args.comments + 20, args.seed)
+        asyncio.run(bench_live(generated[: args.comments], generated[args.comments :]))
+        return
     bench_scale(args.comments, args.seed)
 
 
