@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None, insight_worker: InsightWorker |
             else LocalCounters()
         )
         app.state.services = services = Services(settings, pool, bus, schema_version, hub, counters, metrics)
+        services.database_url = url
         scheduler = Scheduler(services)
         scheduler.start()
         try:

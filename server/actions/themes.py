@@ -8,8 +8,6 @@ every event. Neither ever carries a vector or a comment's text.
 
 from typing import Any
 
-import numpy as np
-
 from server import errors
 from server.access import roles
 from server.access.identity import Viewer
@@ -112,17 +110,11 @@ async def regroup_question(services: Services, viewer: Viewer | None, question_i
         if question is None:
             raise errors.QuestionNotFound()
         worker = _worker(services)
-        comments = await theme_queries.list_grouped_comments(conn, question_id)
         previous = await theme_queries.list_memberships(conn, question_id)
-    if len(comments) < 2:
+    # The worker reads the vectors itself: decoding and pickling them here would stall the loop.
+    result = await worker.group(services.database_url, question_id, previous)
+    if result is None:
         raise errors.TooFewToGroup()
-    result = await worker.group(
-        [c.comment_id for c in comments],
-        [c.lang for c in comments],
-        [c.vector for c in comments],
-        [c.body for c in comments],
-        previous,
-    )
     async with services.pool.acquire() as conn, conn.transaction():
         await theme_queries.get_grouping(conn, question_id, lock=True)
         old_themes = await theme_queries.list_themes(conn, question_id)
@@ -149,7 +141,7 @@ async def regroup_question(services: Services, viewer: Viewer | None, question_i
             question_id,
             question.space_id,
             stability=result.stability,
-            comments=len(comments),
+            comments=result.comments,
             language_means=result.language_means,
             overall_mean=result.overall_mean,
         )
@@ -164,7 +156,7 @@ async def regroup_question(services: Services, viewer: Viewer | None, question_i
                 question_id,
                 details={
                     "themes": len(result.themes),
-                    "comments": len(comments),
+                    "comments": result.comments,
                     "stability": result.stability,
                 },
             )
@@ -261,23 +253,11 @@ async def similar_comments(
     vector = await theme_queries.get_vector(pool, comment.id)
     if vector is None:
         raise errors.NotEmbeddedYet()
-    others = [
-        row
-        for row in await theme_queries.list_question_vectors(
-            pool, comment.question_id, include_withheld=moderator
-        )
-        if row.comment_id != comment.id
-    ]
-    if not others:
-        return [], moderator
-    # Vectors are unit length: the dot product is the cosine similarity.
-    similarities = np.asarray([row.vector for row in others], dtype=np.float32) @ np.asarray(
-        vector, dtype=np.float32
-    )
-    order = np.argsort(-similarities, kind="stable")[:SIMILAR_LIMIT]
     found = []
-    for index in order.tolist():
-        row = await comment_queries.get_comment(pool, others[index].comment_id, viewer.user_id)
+    for similar in await theme_queries.list_similar(
+        pool, comment.id, vector, comment.question_id, include_withheld=moderator, limit=SIMILAR_LIMIT
+    ):
+        row = await comment_queries.get_comment(pool, similar.comment_id, viewer.user_id)
         if row is not None:
-            found.append((row, float(similarities[index])))
+            found.append((row, similar.similarity))
     return found, moderator

@@ -30,6 +30,7 @@ class ThemeResult:
 
 @dataclass(frozen=True, slots=True)
 class GroupingResult:
+    comments: int
     themes: tuple[ThemeResult, ...]
     language_means: dict[str, list[float]]
     overall_mean: list[float]
@@ -51,15 +52,23 @@ def embed_bodies(bodies: list[str]) -> list[list[float]]:
     return vectors
 
 
-def group_question(
-    comment_ids: list[int],
-    languages: list[str],
-    vectors: list[list[float]],
-    texts: list[str],
-    previous: dict[int, int],
-) -> GroupingResult:
-    """Runs in the worker: group, label each theme, and measure stability against `previous`
-    (comment id to theme id of the grouping being replaced)."""
+async def _read_question(database_url: str, question_id: int) -> list[tuple[int, str, str, list[float]]]:
+    import asyncpg
+
+    from server.queries import themes as theme_queries
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await theme_queries.list_grouped_comments(conn, question_id)
+    finally:
+        await conn.close()
+    return [(row.comment_id, row.lang, row.body, row.vector) for row in rows]
+
+
+def group_question(database_url: str, question_id: int, previous: dict[int, int]) -> GroupingResult | None:
+    """Runs in the worker: read the question's published comments and their vectors, group
+    them, label each theme, and measure stability against `previous` (comment id to theme id
+    of the grouping being replaced). None when there are fewer than two to group."""
     import numpy as np
 
     from server.insight.embeddings import embed_texts
@@ -67,8 +76,13 @@ def group_question(
     from server.insight.plain_text import plain_text
     from server.insight.themes import group_comments
 
-    grouping = group_comments(comment_ids, languages, np.asarray(vectors, dtype=np.float64))
-    by_id = dict(zip(comment_ids, zip(languages, texts, strict=True), strict=True))
+    rows = asyncio.run(_read_question(database_url, question_id))
+    if len(rows) < 2:
+        return None
+    comment_ids = [row[0] for row in rows]
+    languages = [row[1] for row in rows]
+    grouping = group_comments(comment_ids, languages, np.asarray([row[3] for row in rows], dtype=np.float64))
+    by_id = {row[0]: (row[1], row[2]) for row in rows}
     themes = []
     for theme in grouping.themes:
         pieces = [(by_id[c][0], plain_text(by_id[c][1])) for c in theme.comment_ids]
@@ -80,6 +94,7 @@ def group_question(
     stability = _stability(grouping, previous)
     centring = grouping.centring
     return GroupingResult(
+        len(rows),
         tuple(themes),
         {lang: mean.tolist() for lang, mean in centring.language_means.items()},
         centring.overall_mean.tolist(),
@@ -121,17 +136,11 @@ class InsightWorker:
         return await loop.run_in_executor(self._pool, embed_bodies, list(bodies))
 
     async def group(
-        self,
-        comment_ids: list[int],
-        languages: list[str],
-        vectors: list[list[float]],
-        texts: list[str],
-        previous: dict[int, int],
-    ) -> GroupingResult:
+        self, database_url: str, question_id: int, previous: dict[int, int]
+    ) -> GroupingResult | None:
+        """The question's new grouping, made in the worker from what the database holds now."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, group_question, comment_ids, languages, vectors, texts, previous
-        )
+        return await loop.run_in_executor(self._pool, group_question, database_url, question_id, previous)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -286,15 +286,32 @@ async def replace_excluded_terms(db: Executor, space_id: int, terms: list[str]) 
     )
 
 
-async def list_question_vectors(db: Executor, question_id: int, *, include_withheld: bool) -> list[VectorRow]:
-    """Vectors of the question's comments a viewer may see: published, or also pending and
-    hidden ones for its moderators."""
+async def list_similar(
+    db: Executor,
+    comment_id: int,
+    vector: list[float],
+    question_id: int,
+    *,
+    include_withheld: bool,
+    limit: int,
+) -> list[SimilarRow]:
+    """The question's comments whose vectors are closest to `vector`, most similar first:
+    published ones, or also pending and hidden ones for its moderators.
+
+    PostgreSQL does the dot products (vectors are unit length: it is the cosine), so the app
+    process never decodes a question's worth of vectors.
+    """
     rows = await db.fetch(
-        """SELECT v.comment_id, v.lang, v.vector FROM comment_vectors v
-           JOIN comments c ON c.id = v.comment_id
-           WHERE v.question_id = $1
-             AND (c.status = 'published' OR ($2 AND c.status IN ('pending', 'hidden')))""",
+        """SELECT v.comment_id,
+                  (SELECT sum(a * b) FROM unnest(v.vector, $2::real[]) AS t(a, b))::float8 AS similarity
+           FROM comment_vectors v JOIN comments c ON c.id = v.comment_id
+           WHERE v.question_id = $3 AND v.comment_id <> $1
+             AND (c.status = 'published' OR ($4 AND c.status IN ('pending', 'hidden')))
+           ORDER BY similarity DESC, v.comment_id LIMIT $5""",
+        comment_id,
+        vector,
         question_id,
         include_withheld,
+        limit,
     )
-    return [VectorRow(**dict(r)) for r in rows]
+    return [SimilarRow(**dict(r)) for r in rows]

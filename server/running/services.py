@@ -30,6 +30,9 @@ class Services:
     comments_written: asyncio.Event = field(default_factory=asyncio.Event)
     # The process that embeds and groups (server/insight/worker.py); None when themes are off.
     insight_worker: "InsightWorker | None" = None
+    # The database the pool connects to: the insight worker reads a question's vectors itself,
+    # so that a million floats are never decoded and pickled on the event loop's process.
+    database_url: str = ""
 
     async def publish(self, *events: Event) -> None:
         """Deliver committed events here and hand them to the other processes.

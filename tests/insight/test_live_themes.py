@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from server.actions.themes import REGROUP_MIN_UNPLACED, REGROUP_UNPLACED_SHARE
 from server.insight.worker import InsightWorker
 from server.running.settings import Settings
 from tests.helpers import Api, RunningServer, User, assert_error, fetch_rows, start_server
@@ -65,10 +66,19 @@ async def grouped_consultation(api: Api, database_url: str) -> dict[str, Any]:
     for item in load_fixture("themes.json")["comments"]:
         comment = await api.comment(authors[item["lang"]], question["id"], item["text"])
         posted.setdefault(item["theme"], []).append(comment["id"])
+    # Comments waiting unplaced are reason enough for the keeper to group them by itself: wait
+    # until it has placed all 54 and has no regrouping left to do, so that ours is the last.
     await settled(
         database_url,
-        "SELECT count(*) = 54 AS done FROM comment_vectors WHERE question_id = $1",
+        """SELECT placed.total = 54
+                  AND NOT (placed.unplaced >= $2 AND placed.unplaced >= $3 * grouped.n) AS done
+           FROM (SELECT count(*) AS total, count(*) FILTER (WHERE theme_id IS NULL) AS unplaced
+                 FROM theme_members WHERE question_id = $1) placed,
+                (SELECT coalesce(max(comments), 0) AS n
+                 FROM theme_groupings WHERE question_id = $1) grouped""",
         question["id"],
+        REGROUP_MIN_UNPLACED,
+        REGROUP_UNPLACED_SHARE,
     )
     response = await api.http.post(
         f"/api/v1/questions/{question['id']}/themes/regroup", headers=moderator.headers
@@ -144,19 +154,17 @@ async def test_french_and_spanish_comments_on_one_point_land_in_one_theme_live(
         await participant.subscribe("water")
         french = await api.comment(scene["authors"]["fr"], question_id, new["fr"])
         spanish = await api.comment(scene["authors"]["es"], question_id, new["es"])
-        updates: list[dict[str, Any]] = []
-        async with asyncio.timeout(SETTLE_TIMEOUT_SECS):
-            while (
-                await theme_of(database_url, french["id"]) is None
-                or await theme_of(database_url, spanish["id"]) is None
-            ):
-                message = await moderators.receive()
-                if message["type"] == "events":
-                    updates += [e for e in message["events"] if e["type"] == "theme.updated"]
-        # A public event after the theme updates: once the participant has it, they have had
+        await settled(
+            database_url,
+            "SELECT count(theme_id) = 2 AS done FROM theme_members WHERE comment_id = ANY($1::bigint[])",
+            [french["id"], spanish["id"]],
+        )
+        # A public event after the theme updates: once both connections have it, they have had
         # every event before it they may see.
         marker = await api.comment(reader, question_id, "Thank you for organising this.")
+        await moderators.events_through(marker["event_seq"])
         await participant.events_through(marker["event_seq"])
+    updates = [e for e in moderators.seen if e["type"] == "theme.updated"]
     assert await theme_of(database_url, french["id"]) == groundwater
     assert await theme_of(database_url, spanish["id"]) == groundwater
     assert updates, "moderators are told of the placement"
