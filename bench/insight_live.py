@@ -27,6 +27,7 @@ from server.running.settings import Settings
 HEALTH_INTERVAL_SECS = 0.01
 TICK_SECS = 0.005
 PLACEMENTS = 20
+IDLE_SECS = 5
 
 
 class Probe:
@@ -150,6 +151,15 @@ async def bench_live(comments: list[tuple[str, str, str]], new_comments: list[tu
     try:
         question = await _fill(services, comments)
         async with httpx.AsyncClient(timeout=10) as http:
+            # The same probes with nothing else to do: on a shared machine the lateness is
+            # mostly other processes' time slices, and this says how much.
+            probe, stop = Probe(f"http://127.0.0.1:{port}"), asyncio.Event()
+            probing = asyncio.create_task(probe.run(http, stop))
+            await asyncio.sleep(IDLE_SECS)
+            stop.set()
+            await probing
+            probe.report("5 s of idling (baseline)")
+
             probe, stop = Probe(f"http://127.0.0.1:{port}"), asyncio.Event()
             probing = asyncio.create_task(probe.run(http, stop))
             started = time.perf_counter()
