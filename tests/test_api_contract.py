@@ -333,7 +333,7 @@ async def test_unknown_routes_get_not_found_in_the_one_shape(api: Api) -> None:
 async def test_a_wrong_method_gets_an_error_in_the_one_shape(api: Api) -> None:
     doc = await document(api)
     for path, methods in doc["paths"].items():
-        url = fill(path, {"slug": "water", "handle": "sarah", "id": "1", "user_id": "1"})
+        url = fill(path, {"slug": "water", "handle": "sarah", "id": "1", "user_id": "1", "theme_id": "1"})
         for method in set(METHODS) - {m.upper() for m in methods}:
             response = await api.http.request(method, url)
             assert_error_shape(response, (method, path))
