@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Sequence
 
-from server.insight.languages import detect_languages
+from server.insight.languages import UNDETERMINED, detect_languages
 
 
 async def detect_comment_languages(body: str, space_languages: Sequence[str]) -> list[str]:
@@ -12,5 +12,9 @@ async def detect_comment_languages(body: str, space_languages: Sequence[str]) ->
     py3langid takes about a millisecond per paragraph, but its model takes seconds to load
     on first use: a worker thread keeps both off the event loop.
     """
-    detected = await asyncio.to_thread(detect_languages, body, list(space_languages))
+    try:
+        detected = await asyncio.to_thread(detect_languages, body, list(space_languages))
+    except ValueError:
+        # A space language the model does not know ("pt-BR"): undetermined, never a refused post.
+        return [UNDETERMINED]
     return list(detected.languages)
