@@ -113,6 +113,7 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("POST", "/questions/{id}/themes/regroup"),
             ("PATCH", "/questions/{id}/themes/{theme_id}"),
             ("POST", "/questions/{id}/themes/{theme_id}/merge"),
+            ("POST", "/questions/{id}/themes/{theme_id}/split"),
             ("PUT", "/spaces/{slug}/themes/excluded-terms"),
         ],
         Level.MODERATOR,

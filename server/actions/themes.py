@@ -223,6 +223,45 @@ async def merge_themes(
     return themes
 
 
+async def split_theme(services: Services, viewer: Viewer, question_id: int, theme_id: int) -> QuestionThemes:
+    """Split a theme in two (in the worker process); the halves are unnamed until renamed."""
+    async with services.pool.acquire() as conn:
+        theme = await theme_queries.get_theme(conn, theme_id)
+        grouping = await theme_queries.get_grouping(conn, question_id)
+        if theme is None or theme.question_id != question_id or grouping is None:
+            raise errors.ThemeNotFound()
+        worker = _worker(services)
+    halves = await worker.split(
+        services.database_url, question_id, theme_id, grouping.language_means, grouping.overall_mean
+    )
+    if halves is None:
+        raise errors.TooFewToGroup("This theme's comments do not fall into two groups.")
+    async with services.pool.acquire() as conn, conn.transaction():
+        await theme_queries.get_grouping(conn, question_id, lock=True)
+        theme = await _locked_theme(conn, question_id, theme_id)  # a regrouping may have replaced it
+        new_ids = []
+        for half in halves:
+            new_id = await theme_queries.insert_theme(
+                conn,
+                question_id,
+                theme.space_id,
+                name=None,
+                terms=half.terms,
+                representative_id=half.representative_id,
+                centre=half.centre,
+            )
+            await theme_queries.move_members(conn, theme.id, new_id, list(half.comment_ids))
+            new_ids.append(new_id)
+        await theme_queries.delete_theme(conn, theme.id)
+        audit = await record_audit(
+            conn, theme.space_id, viewer, "theme.split", "theme", theme.id, details={"into": new_ids}
+        )
+        event = await _themes_event(conn, theme.space_id, question_id, audit)
+        themes = await read_question_themes(conn, question_id)
+    await services.publish(event)
+    return themes
+
+
 async def set_excluded_terms(services: Services, viewer: Viewer, slug: str, terms: list[str]) -> list[str]:
     """Replace the space's terms kept off screens' theme clouds."""
     async with services.pool.acquire() as conn, conn.transaction():

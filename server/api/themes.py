@@ -62,6 +62,20 @@ def register_routes(api: Api) -> None:
         raises=(*QUESTION_STEWARD_ERRORS, errors.ThemeNotFound),
     )(merge)
     api.route(
+        "POST",
+        "/questions/{id:int}/themes/{theme_id:int}/split",
+        summary="Split a theme in two (in the worker process); the halves are unnamed",
+        tag="themes",
+        response=QuestionThemes,
+        auth=MODERATOR,
+        raises=(
+            *QUESTION_STEWARD_ERRORS,
+            errors.ThemeNotFound,
+            errors.TooFewToGroup,
+            errors.ThemesUnavailable,
+        ),
+    )(split)
+    api.route(
         "PUT",
         "/spaces/{slug}/themes/excluded-terms",
         summary="Replace the terms kept off the screens' theme cloud",
@@ -102,6 +116,13 @@ async def merge(request: Request, body: ThemeMerge) -> QuestionThemes:
     theme_id = path_id(request, "theme_id", errors.ThemeNotFound)
     return await theme_actions.merge_themes(
         services(request), await viewer(request), request.path_params["id"], theme_id, body.into_id
+    )
+
+
+async def split(request: Request, _: None) -> QuestionThemes:
+    theme_id = path_id(request, "theme_id", errors.ThemeNotFound)
+    return await theme_actions.split_theme(
+        services(request), await viewer(request), request.path_params["id"], theme_id
     )
 
 

@@ -52,14 +52,16 @@ def embed_bodies(bodies: list[str]) -> list[list[float]]:
     return vectors
 
 
-async def _read_question(database_url: str, question_id: int) -> list[tuple[int, str, str, list[float]]]:
+async def _read_question(
+    database_url: str, question_id: int, theme_id: int | None = None
+) -> list[tuple[int, str, str, list[float]]]:
     import asyncpg
 
     from server.queries import themes as theme_queries
 
     conn = await asyncpg.connect(database_url)
     try:
-        rows = await theme_queries.list_grouped_comments(conn, question_id)
+        rows = await theme_queries.list_grouped_comments(conn, question_id, theme_id)
     finally:
         await conn.close()
     return [(row.comment_id, row.lang, row.body, row.vector) for row in rows]
@@ -122,6 +124,53 @@ def _stability(grouping: "Grouping", previous: dict[int, int]) -> float | None:
     return grouping_stability(before, grouping)
 
 
+def split_theme(
+    database_url: str,
+    question_id: int,
+    theme_id: int,
+    language_means: dict[str, list[float]],
+    overall_mean: list[float],
+) -> tuple[ThemeResult, ThemeResult] | None:
+    """Runs in the worker: split one theme in two, in the question's grouping's centred space
+    (so that new comments are placed against the halves as against any theme). None when the
+    theme's comments do not fall into two groups."""
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    from server.insight.centring import normalise_rows
+    from server.insight.embeddings import embed_texts
+    from server.insight.labels import label_theme
+    from server.insight.placement import centring_from
+    from server.insight.plain_text import plain_text
+    from server.insight.themes import COMPUTE_THREADS, KMEANS_RESTARTS
+
+    rows = asyncio.run(_read_question(database_url, question_id, theme_id))
+    if len(rows) < 2:
+        return None
+    centring = centring_from(language_means, overall_mean)
+    points = centring.apply([row[1] for row in rows], np.asarray([row[3] for row in rows], dtype=np.float64))
+    with threadpool_limits(limits=COMPUTE_THREADS):
+        labels = KMeans(2, n_init=KMEANS_RESTARTS, random_state=0).fit_predict(points)
+    halves = []
+    for label in (0, 1):
+        members = np.flatnonzero(labels == label)
+        if len(members) == 0:
+            return None
+        centre = normalise_rows(points[members].mean(axis=0, keepdims=True))[0]
+        nearest_first = members[np.argsort(-(points[members] @ centre), kind="stable")]
+        ids = tuple(rows[i][0] for i in nearest_first.tolist())
+        concepts = label_theme(
+            [(rows[i][1], plain_text(rows[i][2])) for i in nearest_first.tolist()], embed_texts
+        )
+        terms: list[dict[str, object]] = [
+            {"phrase": c.phrase, "lang": c.language, "variants": list(c.variants)} for c in concepts
+        ]
+        halves.append(ThemeResult(ids, ids[0], centre.tolist(), terms))
+    halves.sort(key=lambda half: -len(half.comment_ids))
+    return halves[0], halves[1]
+
+
 class InsightWorker:
     """A pool of one worker process: one grouping at a time, embeddings queued behind it."""
 
@@ -141,6 +190,19 @@ class InsightWorker:
         """The question's new grouping, made in the worker from what the database holds now."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, group_question, database_url, question_id, previous)
+
+    async def split(
+        self,
+        database_url: str,
+        question_id: int,
+        theme_id: int,
+        language_means: dict[str, list[float]],
+        overall_mean: list[float],
+    ) -> tuple[ThemeResult, ThemeResult] | None:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, split_theme, database_url, question_id, theme_id, language_means, overall_mean
+        )
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -117,13 +117,20 @@ async def list_unplaced(db: Executor, question_id: int) -> list[VectorRow]:
     return [VectorRow(**dict(r)) for r in rows]
 
 
-async def list_grouped_comments(db: Executor, question_id: int) -> list[GroupedCommentRow]:
-    """Every published comment of the question with a vector: what a regrouping groups."""
+async def list_grouped_comments(
+    db: Executor, question_id: int, theme_id: int | None = None
+) -> list[GroupedCommentRow]:
+    """Every published comment of the question (or of one of its themes) with a vector: what a
+    regrouping (or a split) groups."""
     rows = await db.fetch(
         """SELECT v.comment_id, v.lang, c.body, v.vector FROM comment_vectors v
            JOIN comments c ON c.id = v.comment_id
-           WHERE v.question_id = $1 AND c.status = 'published' ORDER BY v.comment_id""",
+           WHERE v.question_id = $1 AND c.status = 'published'
+             AND ($2::bigint IS NULL OR EXISTS (
+                 SELECT 1 FROM theme_members m WHERE m.comment_id = v.comment_id AND m.theme_id = $2))
+           ORDER BY v.comment_id""",
         question_id,
+        theme_id,
     )
     return [GroupedCommentRow(**dict(r)) for r in rows]
 
@@ -265,6 +272,20 @@ async def count_unplaced(db: Executor, question_id: int) -> int:
 
 async def rename_theme(db: Executor, theme_id: int, name: str | None) -> None:
     await db.execute("UPDATE themes SET name = $2 WHERE id = $1", theme_id, name)
+
+
+async def move_members(db: Executor, from_id: int, into_id: int, comment_ids: list[int]) -> None:
+    await db.execute(
+        "UPDATE theme_members SET theme_id = $2 WHERE theme_id = $1 AND comment_id = ANY($3::bigint[])",
+        from_id,
+        into_id,
+        comment_ids,
+    )
+
+
+async def delete_theme(db: Executor, theme_id: int) -> None:
+    """Its comments not moved elsewhere become unplaced."""
+    await db.execute("DELETE FROM themes WHERE id = $1", theme_id)
 
 
 async def merge_themes(db: Executor, into_id: int, from_id: int) -> None:

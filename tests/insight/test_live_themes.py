@@ -268,3 +268,28 @@ async def test_similar_comments_cross_languages_and_never_show_hidden_ones_to_pa
     assert hidden not in [item["comment"]["id"] for item in await similar(reader)]
     for_moderator = {item["comment"]["id"]: item["comment"] for item in await similar(moderator)}
     assert for_moderator[hidden]["body"] is not None
+
+
+async def test_a_split_theme_becomes_two_that_hold_exactly_its_comments(api: Api, database_url: str) -> None:
+    scene = await grouped_consultation(api, database_url)
+    question_id, moderator = scene["question"]["id"], scene["moderator"]
+    before = await memberships(database_url, question_id)
+    theme = majority_theme(before, scene["posted"]["pollution"])
+    members = {c for c, t in before.items() if t == theme}
+    response = await api.http.post(
+        f"/api/v1/questions/{question_id}/themes/{theme}/split", headers=moderator.headers
+    )
+    assert response.status_code == 200, response.text
+    themes = {t["id"] for t in response.json()["themes"]}
+    assert theme not in themes and len(themes) == len(scene["themes"]["themes"]) + 1
+    after = await memberships(database_url, question_id)
+    halves = {after[c] for c in members}
+    assert len(halves) == 2 and halves <= themes
+    assert {c for c, t in after.items() if t in halves} == members
+    assert_error(
+        await api.http.post(
+            f"/api/v1/questions/{question_id}/themes/{theme}/split", headers=moderator.headers
+        ),
+        404,
+        "theme_not_found",
+    )
