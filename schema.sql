@@ -576,4 +576,89 @@ CREATE TABLE IF NOT EXISTS synthesis_citations (
 );
 CREATE INDEX IF NOT EXISTS synthesis_citations_comment_idx ON synthesis_citations (comment_id);
 
+-- ---- Insight: languages and themes -----------------------------------------
+
+-- Languages detected in a comment's text among its space's languages, primary
+-- first ("und" when too short to tell); NULL until detected. `lang_declared`
+-- says whether the author chose `lang` or it came from their profile: filters
+-- and statistics use the detected language where the author declared none.
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS detected_langs text[];
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS lang_declared boolean NOT NULL DEFAULT true;
+
+-- A comment's multilingual sentence vector (512 reals), for themes and
+-- similar comments; dropped when the text changes, made again off the event loop.
+CREATE TABLE IF NOT EXISTS comment_vectors (
+    comment_id  bigint PRIMARY KEY REFERENCES comments (id) ON DELETE CASCADE,
+    question_id bigint NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    lang        text NOT NULL,
+    vector      real[] NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comment_vectors_question_idx ON comment_vectors (question_id);
+-- Comments whose text has no vector yet: what the themes keeper embeds next.
+ALTER TABLE comments ADD COLUMN IF NOT EXISTS vector_pending boolean NOT NULL DEFAULT true;
+CREATE INDEX IF NOT EXISTS comments_vector_pending_idx ON comments (id)
+    WHERE vector_pending AND status <> 'deleted';
+
+-- A question's current grouping: how stable it was against the one before,
+-- and each language's mean vector, taken away before placing a new comment.
+CREATE TABLE IF NOT EXISTS theme_groupings (
+    question_id    bigint PRIMARY KEY REFERENCES questions (id) ON DELETE CASCADE,
+    space_id       bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    generation     integer NOT NULL DEFAULT 1,
+    stability      double precision,
+    comments       integer NOT NULL,
+    language_means jsonb NOT NULL,
+    overall_mean   real[] NOT NULL,
+    grouped_at     timestamptz NOT NULL DEFAULT now()
+);
+
+-- Themes of the current grouping; `name` is a moderator's, kept across regroupings
+-- by the successor that shares most comments; `terms` are the label's concepts.
+CREATE TABLE IF NOT EXISTS themes (
+    id                bigserial PRIMARY KEY,
+    question_id       bigint NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    space_id          bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    name              text,
+    terms             jsonb NOT NULL DEFAULT '[]',
+    representative_id bigint REFERENCES comments (id) ON DELETE SET NULL,
+    centre            real[] NOT NULL
+);
+CREATE INDEX IF NOT EXISTS themes_question_idx ON themes (question_id);
+
+-- Where each embedded, published comment sits: a theme, or unplaced (NULL).
+CREATE TABLE IF NOT EXISTS theme_members (
+    comment_id  bigint PRIMARY KEY REFERENCES comments (id) ON DELETE CASCADE,
+    question_id bigint NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    theme_id    bigint REFERENCES themes (id) ON DELETE SET NULL,
+    similarity  real NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS theme_members_theme_idx ON theme_members (theme_id);
+CREATE INDEX IF NOT EXISTS theme_members_question_idx ON theme_members (question_id);
+
+-- A text that changes loses what was derived from the old one: its detected
+-- languages (detected again, at once by the action or soon by the sweep) and its
+-- vector and theme (made again off the event loop).
+CREATE INDEX IF NOT EXISTS comments_undetected_idx ON comments (id)
+    WHERE detected_langs IS NULL AND status <> 'deleted';
+CREATE OR REPLACE FUNCTION roundtable_comment_text_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.body IS DISTINCT FROM OLD.body THEN
+        NEW.detected_langs := NULL;
+        NEW.vector_pending := true;
+        DELETE FROM comment_vectors WHERE comment_id = OLD.id;
+        DELETE FROM theme_members WHERE comment_id = OLD.id;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER comments_text_changed BEFORE UPDATE OF body ON comments
+    FOR EACH ROW EXECUTE FUNCTION roundtable_comment_text_changed();
+
+-- Terms a space's moderators keep off screens' theme clouds, lower-case.
+CREATE TABLE IF NOT EXISTS theme_excluded_terms (
+    space_id bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+    term     text NOT NULL,
+    PRIMARY KEY (space_id, term)
+);
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -32,10 +32,13 @@ from server.api import (
     spaces,
     spotlight,
     synthesis,
+    themes,
 )
 from server.api.openapi import openapi_document
 from server.api.routing import Api, json_response, services
 from server.api.security_headers import SecurityHeaders
+from server.insight.keeper import themes_kept
+from server.insight.worker import InsightWorker
 from server.live import sse
 from server.live.bus import Bus, LocalBus, RedisBus
 from server.live.hub import Hub
@@ -100,6 +103,7 @@ def build_api() -> Api:
         insight,
         question_moderation,
         synthesis,
+        themes,
     ):
         module.register_routes(api)
     return api
@@ -112,7 +116,9 @@ def create_bus(settings: Settings) -> tuple[Bus, PresenceStore]:
     return LocalBus(), LocalPresence()
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, insight_worker: InsightWorker | None = None) -> Starlette:
+    """The app; `insight_worker`, when given, is borrowed (tests share one per session) rather
+    than started and shut down with the app."""
     settings = settings or Settings()
     api = build_api()
     document = openapi_document(api, version("roundtable"))
@@ -135,10 +141,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             else LocalCounters()
         )
         app.state.services = services = Services(settings, pool, bus, schema_version, hub, counters, metrics)
+        services.database_url = url
         scheduler = Scheduler(services)
         scheduler.start()
         try:
-            async with gauges_refreshed(metrics, pool, hub):
+            async with themes_kept(services, insight_worker), gauges_refreshed(metrics, pool, hub):
                 yield
         finally:
             await scheduler.stop()

@@ -18,6 +18,10 @@ from server.running.embedded import database_url_for, ensure_database, start_pos
 from server.running.settings import Settings
 from tests.helpers import TEMPLATE_DB, Api, RunningServer, fresh_database, start_server
 
+# Themes need a worker process that loads the sentence encoder: a second and 300 MB for
+# every server a test starts. Only the themes tests turn them on, sharing one worker.
+os.environ.setdefault("ROUNDTABLE_THEMES_ENABLED", "false")
+
 _counter = itertools.count()
 
 

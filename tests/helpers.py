@@ -18,6 +18,7 @@ import uvicorn
 
 from server.actions.accounts import create_admin
 from server.app import create_app
+from server.insight.worker import InsightWorker
 from server.running.embedded import database_url_for
 from server.running.services import Services
 from server.running.settings import Settings
@@ -48,9 +49,11 @@ class RunningServer:
 
 
 @asynccontextmanager
-async def start_server(settings: Settings) -> AsyncIterator[RunningServer]:
-    """A real uvicorn server on a free port, in this event loop."""
-    app = create_app(settings)
+async def start_server(
+    settings: Settings, insight_worker: InsightWorker | None = None
+) -> AsyncIterator[RunningServer]:
+    """A real uvicorn server on a free port, in this event loop (with a borrowed insight worker)."""
+    app = create_app(settings, insight_worker)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",

@@ -52,6 +52,10 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "RenderBody": {"body": "A *preview*"},
     "NoteSave": {"markdown": "A sample sentence.", "lang": "en", "base_version": None},
     "NotePublish": {"version": 1},
+    # Themes.
+    "ThemeRename": {"name": "Aquifers"},
+    "ThemeMerge": {"into_id": 1},
+    "ExcludedTerms": {"terms": ["water"]},
 }
 
 MALFORMED_BODIES: list[tuple[str, bytes]] = [
@@ -200,6 +204,7 @@ async def fixtures_for_sweep(api: Api) -> tuple[User, dict[str, str]]:
     comment = await api.comment(sarah, question["id"])
     real = {"slug": "water", "handle": sarah.handle, "id": str(question["id"]), "user_id": str(sarah.id)}
     real["comment_id"] = str(comment["id"])
+    real["theme_id"] = "1"  # no theme exists: access is refused, or the theme not found, first
     return admin, real
 
 
@@ -248,8 +253,10 @@ async def test_bad_paths_to_every_operation_never_get_a_500(api: Api) -> None:
     admin, real = await fixtures_for_sweep(api)
     doc = await document(api)
     variants = {
-        "huge ids": real | {"id": HUGE_ID, "user_id": HUGE_ID, "comment_id": HUGE_ID},
-        "unknown": {"slug": "nowhere", "handle": "nobody", "id": "987654", "user_id": "987654"},
+        "huge ids": real | {"id": HUGE_ID, "user_id": HUGE_ID, "comment_id": HUGE_ID, "theme_id": HUGE_ID},
+        "unknown": {
+            "slug": "nowhere", "handle": "nobody", "id": "987654", "user_id": "987654", "theme_id": "987654"
+        },
         "NUL": real | {"slug": "wa%00ter", "handle": "sa%00rah"},
         "odd text": real | {"slug": "%E2%80%AE%F0%9F%92%A7", "handle": "%C3%A9%20x"},
         "real": real,
@@ -328,7 +335,7 @@ async def test_unknown_routes_get_not_found_in_the_one_shape(api: Api) -> None:
 async def test_a_wrong_method_gets_an_error_in_the_one_shape(api: Api) -> None:
     doc = await document(api)
     for path, methods in doc["paths"].items():
-        url = fill(path, {"slug": "water", "handle": "sarah", "id": "1", "user_id": "1"})
+        url = fill(path, {"slug": "water", "handle": "sarah", "id": "1", "user_id": "1", "theme_id": "1"})
         for method in set(METHODS) - {m.upper() for m in methods}:
             response = await api.http.request(method, url)
             assert_error_shape(response, (method, path))

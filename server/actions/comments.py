@@ -8,9 +8,11 @@ from server.actions import spotlight as spotlight_actions
 from server.actions.audit import audited, record_audit
 from server.actions.mentions import render_with_mentions
 from server.events import Event, payload, record_event
+from server.insight.comment_languages import detect_comment_languages
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import flags as flag_queries
+from server.queries import languages as language_queries
 from server.queries import moderation as moderation_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
@@ -96,6 +98,7 @@ async def post_comment(
                 raise errors.ParentNotReplyable()
             parent_path = parent.path
         html, mentioned = await render_with_mentions(conn, body.body)
+        detected = await detect_comment_languages(body.body, space.languages)
         steward = roles.is_steward(role)
         always_held = not steward and await moderation_queries.is_held(conn, space.id, author_id)
 
@@ -116,8 +119,12 @@ async def post_comment(
             quoting=body.quoting or viewer.user.quoting,
         )
         await comment_queries.add_mentions(conn, comment_id, mentioned)
+        await language_queries.set_detected_languages(
+            conn, comment_id, detected, declared=body.lang is not None
+        )
         row, event = await _comment_event(conn, space, comment_id, "comment.created", services.settings)
     await services.publish(event)
+    services.comments_written.set()  # wakes the themes keeper (server/insight/keeper.py)
     return row, event
 
 
@@ -185,8 +192,15 @@ async def edit_comment(
                 )
                 await comment_queries.update_comment_body(conn, comment.id, lang, text, html)
                 await comment_queries.replace_mentions(conn, comment.id, mentioned)
+                await language_queries.set_detected_languages(
+                    conn,
+                    comment.id,
+                    await detect_comment_languages(text, space.languages),
+                    declared=comment.lang_declared or body.lang is not None,
+                )
             row, event = await _comment_event(conn, space, comment.id, "comment.edited", services.settings)
     await services.publish(event)
+    services.comments_written.set()  # wakes the themes keeper (server/insight/keeper.py)
     return await _as_seen_by(services, viewer, row), event
 
 

@@ -107,6 +107,12 @@ from server.errors.synthesis import (
     QuoteNotInComment,
     QuoteOutOfOrder,
 )
+from server.errors.themes import (
+    NotEmbeddedYet,
+    ThemeNotFound,
+    ThemesUnavailable,
+    TooFewToGroup,
+)
 
 __all__ = [
     "EXCEPTION_HANDLERS",
@@ -146,6 +152,7 @@ __all__ = [
     "NotAuthenticated",
     "NotAuthor",
     "NotClaimed",
+    "NotEmbeddedYet",
     "NotFlaggable",
     "NotHeld",
     "NotInvited",
@@ -190,6 +197,9 @@ __all__ = [
     "SpotlightQueueEmpty",
     "SpotlightQueueFull",
     "TextTooLong",
+    "ThemeNotFound",
+    "ThemesUnavailable",
+    "TooFewToGroup",
     "TooManyConnections",
     "TooManyLoginAttempts",
     "UnsupportedLanguage",

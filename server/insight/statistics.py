@@ -4,14 +4,18 @@ per language and affiliation, reply depth, supports, pace and moderation outcome
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries import statistics as statistics_queries
+from server.queries import themes as theme_queries
+from server.queries.themes import ThemeRow
 from server.running.database import Pool
 from server.schemas.insight import (
     AffiliationCount,
+    CloudTerm,
     DepthCount,
     LanguageCount,
     MinuteCount,
     ModerationOutcomes,
     QuestionTally,
+    QuestionThemeCount,
     Statistics,
     SupportedComment,
     Tally,
@@ -22,6 +26,8 @@ MOST_SUPPORTED = 5
 # Comments per minute over the last hour: a consultation session's length.
 PACE_MINUTES = 60
 EXCERPT_CHARS = 200
+# A screen's cloud is read from across a room: a few dozen words at most.
+CLOUD_TERMS = 40
 
 
 async def read_statistics(db: Executor, space_id: int, seq: int) -> Statistics:
@@ -34,6 +40,8 @@ async def read_statistics(db: Executor, space_id: int, seq: int) -> Statistics:
     outcomes = await statistics_queries.list_outcomes(db, space_id)
     supported = await statistics_queries.list_most_supported(db, space_id, MOST_SUPPORTED)
     minutes = await statistics_queries.list_minute_counts(db, space_id, PACE_MINUTES)
+    themes = await theme_queries.list_space_themes(db, space_id)
+    excluded = set(await theme_queries.list_excluded_terms(db, space_id))
     space_total = next((t for t in tallies if t.question_id is None), None)
     return Statistics(
         seq=seq,
@@ -76,7 +84,35 @@ async def read_statistics(db: Executor, space_id: int, seq: int) -> Statistics:
         ],
         per_minute=[MinuteCount(minute=r.minute, comments=r.comments) for r in minutes],
         moderation=_outcomes(outcomes),
+        themes=_theme_counts(themes),
+        cloud=theme_cloud(themes, excluded),
     )
+
+
+def _theme_counts(themes: list[ThemeRow]) -> list[QuestionThemeCount]:
+    counts: dict[int, int] = {}
+    for theme in themes:
+        if theme.comments > 0:
+            counts[theme.question_id] = counts.get(theme.question_id, 0) + 1
+    return [QuestionThemeCount(question_id=q, themes=n) for q, n in sorted(counts.items())]
+
+
+def theme_cloud(themes: list[ThemeRow], excluded: set[str]) -> list[CloudTerm]:
+    """One term per concept across the space's themes, weighted by the comments they label.
+
+    A concept's phrase stands for its translations (labels.py merged them): a concept whose
+    phrase or any variant a moderator excluded stays off the cloud in every language.
+    """
+    weights: dict[str, int] = {}
+    for theme in themes:
+        for term in theme.terms:
+            phrase = str(term["phrase"])
+            names = {phrase.lower(), *(str(v).lower() for v in term["variants"])}
+            if theme.comments == 0 or names & excluded:
+                continue
+            weights[phrase] = weights.get(phrase, 0) + theme.comments
+    heaviest = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:CLOUD_TERMS]
+    return [CloudTerm(phrase=phrase, weight=weight) for phrase, weight in heaviest]
 
 
 def _outcomes(rows: list[statistics_queries.OutcomeRow]) -> ModerationOutcomes:

@@ -15,6 +15,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
 from server.insight.centring import LanguageCentring, Matrix, normalise_rows
+from server.insight.placement import MIN_PLACEMENT_SIMILARITY
 
 # More themes than this is no longer a summary a moderator can read on one screen.
 MAX_THEMES = 12
@@ -37,10 +38,6 @@ KMEANS_RESTARTS = 10
 # spinning while they wait for each other. The limit holds for the whole process while a
 # grouping runs, one more reason to group in a worker process.
 COMPUTE_THREADS = 1
-# A new comment whose cosine similarity to every theme's centre is below this is unplaced.
-# On the fixture, held-out comments score 0.3 to 0.6 with their own theme; off-topic
-# remarks ("the link does not work") score under 0.15 with all of them.
-MIN_PLACEMENT_SIMILARITY = 0.2
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,8 @@ COMMENT_VIEW = """
            (sp.user_id IS NOT NULL) AS supported_by_me,
            c.removed_by, c.removal_reason, c.removed_at, c.edited_by_moderator, c.pinned_at,
            c.moderator_answer, c.kept_body, c.kept_html,
-           c.edit_body, c.edit_html, c.edit_lang, c.edit_submitted_at, c.quoting
+           c.edit_body, c.edit_html, c.edit_lang, c.edit_submitted_at, c.quoting,
+           c.detected_langs, c.lang_declared
     FROM comments c
     JOIN users u ON u.id = c.author_id
     LEFT JOIN supports sp ON sp.comment_id = c.id AND sp.user_id = $1
@@ -55,6 +56,8 @@ class CommentRow:
     edit_lang: str | None
     edit_submitted_at: datetime | None
     quoting: str
+    detected_langs: list[str] | None
+    lang_declared: bool
 
 
 @dataclass(frozen=True, slots=True)

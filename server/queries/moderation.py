@@ -6,6 +6,7 @@ from datetime import datetime
 
 from server.queries import Executor, build
 from server.queries.comments import COMMENT_VIEW, CommentRow
+from server.queries.statistics import COMMENT_LANGUAGE
 
 # ---- Decisions on the comment row -------------------------------------------
 
@@ -233,7 +234,7 @@ async def list_queue(
     rows = await db.fetch(
         f"""{COMMENT_VIEW}
             WHERE c.space_id = $2 AND {queue_filter(kind, "$7")}
-              AND ($3::bigint IS NULL OR c.question_id = $3) AND ($4::text IS NULL OR c.lang = $4)
+              AND ($3::bigint IS NULL OR c.question_id = $3) AND ($4::text IS NULL OR {COMMENT_LANGUAGE} = $4)
               AND {after}
             ORDER BY c.id {"DESC" if newest_first else "ASC"} LIMIT $6""",
         *args,

@@ -9,10 +9,14 @@ from datetime import datetime
 
 from server.queries import Executor
 
-# The language a comment counts under, in statistics and search filters.
-# Declared by its author for now; when detection lands this becomes
-# coalesce(declared, detected) here, and nowhere else.
-COMMENT_LANGUAGE = "c.lang"
+# The language a comment counts under, in statistics, search and queue filters:
+# the one its author declared, else the primary one detected in its text, else
+# (too short to tell, or not yet detected) the author's profile language it was
+# posted under.
+COMMENT_LANGUAGE = (
+    "(CASE WHEN c.lang_declared OR c.detected_langs IS NULL OR c.detected_langs[1] = 'und'"
+    " THEN c.lang ELSE c.detected_langs[1] END)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 """The resources one app process runs on, built in the lifespan and passed in."""
 
+import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from server.access.rate_limits import CounterStore, LocalCounters
 from server.events import Event
@@ -9,6 +11,9 @@ from server.live.hub import Hub
 from server.running.database import Pool
 from server.running.metrics import Metrics
 from server.running.settings import Settings
+
+if TYPE_CHECKING:
+    from server.insight.worker import InsightWorker
 
 
 @dataclass
@@ -21,6 +26,13 @@ class Services:
     # Rate-limit counters: in Redis when the processes share one, else here.
     counters: CounterStore = field(default_factory=LocalCounters)
     metrics: Metrics = field(default_factory=Metrics)
+    # Set when a comment's text is written, so that its vector and theme follow within a second.
+    comments_written: asyncio.Event = field(default_factory=asyncio.Event)
+    # The process that embeds and groups (server/insight/worker.py); None when themes are off.
+    insight_worker: "InsightWorker | None" = None
+    # The database the pool connects to: the insight worker reads a question's vectors itself,
+    # so that a million floats are never decoded and pickled on the event loop's process.
+    database_url: str = ""
 
     async def publish(self, *events: Event) -> None:
         """Deliver committed events here and hand them to the other processes.

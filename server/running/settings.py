@@ -240,6 +240,11 @@ class Settings(BaseSettings):
         description="How often each process opens and closes scheduled questions and closes live "
         "connections of revoked screen tokens and suspended accounts.",
     )
+    themes_enabled: bool = Field(
+        default=True,
+        description="Embed comments and group them into themes in a worker process (about 300 MB "
+        "more memory); off, comments still get their languages detected.",
+    )
 
     # A background note "of about 1,000 words" is what a roundtable's participants read beforehand.
     note_target_words: int = Field(

@@ -65,6 +65,16 @@ class PendingEdit(Resource):
     submitted_at: datetime
 
 
+class LanguageCheck(Resource):
+    """The languages detected in a comment's text, set against the one it was posted under."""
+
+    detected: list[str] = Field(
+        description='Among the space\'s languages, primary first; ["und"] when too short to tell.'
+    )
+    declared: bool = Field(description="The author chose `lang`; false when it came from their profile.")
+    mismatch: bool = Field(description='The primary detected language is not `lang` (never for "und").')
+
+
 class Comment(Resource):
     id: int
     question_id: int
@@ -94,6 +104,9 @@ class Comment(Resource):
     pending_edit: PendingEdit | None = Field(
         default=None,
         description="The author's edit waiting for a moderator (moderators and its author only).",
+    )
+    language_check: LanguageCheck | None = Field(
+        default=None, description="Detected languages (moderators only; null before detection)."
     )
 
 
@@ -164,12 +177,19 @@ def comment(row: CommentRow, *, personal: bool = True, reveal: bool = False, own
         html=None if tombstone else row.body_html,
         with_author=True,
     )
+    if reveal and row.detected_langs:
+        shown.language_check = language_check(row.lang, row.detected_langs, declared=row.lang_declared)
     if (reveal or own) and row.edit_submitted_at is not None:
         assert row.edit_body is not None and row.edit_html is not None and row.edit_lang is not None
         shown.pending_edit = PendingEdit(
             body=row.edit_body, html=row.edit_html, lang=row.edit_lang, submitted_at=row.edit_submitted_at
         )
     return shown
+
+
+def language_check(lang: str, detected: list[str], *, declared: bool) -> LanguageCheck:
+    primary = detected[0]
+    return LanguageCheck(detected=detected, declared=declared, mismatch=primary not in ("und", lang))
 
 
 def _comment(

@@ -65,6 +65,16 @@ class ModerationOutcomes(Resource):
     deleted_by_authors: int
 
 
+class QuestionThemeCount(Resource):
+    question_id: int
+    themes: int
+
+
+class CloudTerm(Resource):
+    phrase: str
+    weight: int = Field(description="Published comments in the themes this term labels.")
+
+
 class Statistics(Resource):
     seq: int = Field(description="The event seq these numbers are consistent with.")
     totals: Tally
@@ -76,6 +86,14 @@ class Statistics(Resource):
     per_minute: list[MinuteCount] = Field(description="The last hour, oldest minute first.")
     moderation: ModerationOutcomes | None = Field(
         description="Every comment by outcome: moderators and admins only, null for others."
+    )
+    themes: list[QuestionThemeCount] = Field(
+        default_factory=list, description="Themes per question, for questions grouped into themes."
+    )
+    cloud: list[CloudTerm] = Field(
+        default_factory=list,
+        description="Theme terms across the space, one per concept whatever its languages, heaviest "
+        "first, without the terms its moderators excluded.",
     )
 
 

@@ -2,6 +2,7 @@
 vectors computed once per test session (loading the encoder takes a second or more)."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from server.insight.embeddings import Vectors, embed_comments
+from server.insight.worker import InsightWorker
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "insight"
 
@@ -56,3 +58,11 @@ def themed() -> ThemedComments:
 
 def as_float64(vectors: Vectors) -> np.ndarray[Any, np.dtype[np.float64]]:
     return np.asarray(vectors, dtype=np.float64)
+
+
+@pytest.fixture(scope="session")
+def insight_worker() -> Iterator[InsightWorker]:
+    """One worker process for the session's servers: its encoder loads once."""
+    worker = InsightWorker()
+    yield worker
+    worker.shutdown()
