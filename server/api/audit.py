@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from server import errors
 from server.access.admission import ADMIN, MODERATOR
-from server.api.routing import Api, admission, parse_query, services
+from server.api.routing import ApiModule, admission, parse_query, services
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
 from server.schemas.audit import AuditEntry, AuditPage, AuditQuery
@@ -39,36 +39,32 @@ CSV_COLUMNS = (
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/spaces/{slug}/audit",
-        summary="The space's audit log, newest first; ?format=csv or json to download it",
-        tag="audit",
-        query=AuditQuery,
-        response=AuditPage,
-        auth=MODERATOR,
-        raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
-    )(space_audit)
-    api.route(
-        "GET",
-        "/audit",
-        summary="The site-wide audit log (account suspensions), newest first (admins)",
-        tag="audit",
-        query=AuditQuery,
-        response=AuditPage,
-        auth=ADMIN,
-        raises=(errors.InvalidCursor, errors.InvalidQuery),
-    )(site_audit)
+api = ApiModule(tag="audit", auth=MODERATOR)
+register_routes = api.register_routes
 
 
+@api.get(
+    "/spaces/{slug}/audit",
+    response=AuditPage,
+    query=AuditQuery,
+    raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
+)
 async def space_audit(request: Request, _: None) -> Response | AuditPage:
+    """The space's audit log, newest first; ?format=csv or json to download it"""
     query = parse_query(request, AuditQuery)
     space = admission(request).moderated_space
     return await _answer(request, query, space.id, space.slug)
 
 
+@api.get(
+    "/audit",
+    response=AuditPage,
+    query=AuditQuery,
+    auth=ADMIN,
+    raises=(errors.InvalidCursor, errors.InvalidQuery),
+)
 async def site_audit(request: Request, _: None) -> Response | AuditPage:
+    """The site-wide audit log (account suspensions), newest first (admins)"""
     query = parse_query(request, AuditQuery)
     return await _answer(request, query, None, "site")
 

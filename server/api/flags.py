@@ -6,34 +6,29 @@ from server import errors
 from server.access.admission import USER
 from server.actions import flags as flag_actions
 from server.api.moderation import WRITE_ERRORS
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import ApiModule, path_id, services, viewer
 from server.schemas.moderation import FlagBody, FlagWrite
 
-
-def register_routes(api: Api) -> None:
-    api.route(
-        "POST",
-        "/comments/{id:int}/flags",
-        summary="Flag a comment for the moderators' attention",
-        tag="moderation",
-        body=FlagBody,
-        response=FlagWrite,
-        status=201,
-        auth=USER,
-        raises=(
-            errors.CommentNotFound,
-            errors.CommentDeleted,
-            errors.NotFlaggable,
-            errors.AlreadyFlagged,
-            errors.OwnComment,
-            errors.FlagTextRequired,
-            *WRITE_ERRORS,
-        ),
-        rate_limit="flag",
-    )(flag)
+api = ApiModule(tag="moderation", auth=USER)
+register_routes = api.register_routes
 
 
+@api.post(
+    "/comments/{id:int}/flags",
+    status=201,
+    raises=(
+        errors.CommentNotFound,
+        errors.CommentDeleted,
+        errors.NotFlaggable,
+        errors.AlreadyFlagged,
+        errors.OwnComment,
+        errors.FlagTextRequired,
+        *WRITE_ERRORS,
+    ),
+    rate_limit="flag",
+)
 async def flag(request: Request, body: FlagBody) -> FlagWrite:
+    """Flag a comment for the moderators' attention"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, events = await flag_actions.flag_comment(services(request), await viewer(request), comment_id, body)
     return FlagWrite(

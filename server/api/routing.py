@@ -6,10 +6,12 @@ handlers use. The route's declared access is enforced here, before the body
 is read or the handler runs (server/access/admission.py).
 """
 
+import dataclasses
 import re
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -39,6 +41,7 @@ MAX_BODY_BYTES = 512 * 1024
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
+HandlerT = TypeVar("HandlerT", bound=Handler)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 WriteT = TypeVar("WriteT", bound=BaseModel)
 
@@ -89,14 +92,11 @@ class Api:
         stream: bool = False,
         rate_limit: RateAction | None = None,
     ) -> Callable[[Handler], Handler]:
-        if rate_limit is not None:
-            raises = (*raises, errors.RateLimited)
-
         def register(handler: Handler) -> Handler:
-            self.operations.append(
+            self.add(
                 Operation(
                     method,
-                    self.prefix + path,
+                    path,
                     handler,
                     summary,
                     tag,
@@ -114,12 +114,106 @@ class Api:
 
         return register
 
+    def add(self, op: Operation) -> None:
+        """Add `op`, its path relative to the prefix; a rate-limited route may answer `rate_limited`."""
+        raises = (*op.raises, errors.RateLimited) if op.rate_limit is not None else op.raises
+        self.operations.append(dataclasses.replace(op, path=self.prefix + op.path, raises=raises))
+
     def routes(self) -> list[Route]:
         """Routes relative to the prefix, for a `Mount(prefix, routes=...)`."""
         by_path: dict[str, dict[str, Operation]] = {}
         for op in self.operations:
             by_path.setdefault(op.path.removeprefix(self.prefix), {})[op.method] = op
         return [Route(path, _endpoint(ops), methods=list(ops)) for path, ops in by_path.items()]
+
+
+class RouteOptions(TypedDict, total=False):
+    """What a route may declare besides its method and path (see `Operation`)."""
+
+    response: type[BaseModel] | None
+    query: type[BaseModel] | None
+    status: int
+    auth: Access
+    raises: tuple[type[errors.AppError], ...]
+    rate_limit: RateAction | None
+    stream: bool
+
+
+@dataclass
+class ApiModule:
+    """The endpoints of one api module, each declared on its handler, as Starlette and
+    FastAPI users expect:
+
+        api = ApiModule(tag="screens", auth=MODERATOR, raises=STEWARD_ERRORS)
+
+        @api.delete("/spaces/{slug}/screens/{id:int}", raises=(errors.ScreenNotFound,))
+        async def revoke_screen(request: Request, _: None) -> ScreenWrite:
+            \"\"\"Revoke a screen token\"\"\"
+
+    A route takes the module's tag and access unless it names its own access, and
+    raises the module's errors and then its own, so a declaration says only what
+    differs. The summary is the handler's docstring's first line, the body model its
+    second parameter's type and the response model its return type (name `response`
+    where the handler returns a plain `Response`). `register_routes(api)` adds the
+    routes to the `Api` in the order they were declared.
+    """
+
+    tag: str
+    auth: Access = ANYONE
+    raises: tuple[type[errors.AppError], ...] = ()
+    declared: list[Operation] = field(default_factory=list)
+
+    def route(
+        self, method: str, path: str, **options: Unpack[RouteOptions]
+    ) -> Callable[[HandlerT], HandlerT]:
+        def declare(handler: HandlerT) -> HandlerT:
+            summary = (handler.__doc__ or "").strip().split("\n")[0]
+            assert summary, f"{handler.__name__} needs a docstring: its first line is the route's summary"
+            hints = typing.get_type_hints(handler)
+            body = hints[list(hints)[1]]
+            returned = hints["return"]
+            operation = Operation(
+                method,
+                path,
+                handler,
+                summary,
+                self.tag,
+                body=body if _is_model(body) else None,
+                query=options.get("query"),
+                response=options.get("response", returned if _is_model(returned) else None),
+                status=options.get("status", 200),
+                raises=(*self.raises, *options.get("raises", ())),
+                auth=options.get("auth", self.auth),
+                stream=options.get("stream", False),
+                rate_limit=options.get("rate_limit"),
+            )
+            self.declared.append(operation)
+            return handler
+
+        return declare
+
+    def get(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
+        return self.route("POST", path, **options)
+
+    def put(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
+        return self.route("PUT", path, **options)
+
+    def patch(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
+        return self.route("PATCH", path, **options)
+
+    def delete(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
+        return self.route("DELETE", path, **options)
+
+    def register_routes(self, api: Api) -> None:
+        for operation in self.declared:
+            api.add(operation)
+
+
+def _is_model(annotation: object) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:

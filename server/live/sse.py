@@ -15,7 +15,7 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.access.identity import screen_token_from, screen_viewer
-from server.api.routing import Api, parse_query, path_slug, services, viewer
+from server.api.routing import ApiModule, parse_query, path_slug, services, viewer
 from server.live import messages
 from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
@@ -37,23 +37,8 @@ class EventStreamQuery(Query):
     )
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/spaces/{slug}/events",
-        summary="The space's live stream as Server-Sent Events (resumes from Last-Event-ID)",
-        tag="live",
-        query=EventStreamQuery,
-        stream=True,
-        raises=(
-            errors.SpaceNotFound,
-            errors.InvalidQuery,
-            errors.InvalidScreenToken,
-            errors.TooManyConnections,
-            errors.ServerBusy,
-            errors.ShuttingDown,
-        ),
-    )(event_stream)
+api = ApiModule(tag="live")
+register_routes = api.register_routes
 
 
 def _since(request: Request, query: EventStreamQuery) -> int | None:
@@ -66,7 +51,21 @@ def _since(request: Request, query: EventStreamQuery) -> int | None:
     return int(header)
 
 
+@api.get(
+    "/spaces/{slug}/events",
+    query=EventStreamQuery,
+    raises=(
+        errors.SpaceNotFound,
+        errors.InvalidQuery,
+        errors.InvalidScreenToken,
+        errors.TooManyConnections,
+        errors.ServerBusy,
+        errors.ShuttingDown,
+    ),
+    stream=True,
+)
 async def event_stream(request: Request, _: None) -> Response:
+    """The space's live stream as Server-Sent Events (resumes from Last-Event-ID)"""
     query = parse_query(request, EventStreamQuery)
     since = _since(request, query)
     svc = services(request)
