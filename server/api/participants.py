@@ -28,6 +28,7 @@ from server.schemas.participants import (
     invitation,
     note,
     restriction,
+    suspension,
 )
 
 STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
@@ -86,15 +87,7 @@ async def suspend_account(request: Request, body: SuspensionCreate) -> Suspensio
     row, user, revoked = await restriction_actions.suspend_account(
         services(request), await viewer(request), user_id, body
     )
-    return Suspension(
-        user=common_schemas.user_summary(user),
-        suspended=True,
-        reason=row.reason,
-        note=row.note,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        sessions_revoked=revoked,
-    )
+    return suspension(row, user, suspended=True, sessions_revoked=revoked)
 
 
 @api.delete(
@@ -104,15 +97,7 @@ async def unsuspend_account(request: Request, _: None) -> Suspension:
     """Lift an account's suspension (admins)"""
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, user = await restriction_actions.unsuspend_account(services(request), await viewer(request), user_id)
-    return Suspension(
-        user=common_schemas.user_summary(user),
-        suspended=False,
-        reason=row.reason,
-        note=row.note,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        sessions_revoked=0,
-    )
+    return suspension(row, user, suspended=False, sessions_revoked=0)
 
 
 @api.get("/spaces/{slug}/invitations", raises=STEWARD_ERRORS)

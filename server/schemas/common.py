@@ -4,7 +4,7 @@ how people are referred to, the error shape, and the opaque page cursors."""
 import base64
 import binascii
 from datetime import UTC, datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 import orjson
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -60,6 +60,20 @@ class Resource(BaseModel):
     """A response body."""
 
 
+ResourceT = TypeVar("ResourceT", bound=Resource)
+
+
+def from_row(resource: type[ResourceT], row: object, **derived: Any) -> ResourceT:
+    """`resource` with each field read from the row's column of the same name, as pydantic
+    reads attributes, except the fields in `derived`: named otherwise, computed, or withheld."""
+    columns = {
+        name: getattr(row, name)
+        for name in resource.model_fields
+        if name not in derived and hasattr(row, name)
+    }
+    return resource.model_validate({**columns, **derived})
+
+
 class ErrorDetail(Resource):
     code: str = Field(description="Stable machine-readable code, e.g. `comment_not_found`.")
     message: str = Field(description="What went wrong, for people.")
@@ -96,9 +110,7 @@ class UserSummary(Resource):
 
 
 def user_summary(user: UserRow) -> UserSummary:
-    return UserSummary(
-        id=user.id, display_name=user.display_name, handle=user.handle, affiliation=user.affiliation
-    )
+    return from_row(UserSummary, user)
 
 
 class AuthoredRow(Protocol):

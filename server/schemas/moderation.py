@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from server.queries.flags import FlagSummaryRow
 from server.queries.moderation import ClaimRow, HoldRow
 from server.schemas.comments import Comment, CommentStatus, CommentText
-from server.schemas.common import Body, Id, LanguageCode, Query, Resource, UserSummary
+from server.schemas.common import Body, Id, LanguageCode, Query, Resource, UserSummary, from_row
 from server.schemas.reasons import DecisionReason, FlagReason
 
 # A note explains a decision to the other moderators and the audit log.
@@ -152,16 +152,15 @@ class HeldParticipantList(Resource):
 
 
 def claim_view(row: ClaimRow) -> Claim:
-    return Claim(
-        comment_id=row.comment_id,
+    return from_row(
+        Claim,
+        row,
         moderator=UserSummary(
             id=row.moderator_id,
             display_name=row.moderator_name,
             handle=row.moderator_handle,
             affiliation=row.moderator_affiliation,
         ),
-        claimed_at=row.claimed_at,
-        expires_at=row.expires_at,
     )
 
 
@@ -192,12 +191,12 @@ def flag_summary(row: FlagSummaryRow) -> FlagSummary:
 
 
 def held_participant(row: HoldRow) -> HeldParticipant:
-    return HeldParticipant(
+    return from_row(
+        HeldParticipant,
+        row,
         user=UserSummary(
             id=row.user_id, display_name=row.display_name, handle=row.handle, affiliation=row.affiliation
         ),
-        reason=row.reason,
-        note=row.note,
         held_by=None
         if row.held_by is None or row.held_by_name is None or row.held_by_handle is None
         else UserSummary(
@@ -206,5 +205,4 @@ def held_participant(row: HoldRow) -> HeldParticipant:
             handle=row.held_by_handle,
             affiliation=row.held_by_affiliation,
         ),
-        held_at=row.held_at,
     )

@@ -11,7 +11,7 @@ from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries.invitations import InvitationRow
 from server.queries.notes import NoteRow
-from server.queries.restrictions import RestrictionRow
+from server.queries.restrictions import RestrictionRow, SuspensionRow
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.schemas.common import (
@@ -25,6 +25,7 @@ from server.schemas.common import (
     UserRef,
     UserSummary,
     WindowTime,
+    from_row,
     user_summary,
 )
 from server.schemas.reasons import RestrictionReason
@@ -169,15 +170,12 @@ class NoteListQuery(Query):
 
 
 def restriction(row: RestrictionRow, slug: str, user: UserRow) -> Restriction:
-    return Restriction(
-        space=slug,
-        user=user_summary(user),
-        kind="banned" if row.kind == "banned" else "muted",
-        until=row.until,
-        reason=row.reason,
-        note=row.note,
-        created_by=row.created_by,
-        created_at=row.created_at,
+    return from_row(Restriction, row, space=slug, user=user_summary(user))
+
+
+def suspension(row: SuspensionRow, user: UserRow, *, suspended: bool, sessions_revoked: int) -> Suspension:
+    return from_row(
+        Suspension, row, user=user_summary(user), suspended=suspended, sessions_revoked=sessions_revoked
     )
 
 
@@ -207,26 +205,8 @@ def invitation(row: InvitationRow, slug: str, now: datetime | None = None) -> In
         state = "used_up"
     else:
         state = "active"
-    return Invitation(
-        id=row.id,
-        space=slug,
-        label=row.label,
-        expires_at=row.expires_at,
-        max_uses=row.max_uses,
-        uses=row.uses,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-        state=state,
-    )
+    return from_row(Invitation, row, space=slug, state=state)
 
 
 def note(row: NoteRow) -> Note:
-    return Note(
-        id=row.id,
-        target_type="comment" if row.target_type == "comment" else "user",
-        target_id=row.target_id,
-        author=UserRef(id=row.author_id, display_name=row.author_name),
-        body=row.body,
-        created_at=row.created_at,
-    )
+    return from_row(Note, row, author=UserRef(id=row.author_id, display_name=row.author_name))

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from server.queries.questions import QuestionRow
-from server.schemas.common import Body, Resource, UserSummary, WindowTime, author_summary
+from server.schemas.common import Body, Resource, UserSummary, WindowTime, author_summary, from_row
 from server.schemas.patch import PatchBody
 from server.schemas.spaces import Title
 
@@ -99,23 +99,11 @@ def question_accepting_comments(row: QuestionRow, now: datetime | None = None) -
 
 
 def question(row: QuestionRow) -> Question:
-    return Question(
-        id=row.id,
+    return from_row(
+        Question,
+        row,
         space=row.space_slug,
-        kind=row.kind,
         number=row.position,
-        title=row.title,
-        body=row.body,
-        body_html=row.body_html,
-        status=row.status,
         author=author_summary(row),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        comment_count=row.comment_count,
-        opens_at=row.opens_at,
-        closes_at=row.closes_at,
         accepting_comments=question_accepting_comments(row),
-        closing_remark=row.closing_remark,
-        closing_remark_html=row.closing_remark_html,
-        slow_mode_secs=row.slow_mode_secs,
     )
