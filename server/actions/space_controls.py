@@ -164,14 +164,8 @@ async def post_announcement(
         row = await control_queries.insert_announcement(
             conn, space.id, body.body, render_document(body.body), body.lang, author_id
         )
-        entry = await record_audit(conn, space.id, viewer, "announcement.post", "announcement", row.id)
-        data = payload(announcement=announcement_view(row))
-        event = await record_event(
-            conn,
-            space.id,
-            "announcement.posted",
-            public=_public(space, data),
-            moderators=audited(data, entry),
+        event = await _announcement_event(
+            conn, space, viewer, row, "announcement.posted", "announcement.post"
         )
     await services.publish(event)
     return row, event
@@ -191,17 +185,22 @@ async def dismiss_announcement(
         await control_queries.dismiss_announcement(conn, row.id, roles.require_user(viewer))
         row = await control_queries.get_announcement(conn, space.id, row.id)
         assert row is not None
-        entry = await record_audit(conn, space.id, viewer, "announcement.dismiss", "announcement", row.id)
-        data = payload(announcement=announcement_view(row))
-        event = await record_event(
-            conn,
-            space.id,
-            "announcement.dismissed",
-            public=_public(space, data),
-            moderators=audited(data, entry),
+        event = await _announcement_event(
+            conn, space, viewer, row, "announcement.dismissed", "announcement.dismiss"
         )
     await services.publish(event)
     return row, event
+
+
+async def _announcement_event(
+    db: Executor, space: SpaceRow, viewer: Viewer, row: AnnouncementRow, type_: str, action: str
+) -> Event:
+    """The announcement's event, for everyone who may read the space, and its audit entry."""
+    entry = await record_audit(db, space.id, viewer, action, "announcement", row.id)
+    data = payload(announcement=announcement_view(row))
+    return await record_event(
+        db, space.id, type_, public=_public(space, data), moderators=audited(data, entry)
+    )
 
 
 async def list_announcements(services: Services, viewer: Viewer, slug: str) -> list[AnnouncementRow]:
