@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from server import errors
 from server.access.admission import ADMIN, MODERATOR
-from server.api.routing import ApiModule, admission, parse_query, services
+from server.api.routing import STEWARD_ERRORS, ApiModule, admission, parse_query, services
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
 from server.schemas.audit import AuditEntry, AuditPage, AuditQuery
@@ -47,7 +47,7 @@ register_routes = api.register_routes
     "/spaces/{slug}/audit",
     response=AuditPage,
     query=AuditQuery,
-    raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
+    raises=(*STEWARD_ERRORS, errors.InvalidCursor, errors.InvalidQuery),
 )
 async def space_audit(request: Request, _: None) -> Response | AuditPage:
     """The space's audit log, newest first; ?format=csv or json to download it"""

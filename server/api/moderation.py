@@ -8,6 +8,7 @@ from server.access.admission import MODERATOR
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
 from server.api.routing import (
+    STEWARD_ERRORS,
     ApiModule,
     admission,
     parse_query,
@@ -39,10 +40,14 @@ from server.schemas.moderation import (
 )
 from server.schemas.spaces import MemberChange
 
-DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
+# What a moderator's action on a comment answers when the comment is gone or not theirs to moderate.
+COMMENT_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.CommentNotFound,
     errors.NotModerator,
     errors.CommentDeleted,
+)
+DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
+    *COMMENT_ERRORS,
     errors.AlreadyDecided,
     errors.ClaimedByOther,
     errors.ReasonRequired,
@@ -90,7 +95,7 @@ async def edit_as_moderator(request: Request, body: ModeratorEditBody) -> Commen
 
 @api.post(
     "/comments/{id:int}/claim",
-    raises=(errors.CommentNotFound, errors.NotModerator, errors.CommentDeleted, errors.ClaimedByOther),
+    raises=(*COMMENT_ERRORS, errors.ClaimedByOther),
 )
 async def claim(request: Request, _: None) -> ClaimWrite:
     """Claim a comment, so that other moderators leave it to you"""
@@ -101,13 +106,7 @@ async def claim(request: Request, _: None) -> ClaimWrite:
 
 @api.delete(
     "/comments/{id:int}/claim",
-    raises=(
-        errors.CommentNotFound,
-        errors.NotModerator,
-        errors.CommentDeleted,
-        errors.NotClaimed,
-        errors.ClaimedByOther,
-    ),
+    raises=(*COMMENT_ERRORS, errors.NotClaimed, errors.ClaimedByOther),
 )
 async def release(request: Request, _: None) -> ClaimWrite:
     """Release one's claim on a comment"""
@@ -119,7 +118,7 @@ async def release(request: Request, _: None) -> ClaimWrite:
 @api.get(
     "/spaces/{slug}/queue",
     query=QueueQuery,
-    raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
+    raises=(*STEWARD_ERRORS, errors.InvalidCursor, errors.InvalidQuery),
 )
 async def queue(request: Request, _: None) -> QueuePage:
     """A moderation queue (pending, flagged or recent), a page at a time, with counts
@@ -165,7 +164,7 @@ async def queue(request: Request, _: None) -> QueuePage:
     )
 
 
-@api.get("/spaces/{slug}/held-participants", raises=(errors.SpaceNotFound, errors.NotModerator))
+@api.get("/spaces/{slug}/held-participants", raises=STEWARD_ERRORS)
 async def list_held(request: Request, _: None) -> HeldParticipantList:
     """Participants whose comments are always held for review"""
     rows = await hold_actions.list_held(services(request), await viewer(request), path_slug(request))
@@ -175,8 +174,7 @@ async def list_held(request: Request, _: None) -> HeldParticipantList:
 @api.put(
     "/spaces/{slug}/held-participants/{user_id:int}",
     raises=(
-        errors.SpaceNotFound,
-        errors.NotModerator,
+        *STEWARD_ERRORS,
         errors.UserNotFound,
         errors.UserIsModerator,
         errors.ReasonRequired,
@@ -193,7 +191,7 @@ async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
 
 @api.delete(
     "/spaces/{slug}/held-participants/{user_id:int}",
-    raises=(errors.SpaceNotFound, errors.NotModerator, errors.UserNotFound, errors.NotHeld),
+    raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.NotHeld),
 )
 async def lift_hold(request: Request, _: None) -> MemberChange:
     """Stop holding a participant's comments"""

@@ -7,7 +7,16 @@ from server.access.admission import ADMIN, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
-from server.api.routing import ApiModule, parse_query, path_id, path_slug, services, viewer, written
+from server.api.routing import (
+    STEWARD_ERRORS,
+    ApiModule,
+    parse_query,
+    path_id,
+    path_slug,
+    services,
+    viewer,
+    written,
+)
 from server.schemas import common as common_schemas
 from server.schemas.participants import (
     InvitationAccept,
@@ -30,9 +39,6 @@ from server.schemas.participants import (
     restriction,
     suspension,
 )
-
-STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
-
 
 api = ApiModule(tag="participants", auth=MODERATOR)
 register_routes = api.register_routes

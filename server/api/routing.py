@@ -40,6 +40,9 @@ from server.schemas.common import MAX_ID
 MAX_BODY_BYTES = 512 * 1024
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+# What the router's admission of a space's moderators answers (server/access/admission.py).
+STEWARD_ERRORS: tuple[type[errors.AppError], ...] = (errors.SpaceNotFound, errors.NotModerator)
+
 Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
 HandlerT = TypeVar("HandlerT", bound=Handler)
 ModelT = TypeVar("ModelT", bound=BaseModel)

@@ -5,11 +5,8 @@ from starlette.requests import Request
 from server import errors
 from server.access.admission import MODERATOR
 from server.actions import screens as screen_actions
-from server.api.routing import ApiModule, path_id, path_slug, services, viewer, written
+from server.api.routing import STEWARD_ERRORS, ApiModule, path_id, path_slug, services, viewer, written
 from server.schemas.screens import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite, screen
-
-STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
-
 
 api = ApiModule(tag="screens", auth=MODERATOR, raises=STEWARD_ERRORS)
 register_routes = api.register_routes

@@ -6,7 +6,7 @@ from server import errors
 from server.access import roles
 from server.access.admission import ANYONE, MODERATOR
 from server.actions import space_controls as control_actions
-from server.api.routing import ApiModule, path_id, path_slug, services, viewer, written
+from server.api.routing import STEWARD_ERRORS, ApiModule, path_id, path_slug, services, viewer, written
 from server.api.spaces import space_view
 from server.events import Event
 from server.queries.spaces import SpaceRow
@@ -21,9 +21,6 @@ from server.schemas.space_controls import (
     announcement,
 )
 from server.schemas.spaces import SpaceWrite
-
-STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
-
 
 api = ApiModule(tag="stewarding", auth=MODERATOR)
 register_routes = api.register_routes

@@ -6,7 +6,7 @@ from server import errors
 from server.access import roles
 from server.access.admission import ANYONE, MODERATOR
 from server.actions import spotlight as spotlight_actions
-from server.api.routing import ApiModule, path_id, path_slug, services, viewer, written
+from server.api.routing import STEWARD_ERRORS, ApiModule, path_id, path_slug, services, viewer, written
 from server.events import Event
 from server.schemas.screens import (
     Spotlight,
@@ -17,7 +17,6 @@ from server.schemas.screens import (
     read_spotlight,
 )
 
-CHANGE_ERRORS: tuple[type[errors.AppError], ...] = (errors.SpaceNotFound, errors.NotModerator)
 TARGET_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.CommentNotFound,
     errors.QuestionNotFound,
@@ -43,7 +42,7 @@ async def get_spotlight(request: Request, _: None) -> Spotlight:
     return await read_spotlight(pool, space.id)
 
 
-@api.put("/spaces/{slug}/spotlight", raises=(*CHANGE_ERRORS, *TARGET_ERRORS))
+@api.put("/spaces/{slug}/spotlight", raises=(*STEWARD_ERRORS, *TARGET_ERRORS))
 async def set_spotlight(request: Request, body: SpotlightTarget) -> SpotlightWrite:
     """Show a comment or a question on the screens now"""
     return _written(
@@ -53,7 +52,7 @@ async def set_spotlight(request: Request, body: SpotlightTarget) -> SpotlightWri
     )
 
 
-@api.delete("/spaces/{slug}/spotlight", raises=CHANGE_ERRORS)
+@api.delete("/spaces/{slug}/spotlight", raises=STEWARD_ERRORS)
 async def clear_spotlight(request: Request, _: None) -> SpotlightWrite:
     """Show nothing on the screens now (what is queued stays)"""
     return _written(
@@ -64,7 +63,7 @@ async def clear_spotlight(request: Request, _: None) -> SpotlightWrite:
 @api.post(
     "/spaces/{slug}/spotlight/next",
     status=201,
-    raises=(*CHANGE_ERRORS, *TARGET_ERRORS, errors.AlreadyInSpotlight, errors.SpotlightQueueFull),
+    raises=(*STEWARD_ERRORS, *TARGET_ERRORS, errors.AlreadyInSpotlight, errors.SpotlightQueueFull),
 )
 async def enqueue(request: Request, body: SpotlightEnqueue) -> SpotlightWrite:
     """Queue a comment or a question to show next"""
@@ -73,7 +72,7 @@ async def enqueue(request: Request, body: SpotlightEnqueue) -> SpotlightWrite:
     )
 
 
-@api.put("/spaces/{slug}/spotlight/next", raises=(*CHANGE_ERRORS, errors.SpotlightOrderMismatch))
+@api.put("/spaces/{slug}/spotlight/next", raises=(*STEWARD_ERRORS, errors.SpotlightOrderMismatch))
 async def reorder(request: Request, body: SpotlightOrder) -> SpotlightWrite:
     """Reorder what comes next"""
     return _written(
@@ -83,7 +82,7 @@ async def reorder(request: Request, body: SpotlightOrder) -> SpotlightWrite:
     )
 
 
-@api.delete("/spaces/{slug}/spotlight/next/{id:int}", raises=(*CHANGE_ERRORS, errors.SpotlightItemNotFound))
+@api.delete("/spaces/{slug}/spotlight/next/{id:int}", raises=(*STEWARD_ERRORS, errors.SpotlightItemNotFound))
 async def remove_item(request: Request, _: None) -> SpotlightWrite:
     """Take an item out of the spotlight (queued, or shown now)"""
     item_id = path_id(request, "id", errors.SpotlightItemNotFound)
@@ -94,7 +93,7 @@ async def remove_item(request: Request, _: None) -> SpotlightWrite:
     )
 
 
-@api.post("/spaces/{slug}/spotlight/advance", raises=(*CHANGE_ERRORS, errors.SpotlightQueueEmpty))
+@api.post("/spaces/{slug}/spotlight/advance", raises=(*STEWARD_ERRORS, errors.SpotlightQueueEmpty))
 async def advance(request: Request, _: None) -> SpotlightWrite:
     """Show the next item now"""
     return _written(
