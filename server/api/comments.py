@@ -21,7 +21,7 @@ from server.schemas.comments import (
     Revision,
     RevisionList,
 )
-from server.schemas.common import decode_cursor, encode_cursor
+from server.schemas.common import decode_cursor, encode_cursor, from_row
 
 api = ApiModule(tag="comments", auth=USER)
 register_routes = api.register_routes
@@ -138,13 +138,7 @@ async def list_revisions(request: Request, _: None) -> RevisionList:
     rows = await comment_queries.list_revisions(svc.pool, comment.id)
     return RevisionList(
         items=[
-            Revision(
-                body=r.body,
-                lang=r.lang,
-                written_at=r.written_at,
-                replaced_at=r.replaced_at,
-                replaced_by_moderator=r.by_moderator,
-            )
+            from_row(Revision, r, replaced_by_moderator=r.by_moderator)
             for r in rows
             # The version a moderator's edit replaced stays with the moderators.
             if moderates or not r.by_moderator
