@@ -22,6 +22,7 @@ from server.running.settings import Settings
 from server.schemas import comments as comment_schemas
 from server.schemas.audit import AuditEntry
 from server.schemas.comments import CommentCreate, CommentPatch
+from server.schemas.common import Role
 
 # States in which a moderator has a reason to read the text: deleting it then
 # keeps the text as evidence rather than erasing it.
@@ -241,12 +242,7 @@ async def set_support(services: Services, viewer: Viewer, comment_id: int, *, su
     """
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
-        comment = await comment_queries.get_comment(conn, comment_id, user_id)
-        if comment is None:
-            raise errors.CommentNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, comment.space_id)
-        if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != user_id:
-            raise errors.CommentNotFound()
+        comment, space, role = await find_visible_comment(conn, viewer, comment_id)
         await roles.check_may_post(conn, viewer, space, role)
         if comment.status == "deleted":
             raise errors.CommentDeleted()
@@ -268,10 +264,19 @@ async def set_support(services: Services, viewer: Viewer, comment_id: int, *, su
 
 
 async def visible_comment(services: Services, viewer: Viewer, comment_id: int) -> CommentRow:
-    comment = await comment_queries.get_comment(services.pool, comment_id, viewer.user_id)
+    comment, _, _ = await find_visible_comment(services.pool, viewer, comment_id)
+    return comment
+
+
+async def find_visible_comment(
+    db: Executor, viewer: Viewer, comment_id: int
+) -> tuple[CommentRow, SpaceRow, Role]:
+    """The comment, its space and the viewer's role there. A comment waiting for
+    moderation is not found but by its author and the space's moderators."""
+    comment = await comment_queries.get_comment(db, comment_id, viewer.user_id)
     if comment is None:
         raise errors.CommentNotFound()
-    _, role = await roles.visible_space_by_id(services.pool, viewer, comment.space_id)
+    space, role = await roles.visible_space_by_id(db, viewer, comment.space_id)
     if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != viewer.user_id:
         raise errors.CommentNotFound()
-    return comment
+    return comment, space, role
