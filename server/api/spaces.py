@@ -7,11 +7,9 @@ from server.access import roles
 from server.access.admission import ADMIN, ANYONE, SPACE_MODERATOR
 from server.actions import spaces as space_actions
 from server.api.routing import ApiModule, path_id, path_slug, services, viewer
-from server.events import Event
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
-from server.queries.users import UserRow
 from server.schemas import common as common_schemas
 from server.schemas import spaces as space_schemas
 from server.schemas.common import Role
@@ -83,8 +81,11 @@ async def patch_space(request: Request, body: SpacePatch) -> SpaceWrite:
     return await _written(request, row, event.seq if event else None)
 
 
-async def _member_result(slug: str, result: tuple[UserRow, Event | None]) -> MemberChange:
-    user, event = result
+async def _change_membership(request: Request, user_id: int, *, moderators: bool, add: bool) -> MemberChange:
+    slug = path_slug(request)
+    user, event = await space_actions.change_membership(
+        services(request), await viewer(request), slug, user_id, moderators=moderators, add=add
+    )
     return MemberChange(
         space=slug, user=common_schemas.user_summary(user), event_seq=event.seq if event else None
     )
@@ -93,38 +94,26 @@ async def _member_result(slug: str, result: tuple[UserRow, Event | None]) -> Mem
 @api.post("/spaces/{slug}/moderators", status=201, raises=(errors.UserNotFound,))
 async def add_moderator(request: Request, body: MemberAdd) -> MemberChange:
     """Name a moderator (admins)"""
-    slug = path_slug(request)
-    return await _member_result(
-        slug, await space_actions.add_moderator(services(request), await viewer(request), slug, body.user_id)
-    )
+    return await _change_membership(request, body.user_id, moderators=True, add=True)
 
 
 @api.delete("/spaces/{slug}/moderators/{user_id:int}", raises=(errors.UserNotFound,))
 async def remove_moderator(request: Request, _: None) -> MemberChange:
     """Remove a moderator (admins)"""
-    slug = path_slug(request)
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    return await _member_result(
-        slug, await space_actions.remove_moderator(services(request), await viewer(request), slug, user_id)
+    return await _change_membership(
+        request, path_id(request, "user_id", errors.UserNotFound), moderators=True, add=False
     )
 
 
 @api.post("/spaces/{slug}/participants", status=201, auth=SPACE_MODERATOR, raises=(errors.UserNotFound,))
 async def invite_participant(request: Request, body: MemberAdd) -> MemberChange:
     """Invite a participant to an invitation-only space (moderators)"""
-    slug = path_slug(request)
-    return await _member_result(
-        slug,
-        await space_actions.invite_participant(services(request), await viewer(request), slug, body.user_id),
-    )
+    return await _change_membership(request, body.user_id, moderators=False, add=True)
 
 
 @api.delete("/spaces/{slug}/participants/{user_id:int}", auth=SPACE_MODERATOR, raises=(errors.UserNotFound,))
 async def remove_participant(request: Request, _: None) -> MemberChange:
     """Withdraw a participant's invitation (moderators)"""
-    slug = path_slug(request)
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    return await _member_result(
-        slug,
-        await space_actions.remove_participant(services(request), await viewer(request), slug, user_id),
+    return await _change_membership(
+        request, path_id(request, "user_id", errors.UserNotFound), moderators=False, add=False
     )
