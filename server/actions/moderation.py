@@ -13,10 +13,10 @@ from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
-from server.actions.audit import record_audit
+from server.actions.audit import record_audit, record_moderators_event
 from server.actions.mentions import render_with_mentions
 from server.actions.pending_edits import apply_edit_decision, has_pending_edit
-from server.events import Event, record_event
+from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import flags as flag_queries
@@ -305,16 +305,12 @@ async def claim_comment(services: Services, viewer: Viewer, comment_id: int) -> 
             comment.id,
             details={"expires_at": claim.expires_at.isoformat()},
         )
-        event = await record_event(
+        event = await record_moderators_event(
             conn,
             space.id,
             "comment.claimed",
-            public=None,
-            moderators={
-                "comment_id": comment.id,
-                "claim": claim_view(claim).model_dump(mode="json"),
-                "audit": audit.model_dump(mode="json"),
-            },
+            {"comment_id": comment.id, **payload(claim=claim_view(claim))},
+            audit,
         )
     await services.publish(event)
     return claim, event
@@ -330,17 +326,12 @@ async def release_claim(services: Services, viewer: Viewer, comment_id: int) -> 
             raise errors.NotClaimed()
         await moderation_queries.delete_claim(conn, comment.id)
         audit = await record_audit(conn, space.id, viewer, "comment.release", "comment", comment.id)
-        event = await record_event(
+        event = await record_moderators_event(
             conn,
             space.id,
             "comment.released",
-            public=None,
-            moderators={
-                "comment_id": comment.id,
-                "claim": None,
-                "released": claim_view(claim).model_dump(mode="json"),
-                "audit": audit.model_dump(mode="json"),
-            },
+            {"comment_id": comment.id, "claim": None, **payload(released=claim_view(claim))},
+            audit,
         )
     await services.publish(event)
     return event
