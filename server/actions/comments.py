@@ -139,9 +139,17 @@ async def _own_comment(
         raise errors.NotAuthor("Only the author may change this comment.")
     if posting and comment.status != "deleted":
         await roles.check_may_post(db, viewer, space, role)
-    space = await space_queries.lock_space(db, space.id)
+    return await lock_comment_for_change(db, space.id, comment_id, user_id)
+
+
+async def lock_comment_for_change(
+    db: Executor, space_id: int, comment_id: int, viewer_id: int | None
+) -> tuple[CommentRow, SpaceRow]:
+    """Lock the space, then the comment (the order every writer takes), and re-read the
+    comment under its lock, as `viewer_id` sees it; a deleted comment changes no more."""
+    space = await space_queries.lock_space(db, space_id)
     await comment_queries.lock_comment(db, comment_id)
-    comment = await comment_queries.get_comment(db, comment_id, user_id)
+    comment = await comment_queries.get_comment(db, comment_id, viewer_id)
     assert comment is not None
     if comment.status == "deleted":
         raise errors.CommentDeleted()
