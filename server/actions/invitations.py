@@ -135,7 +135,7 @@ async def accept_invitation(
             return space, user, None
         if row.max_uses is not None and row.uses >= row.max_uses:
             raise errors.InvitationUsedUp(details={"max_uses": row.max_uses})
-        await space_queries.insert_participant(conn, space.id, user.id)
+        await space_queries.insert_member(conn, "space_participants", space.id, user.id)
         await invitation_queries.count_use(conn, row.id)
         event = await participant_event(conn, space, viewer, user, invited=True, via=row.id)
     await services.publish(event)

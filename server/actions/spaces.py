@@ -12,7 +12,7 @@ from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
-from server.queries.spaces import SpaceRow
+from server.queries.spaces import MemberTable, SpaceRow
 from server.queries.users import UserRow
 from server.render import render_document
 from server.running.services import Services
@@ -113,11 +113,9 @@ async def change_membership(
         if user is None:
             raise errors.UserNotFound()
         space = await space_queries.lock_space(conn, space.id)
-        if moderators:
-            change = space_queries.insert_moderator if add else space_queries.delete_moderator
-        else:
-            change = space_queries.insert_participant if add else space_queries.delete_participant
-        if not await change(conn, space.id, user.id):
+        table: MemberTable = "space_moderators" if moderators else "space_participants"
+        change = space_queries.insert_member if add else space_queries.delete_member
+        if not await change(conn, table, space.id, user.id):
             return user, None
         if moderators:
             event = await _space_event(
