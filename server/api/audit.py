@@ -20,7 +20,7 @@ from server.api.routing import STEWARD_ERRORS, ApiModule, admission, parse_query
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
 from server.schemas.audit import AuditEntry, AuditPage, AuditQuery
-from server.schemas.common import decode_cursor, encode_cursor
+from server.schemas.common import decode_cursor, encode_cursor, page_of
 
 CSV_COLUMNS = (
     "id",
@@ -87,8 +87,7 @@ async def _answer(
         entries = [audit_schemas.entry(r) for r in rows]
         return _download(entries, query.format, name)
     rows = await audit_queries.list_audit(pool, space_id, where, before_id=before, limit=query.limit + 1)
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, more = page_of(rows, query.limit)
     return AuditPage(
         items=[audit_schemas.entry(r) for r in rows],
         next_cursor=encode_cursor("audit", [rows[-1].id]) if more and rows else None,

@@ -21,7 +21,7 @@ from server.schemas.comments import (
     Revision,
     RevisionList,
 )
-from server.schemas.common import decode_cursor, encode_cursor, from_row
+from server.schemas.common import decode_cursor, encode_cursor, from_row, page_of
 
 api = ApiModule(tag="comments", auth=USER)
 register_routes = api.register_routes
@@ -54,8 +54,7 @@ async def list_comments(request: Request, _: None) -> CommentPage:
         after_path=after,
         limit=query.limit + 1,
     )
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, more = page_of(rows, query.limit)
     return CommentPage(
         items=[comment_schemas.comment(r, reveal=roles.is_steward(role)) for r in rows],
         next_cursor=encode_cursor(scope, rows[-1].path) if more else None,

@@ -26,7 +26,7 @@ from server.schemas import comments as comment_schemas
 from server.schemas import common as common_schemas
 from server.schemas import moderation as moderation_schemas
 from server.schemas.comments import CommentWrite
-from server.schemas.common import decode_cursor, encode_cursor
+from server.schemas.common import decode_cursor, encode_cursor, page_of
 from server.schemas.moderation import (
     ClaimWrite,
     DecisionBody,
@@ -143,8 +143,7 @@ async def queue(request: Request, _: None) -> QueuePage:
             after_id=after,
             limit=query.limit + 1,
         )
-        more = len(rows) > query.limit
-        rows = rows[: query.limit]
+        rows, more = page_of(rows, query.limit)
         ids = [r.id for r in rows]
         flags = await flag_queries.summarise_open_flags(conn, ids, svc.settings.flag_min_account_age_secs)
         claims = await moderation_queries.list_active_claims(conn, ids)

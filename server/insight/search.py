@@ -12,7 +12,7 @@ from server import errors
 from server.queries import Executor
 from server.queries import search as search_queries
 from server.queries.search import MATCH_END, MATCH_START, SearchAfter, SearchHitRow
-from server.schemas.common import from_row
+from server.schemas.common import from_row, page_of
 from server.schemas.insight import SearchHit, SearchPage, SearchQuery
 
 KINDS = ("comment", "question")
@@ -73,8 +73,7 @@ async def search(db: Executor, space_id: int, query: SearchQuery, *, moderators:
         after=after,
         limit=query.limit + 1,
     )
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, more = page_of(rows, query.limit)
     return SearchPage(
         items=[from_row(SearchHit, r, snippet_html=snippet_html(r.snippet)) for r in rows],
         next_cursor=encode_cursor(rows[-1], fingerprint) if more else None,

@@ -61,6 +61,7 @@ class Resource(BaseModel):
 
 
 ResourceT = TypeVar("ResourceT", bound=Resource)
+RowT = TypeVar("RowT")
 
 
 def from_row(resource: type[ResourceT], row: object, **derived: Any) -> ResourceT:
@@ -139,6 +140,12 @@ def author_summary(row: AuthoredRow) -> UserSummary:
 # A cursor is opaque to clients: the list it belongs to (a comment order, a queue
 # kind, the audit log) and the position of the last item given, as JSON in URL-safe
 # base64. It is refused (`invalid_cursor`) for any other list or a malformed position.
+
+
+def page_of(rows: list[RowT], limit: int) -> tuple[list[RowT], bool]:
+    """The first `limit` of the rows a query gave when asked for `limit + 1`, and whether
+    there were more: the one extra row says so without counting them all."""
+    return rows[:limit], len(rows) > limit
 
 
 def encode_cursor(scope: str, position: list[int]) -> str:
