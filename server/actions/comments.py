@@ -7,6 +7,7 @@ from server.actions import pending_edits
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import audited, record_audit
 from server.actions.mentions import render_with_mentions
+from server.actions.questions import visible_question
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
@@ -75,10 +76,7 @@ async def post_comment(
         # Everything that needs no lock comes first: the space's row lock
         # serialises every writer of the space, so it is held for the few
         # statements that must see the space as it is at commit.
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        question, space, role = await visible_question(conn, viewer, question_id)
         author_id = await roles.check_may_post(conn, viewer, space, role)
         assert viewer.user is not None
         lang = body.lang or viewer.user.language

@@ -15,13 +15,12 @@ from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions.audit import audited, record_audit
-from server.actions.questions import question_event
+from server.actions.questions import lock_question_for_change, question_event, visible_question
 from server.actions.spaces import public_space
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import controls as control_queries
 from server.queries import questions as question_queries
-from server.queries import spaces as space_queries
 from server.queries.controls import AnnouncementRow
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
@@ -127,14 +126,9 @@ async def set_question_slow_mode(
 ) -> tuple[QuestionRow, Event | None]:
     secs = body.seconds or None
     async with services.pool.acquire() as conn, conn.transaction():
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        question, space, role = await visible_question(conn, viewer, question_id)
         roles.require_moderator(role)
-        space = await space_queries.lock_space(conn, space.id)
-        question = await question_queries.get_question(conn, question_id)
-        assert question is not None
+        question, space = await lock_question_for_change(conn, space.id, question_id)
         if question.slow_mode_secs == secs:
             return question, None
         await question_queries.set_question_slow_mode(conn, question.id, secs)
