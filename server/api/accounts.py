@@ -7,7 +7,8 @@ from server import errors
 from server.access.admission import ANY_MODERATOR, USER
 from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
-from server.api.routing import ApiModule, admission, json_response, parse_query, services, signed_in, viewer
+from server.api.declaring import ApiModule
+from server.api.routing import admission, json_response, parse_query, services, signed_in, viewer
 from server.queries import users as user_queries
 from server.schemas import accounts as account_schemas
 from server.schemas import common as common_schemas

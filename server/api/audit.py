@@ -16,7 +16,8 @@ from starlette.responses import Response
 
 from server import errors
 from server.access.admission import ADMIN, MODERATOR
-from server.api.routing import STEWARD_ERRORS, ApiModule, admission, parse_query, services
+from server.api.declaring import ApiModule
+from server.api.routing import STEWARD_ERRORS, admission, parse_query, services
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
 from server.schemas.audit import AuditEntry, AuditPage, AuditQuery

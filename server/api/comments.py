@@ -6,7 +6,8 @@ from server import errors
 from server.access import roles
 from server.access.admission import ANYONE, AUTHOR, USER
 from server.actions import comments as comment_actions
-from server.api.routing import ApiModule, parse_query, path_id, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import parse_query, path_id, services, viewer, written
 from server.queries import comments as comment_queries
 from server.queries import questions as question_queries
 from server.schemas import comments as comment_schemas

@@ -5,8 +5,9 @@ from starlette.requests import Request
 from server import errors
 from server.access.admission import USER
 from server.actions import flags as flag_actions
+from server.api.declaring import ApiModule
 from server.api.moderation import WRITE_ERRORS
-from server.api.routing import ApiModule, path_id, services, viewer
+from server.api.routing import path_id, services, viewer
 from server.schemas.moderation import FlagBody, FlagWrite
 
 api = ApiModule(tag="moderation", auth=USER)

@@ -4,7 +4,8 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
-from server.api.routing import ApiModule, parse_query, services, viewer
+from server.api.declaring import ApiModule
+from server.api.routing import parse_query, services, viewer
 from server.insight import search as search_insight
 from server.insight import statistics as statistics_insight
 from server.schemas.insight import SearchPage, SearchQuery, Statistics

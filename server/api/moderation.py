@@ -7,9 +7,9 @@ from server import errors
 from server.access.admission import MODERATOR
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
+from server.api.declaring import ApiModule
 from server.api.routing import (
     STEWARD_ERRORS,
-    ApiModule,
     admission,
     parse_query,
     path_id,

@@ -7,9 +7,9 @@ from server.access.admission import ADMIN, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
+from server.api.declaring import ApiModule
 from server.api.routing import (
     STEWARD_ERRORS,
-    ApiModule,
     parse_query,
     path_id,
     path_slug,

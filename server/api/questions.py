@@ -6,7 +6,8 @@ from server import errors
 from server.access import roles
 from server.access.admission import AUTHOR, USER
 from server.actions import questions as question_actions
-from server.api.routing import ApiModule, path_id, path_slug, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import path_id, path_slug, services, viewer, written
 from server.queries import questions as question_queries
 from server.schemas import questions as question_schemas
 from server.schemas.questions import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite

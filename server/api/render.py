@@ -3,7 +3,8 @@
 from starlette.requests import Request
 
 from server.access.admission import USER
-from server.api.routing import ApiModule, services
+from server.api.declaring import ApiModule
+from server.api.routing import services
 from server.queries import users as user_queries
 from server.render import find_mentions, render_comment
 from server.schemas.comments import RenderBody, Rendered

@@ -8,10 +8,9 @@ is read or the handler runs (server/access/admission.py).
 
 import dataclasses
 import re
-import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -44,7 +43,6 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 STEWARD_ERRORS: tuple[type[errors.AppError], ...] = (errors.SpaceNotFound, errors.NotModerator)
 
 Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
-HandlerT = TypeVar("HandlerT", bound=Handler)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 WriteT = TypeVar("WriteT", bound=BaseModel)
 
@@ -96,23 +94,22 @@ class Api:
         rate_limit: RateAction | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.add(
-                Operation(
-                    method,
-                    path,
-                    handler,
-                    summary,
-                    tag,
-                    body,
-                    query,
-                    response,
-                    status,
-                    raises,
-                    auth,
-                    stream,
-                    rate_limit,
-                )
+            operation = Operation(
+                method,
+                path,
+                handler,
+                summary,
+                tag,
+                body,
+                query,
+                response,
+                status,
+                raises,
+                auth,
+                stream,
+                rate_limit,
             )
+            self.add(operation)
             return handler
 
         return register
@@ -128,95 +125,6 @@ class Api:
         for op in self.operations:
             by_path.setdefault(op.path.removeprefix(self.prefix), {})[op.method] = op
         return [Route(path, _endpoint(ops), methods=list(ops)) for path, ops in by_path.items()]
-
-
-class RouteOptions(TypedDict, total=False):
-    """What a route may declare besides its method and path (see `Operation`)."""
-
-    response: type[BaseModel] | None
-    query: type[BaseModel] | None
-    status: int
-    auth: Access
-    raises: tuple[type[errors.AppError], ...]
-    rate_limit: RateAction | None
-    stream: bool
-
-
-@dataclass
-class ApiModule:
-    """The endpoints of one api module, each declared on its handler, as Starlette and
-    FastAPI users expect:
-
-        api = ApiModule(tag="screens", auth=MODERATOR, raises=STEWARD_ERRORS)
-
-        @api.delete("/spaces/{slug}/screens/{id:int}", raises=(errors.ScreenNotFound,))
-        async def revoke_screen(request: Request, _: None) -> ScreenWrite:
-            \"\"\"Revoke a screen token\"\"\"
-
-    A route takes the module's tag and access unless it names its own access, and
-    raises the module's errors and then its own, so a declaration says only what
-    differs. The summary is the handler's docstring's first line, the body model its
-    second parameter's type and the response model its return type (name `response`
-    where the handler returns a plain `Response`). `register_routes(api)` adds the
-    routes to the `Api` in the order they were declared.
-    """
-
-    tag: str
-    auth: Access = ANYONE
-    raises: tuple[type[errors.AppError], ...] = ()
-    declared: list[Operation] = field(default_factory=list)
-
-    def route(
-        self, method: str, path: str, **options: Unpack[RouteOptions]
-    ) -> Callable[[HandlerT], HandlerT]:
-        def declare(handler: HandlerT) -> HandlerT:
-            summary = (handler.__doc__ or "").strip().split("\n")[0]
-            assert summary, f"{handler.__name__} needs a docstring: its first line is the route's summary"
-            hints = typing.get_type_hints(handler)
-            body = hints[list(hints)[1]]
-            returned = hints["return"]
-            operation = Operation(
-                method,
-                path,
-                handler,
-                summary,
-                self.tag,
-                body=body if _is_model(body) else None,
-                query=options.get("query"),
-                response=options.get("response", returned if _is_model(returned) else None),
-                status=options.get("status", 200),
-                raises=(*self.raises, *options.get("raises", ())),
-                auth=options.get("auth", self.auth),
-                stream=options.get("stream", False),
-                rate_limit=options.get("rate_limit"),
-            )
-            self.declared.append(operation)
-            return handler
-
-        return declare
-
-    def get(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
-        return self.route("GET", path, **options)
-
-    def post(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
-        return self.route("POST", path, **options)
-
-    def put(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
-        return self.route("PUT", path, **options)
-
-    def patch(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
-        return self.route("PATCH", path, **options)
-
-    def delete(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[HandlerT], HandlerT]:
-        return self.route("DELETE", path, **options)
-
-    def register_routes(self, api: Api) -> None:
-        for operation in self.declared:
-            api.add(operation)
-
-
-def _is_model(annotation: object) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:

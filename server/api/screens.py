@@ -5,7 +5,8 @@ from starlette.requests import Request
 from server import errors
 from server.access.admission import MODERATOR
 from server.actions import screens as screen_actions
-from server.api.routing import STEWARD_ERRORS, ApiModule, path_id, path_slug, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import STEWARD_ERRORS, path_id, path_slug, services, viewer, written
 from server.schemas.screens import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite, screen
 
 api = ApiModule(tag="screens", auth=MODERATOR, raises=STEWARD_ERRORS)

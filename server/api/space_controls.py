@@ -6,7 +6,8 @@ from server import errors
 from server.access import roles
 from server.access.admission import ANYONE, MODERATOR
 from server.actions import space_controls as control_actions
-from server.api.routing import STEWARD_ERRORS, ApiModule, path_id, path_slug, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import STEWARD_ERRORS, path_id, path_slug, services, viewer, written
 from server.api.spaces import space_view
 from server.events import Event
 from server.queries.spaces import SpaceRow

@@ -6,7 +6,8 @@ from server import errors
 from server.access import roles
 from server.access.admission import ADMIN, ANYONE, SPACE_MODERATOR
 from server.actions import spaces as space_actions
-from server.api.routing import ApiModule, path_id, path_slug, services, viewer
+from server.api.declaring import ApiModule
+from server.api.routing import path_id, path_slug, services, viewer
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow

@@ -15,7 +15,8 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.access.identity import screen_token_from, screen_viewer
-from server.api.routing import ApiModule, parse_query, path_slug, services, viewer
+from server.api.declaring import ApiModule
+from server.api.routing import parse_query, path_slug, services, viewer
 from server.live import messages
 from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
