@@ -30,7 +30,6 @@ USER_SEARCH_LIMIT = 20
 
 
 api = ApiModule(tag="accounts")
-register_routes = api.register_routes
 
 
 async def _me(request: Request, user: user_queries.UserRow) -> Me:
@@ -142,3 +141,7 @@ async def get_user(request: Request, _: None) -> UserSummary:
 
 def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -41,7 +41,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 api = ApiModule(tag="audit", auth=MODERATOR)
-register_routes = api.register_routes
 
 
 @api.get(
@@ -122,3 +121,7 @@ def _download(entries: list[AuditEntry], format_: str, name: str) -> Response:
         row["details"] = orjson.dumps(row["details"]).decode()
         writer.writerow([safe_cell(row[column]) for column in CSV_COLUMNS])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -25,7 +25,6 @@ from server.schemas.comments import (
 from server.schemas.common import decode_cursor, encode_cursor, from_row, page_of
 
 api = ApiModule(tag="comments", auth=USER)
-register_routes = api.register_routes
 
 
 @api.get(
@@ -166,3 +165,7 @@ async def unsupport(request: Request, _: None) -> Comment:
         services(request), await viewer(request), comment_id, support=False
     )
     return comment_schemas.comment(row)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

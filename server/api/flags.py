@@ -11,7 +11,6 @@ from server.api.routing import path_id, services, viewer
 from server.schemas.moderation import FlagBody, FlagWrite
 
 api = ApiModule(tag="moderation", auth=USER)
-register_routes = api.register_routes
 
 
 @api.post(
@@ -39,3 +38,7 @@ async def flag(request: Request, body: FlagBody) -> FlagWrite:
         created_at=row.created_at,
         event_seq=events[0].seq,
     )
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

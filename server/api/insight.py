@@ -11,7 +11,6 @@ from server.insight import statistics as statistics_insight
 from server.schemas.insight import SearchPage, SearchQuery, Statistics
 
 api = ApiModule(tag="insight", raises=(errors.SpaceNotFound,))
-register_routes = api.register_routes
 
 
 @api.get("/spaces/{slug}/statistics")
@@ -30,3 +29,7 @@ async def search(request: Request, _: None) -> SearchPage:
     space, role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
     query = parse_query(request, SearchQuery)
     return await search_insight.search(pool, space.id, query, moderators=roles.is_steward(role))
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -66,7 +66,6 @@ WRITE_ERRORS: tuple[type[errors.AppError], ...] = (
 
 
 api = ApiModule(tag="moderation", auth=MODERATOR)
-register_routes = api.register_routes
 
 
 def _comment_write(row: CommentRow, event_seq: int | None) -> CommentWrite:
@@ -198,3 +197,7 @@ async def lift_hold(request: Request, _: None) -> MemberChange:
     user_id = path_id(request, "user_id", errors.UserNotFound)
     user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
     return MemberChange(space=slug, user=common_schemas.user_summary(user), event_seq=event.seq)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -41,7 +41,6 @@ from server.schemas.participants import (
 )
 
 api = ApiModule(tag="participants", auth=MODERATOR)
-register_routes = api.register_routes
 
 
 @api.get("/spaces/{slug}/restrictions", raises=STEWARD_ERRORS)
@@ -193,3 +192,7 @@ async def delete_note(request: Request, _: None) -> NoteWrite:
         services(request), await viewer(request), path_slug(request), note_id
     )
     return written(NoteWrite, note(row), event)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -13,7 +13,6 @@ from server.schemas import questions as question_schemas
 from server.schemas.questions import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
 
 api = ApiModule(tag="questions")
-register_routes = api.register_routes
 
 
 @api.get("/spaces/{slug}/questions", raises=(errors.SpaceNotFound,))
@@ -62,3 +61,7 @@ async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite
         services(request), await viewer(request), question_id, body
     )
     return written(QuestionWrite, question_schemas.question(row), event)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -10,7 +10,6 @@ from server.render import find_mentions, render_comment
 from server.schemas.comments import RenderBody, Rendered
 
 api = ApiModule(tag="comments", auth=USER)
-register_routes = api.register_routes
 
 
 @api.post("/render")
@@ -21,3 +20,7 @@ async def render(request: Request, body: RenderBody) -> Rendered:
     handles = sorted(find_mentions(body.body))
     users = await user_queries.list_users_by_handles(services(request).pool, handles) if handles else []
     return Rendered(html=render_comment(body.body, {u.handle.lower(): u.handle for u in users}))
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

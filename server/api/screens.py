@@ -10,7 +10,6 @@ from server.api.routing import STEWARD_ERRORS, path_id, path_slug, services, vie
 from server.schemas.screens import ScreenCreate, ScreenCreated, ScreenList, ScreenWrite, screen
 
 api = ApiModule(tag="screens", auth=MODERATOR, raises=STEWARD_ERRORS)
-register_routes = api.register_routes
 
 
 @api.get("/spaces/{slug}/screens")
@@ -39,3 +38,7 @@ async def revoke_screen(request: Request, _: None) -> ScreenWrite:
     screen_id = path_id(request, "id", errors.ScreenNotFound)
     row, event = await screen_actions.revoke_screen(services(request), await viewer(request), slug, screen_id)
     return written(ScreenWrite, screen(row, slug), event)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

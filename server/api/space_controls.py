@@ -24,7 +24,6 @@ from server.schemas.space_controls import (
 from server.schemas.spaces import SpaceWrite
 
 api = ApiModule(tag="stewarding", auth=MODERATOR)
-register_routes = api.register_routes
 
 
 async def _space_written(request: Request, result: tuple[SpaceRow, Event | None]) -> SpaceWrite:
@@ -95,3 +94,7 @@ async def dismiss_announcement(request: Request, _: None) -> AnnouncementWrite:
         services(request), await viewer(request), path_slug(request), announcement_id
     )
     return written(AnnouncementWrite, announcement(row), event)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

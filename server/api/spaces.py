@@ -26,7 +26,6 @@ from server.schemas.spaces import (
 )
 
 api = ApiModule(tag="spaces", auth=ADMIN)
-register_routes = api.register_routes
 
 
 async def space_view(db: Executor, row: SpaceRow, role: Role) -> Space:
@@ -118,3 +117,7 @@ async def remove_participant(request: Request, _: None) -> MemberChange:
     return await _change_membership(
         request, path_id(request, "user_id", errors.UserNotFound), moderators=False, add=False
     )
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

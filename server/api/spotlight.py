@@ -27,7 +27,6 @@ TARGET_ERRORS: tuple[type[errors.AppError], ...] = (
 
 
 api = ApiModule(tag="spotlight", auth=MODERATOR)
-register_routes = api.register_routes
 
 
 def _written(result: tuple[Spotlight, Event | None]) -> SpotlightWrite:
@@ -100,3 +99,7 @@ async def advance(request: Request, _: None) -> SpotlightWrite:
     return _written(
         await spotlight_actions.advance(services(request), await viewer(request), path_slug(request))
     )
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

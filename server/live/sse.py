@@ -39,7 +39,6 @@ class EventStreamQuery(Query):
 
 
 api = ApiModule(tag="live")
-register_routes = api.register_routes
 
 
 def _since(request: Request, query: EventStreamQuery) -> int | None:
@@ -131,3 +130,7 @@ async def _stream(
     finally:
         hub.unregister(connection)
         hub.admission.release(address)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes
