@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from server.queries.comments import CommentRow
 from server.schemas.common import (
     Body,
+    EventSeq,
     Id,
     LanguageCode,
     NonBlank,
@@ -99,7 +100,7 @@ class Comment(Resource):
 
 
 class CommentWrite(Comment):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class CommentPage(Resource):

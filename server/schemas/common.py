@@ -61,6 +61,8 @@ class Resource(BaseModel):
 
 
 ResourceT = TypeVar("ResourceT", bound=Resource)
+# A write's answer carries the seq of the event it made, so the caller can match it on the live stream.
+EventSeq = Annotated[int | None, Field(description="Seq of the event this write produced, if any.")]
 RowT = TypeVar("RowT")
 
 

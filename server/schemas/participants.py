@@ -17,6 +17,7 @@ from server.queries.users import UserRow
 from server.schemas.common import (
     NOTE_MAX_CHARS,
     Body,
+    EventSeq,
     Id,
     NonBlank,
     NoteText,
@@ -68,7 +69,7 @@ class Restriction(Resource):
 
 
 class RestrictionWrite(Restriction):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class RestrictionList(Resource):
@@ -123,7 +124,7 @@ class InvitationCreated(Invitation):
 
 
 class InvitationWrite(Invitation):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class InvitationList(Resource):
@@ -138,7 +139,7 @@ class InvitationAccepted(Resource):
     space: str
     user: UserSummary
     already_invited: bool
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class NoteCreate(Body):
@@ -157,7 +158,7 @@ class Note(Resource):
 
 
 class NoteWrite(Note):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class NoteList(Resource):

@@ -9,6 +9,7 @@ from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.schemas.common import (
     Body,
+    EventSeq,
     Id,
     LanguageCode,
     NonBlank,
@@ -135,7 +136,7 @@ class MemberAdd(Body):
 class MemberChange(Resource):
     space: str
     user: UserSummary
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 def space(row: SpaceRow, moderators: list[UserRow], role: Role, accepting_input: bool) -> Space:
