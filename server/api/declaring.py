@@ -5,6 +5,7 @@ The declarations become `Operation`s of the `Api` (server/api/routing.py), the
 single source of the routes and of the OpenAPI document.
 """
 
+import inspect
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,10 +62,13 @@ class ApiModule:
     ) -> Callable[[HandlerT], HandlerT]:
         def declare(handler: HandlerT) -> HandlerT:
             summary = (handler.__doc__ or "").strip().split("\n")[0]
-            assert summary, f"{handler.__name__} needs a docstring: its first line is the route's summary"
+            if not summary:
+                raise TypeError(
+                    f"{handler.__name__} needs a docstring: its first line is the route's summary"
+                )
             hints = typing.get_type_hints(handler)
-            body = hints[list(hints)[1]]
-            returned = hints["return"]
+            _request, body_parameter = inspect.signature(handler).parameters
+            body, returned = hints[body_parameter], hints["return"]
             operation = Operation(
                 method,
                 path,
