@@ -38,7 +38,7 @@ run: $(VENV)/.run-deps
 test: $(VENV)/.test-deps browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 # The README's pictures, on the demo consultation; `make test` never writes them.
 screenshots: $(VENV)/.test-deps browser-deps

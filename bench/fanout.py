@@ -193,6 +193,8 @@ async def start_roundtable(
         # The publishers post flat out from one address: fan-out is measured, not limits.
         "ROUNDTABLE_RATE_POST_PER_ACCOUNT": "100000000/60",
         "ROUNDTABLE_RATE_POST_PER_ADDRESS": "100000000/60",
+        # Every subscriber connects from this machine's one address.
+        "ROUNDTABLE_LIVE_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
     }
     servers = [
         start_server_process(

@@ -52,6 +52,8 @@ async def test_a_spaces_audit_log_is_newest_first_filtered_and_paged(api: Api) -
     by_action = await ok(await as_admin(api, "GET", "/api/v1/spaces/water/audit?action=space.lock"))
     [lock] = by_action["items"]
     assert (lock["reason"], lock["note"]) == ("pause", "Lunch")
+    by_reason = await ok(await as_admin(api, "GET", "/api/v1/spaces/water/audit?reason=spam"))
+    assert [e["action"] for e in by_reason["items"]] == ["participant.mute"]
     by_actor = await ok(await as_admin(api, "GET", f"/api/v1/spaces/water/audit?actor_id={ids['sarah']}"))
     assert by_actor["items"] == []
     at = datetime.fromisoformat(lock["at"])

@@ -258,6 +258,37 @@ async def test_queues_list_items_with_flags_claims_and_counts_and_page_through(a
     )
 
 
+async def test_the_removed_queue_lists_hidden_and_rejected_comments_newest_first_until_restored(
+    api: Api,
+) -> None:
+    scene = await make_scene(api)
+    rejected = await scene.pending("Call me on 555-0100.")
+    hidden = await scene.published("Cheap watches!")
+    await scene.published("Shared wells work.")
+    assert (await scene.decide(rejected["id"], "reject", reason="personal_data")).status_code == 200
+    assert (await scene.decide(hidden["id"], "hide", reason="spam")).status_code == 200
+
+    removed = await scene.ok("moderator", "GET", f"/spaces/{SLUG}/queue?kind=removed")
+    assert [(i["comment"]["id"], i["comment"]["status"]) for i in removed["items"]] == [
+        (hidden["id"], "hidden"),
+        (rejected["id"], "rejected"),
+    ]
+    # Moderators keep the text of what they removed: that is what they judge a restore on.
+    assert removed["items"][0]["comment"]["body"] == "Cheap watches!"
+    first = await scene.ok("moderator", "GET", f"/spaces/{SLUG}/queue?kind=removed&limit=1")
+    rest = await scene.ok(
+        "moderator", "GET", f"/spaces/{SLUG}/queue?kind=removed&limit=1&cursor={first['next_cursor']}"
+    )
+    assert [i["comment"]["id"] for i in rest["items"]] == [rejected["id"]]
+
+    assert (await scene.decide(hidden["id"], "restore")).status_code == 200
+    after = await scene.ok("moderator", "GET", f"/spaces/{SLUG}/queue?kind=removed")
+    assert [i["comment"]["id"] for i in after["items"]] == [rejected["id"]]
+    assert_error(
+        await scene.request("participant", "GET", f"/spaces/{SLUG}/queue?kind=removed"), 403, "not_moderator"
+    )
+
+
 async def test_every_queue_change_carries_the_counts_for_moderators_consoles(
     api: Api, server: RunningServer
 ) -> None:

@@ -77,6 +77,7 @@ async def _answer(
         actor_id=query.actor_id,
         target_type=query.target_type,
         target_id=query.target_id,
+        reason=query.reason,
         since=query.since,
         until=query.until,
     )

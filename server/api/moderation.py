@@ -120,7 +120,7 @@ async def release(request: Request, _: None) -> ClaimWrite:
     raises=(*STEWARD_ERRORS, errors.InvalidCursor, errors.InvalidQuery),
 )
 async def queue(request: Request, _: None) -> QueuePage:
-    """A moderation queue (pending, flagged or recent), a page at a time, with counts
+    """A moderation queue (pending, flagged, recent or removed), a page at a time, with counts
 
     Items and counts are read in one consistent moment, that of `seq`."""
     query = parse_query(request, QueueQuery)

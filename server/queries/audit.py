@@ -65,6 +65,7 @@ class AuditFilter:
     actor_id: int | None = None
     target_type: str | None = None
     target_id: int | None = None
+    reason: str | None = None
     since: datetime | None = None
     until: datetime | None = None
 
@@ -85,6 +86,7 @@ async def list_audit(
               AND ($6::timestamptz IS NULL OR a.at >= $6)
               AND ($7::timestamptz IS NULL OR a.at < $7)
               AND ($8::bigint IS NULL OR a.id < $8)
+              AND ($10::text IS NULL OR a.reason = $10)
             ORDER BY a.id DESC
             LIMIT $9""",
         space_id,
@@ -96,5 +98,6 @@ async def list_audit(
         where.until,
         before_id,
         limit,
+        where.reason,
     )
     return [AuditRow(**dict(r)) for r in rows]

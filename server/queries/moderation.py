@@ -183,6 +183,8 @@ def queue_filter(kind: str, window: str) -> str:
     if kind == "flagged":
         return """c.status IN ('published', 'hidden') AND EXISTS (
             SELECT 1 FROM comment_flags f WHERE f.comment_id = c.id AND f.resolved_at IS NULL)"""
+    if kind == "removed":
+        return "c.status IN ('hidden', 'rejected')"
     assert kind == "recent"
     return f"c.status = 'published' AND c.created_at > now() - make_interval(secs => {window})"
 
@@ -222,11 +224,11 @@ async def list_queue(
     after_id: int | None,
     limit: int,
 ) -> list[CommentRow]:
-    """One page of a queue: pending and flagged oldest first, recent newest first."""
-    newest_first = kind == "recent"
+    """One page of a queue: pending and flagged oldest first, recent and removed newest first."""
+    newest_first = kind in ("recent", "removed")
     after = "($5::bigint IS NULL OR c.id < $5)" if newest_first else "($5::bigint IS NULL OR c.id > $5)"
     args: list[object] = [None, space_id, question_id, lang, after_id, limit]
-    if newest_first:
+    if kind == "recent":
         args.append(recent_secs)
     rows = await db.fetch(
         f"""{COMMENT_VIEW}

@@ -27,6 +27,9 @@ class AuditQuery(Query):
     actor_id: Id | None = None
     target_type: Annotated[str, StringConstraints(max_length=100)] | None = None
     target_id: Id | None = None
+    reason: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+        default=None, description="Entries with this reason code."
+    )
     since: WindowTime | None = Field(default=None, description="Entries at or after this time.")
     until: WindowTime | None = Field(default=None, description="Entries before this time.")
     cursor: Annotated[str, StringConstraints(max_length=40)] | None = None

@@ -23,7 +23,9 @@ ModerationNote = Annotated[
 DecisionAction = Literal[
     "approve", "reject", "hide", "restore", "pin", "unpin", "mark_answer", "unmark_answer", "dismiss_flags"
 ]
-QueueKind = Literal["pending", "flagged", "recent"]
+# `removed` (hidden and rejected, newest first) is where a mistaken removal is undone; it has no
+# count, so that the counts every decision event carries stay three cheap ones.
+QueueKind = Literal["pending", "flagged", "recent", "removed"]
 
 
 class DecisionBody(Body):

@@ -64,6 +64,9 @@ async def test_a_comment_hidden_in_the_console_leaves_the_participant_view_and_t
     console = await open_console(browsing, water, "Recent")
 
     item = queue_item(console, "Cheap watches")
+    # Only the item in focus opens its tools.
+    await expect(item.get_by_label("Reason")).to_have_count(0)
+    await item.click()
     await item.get_by_label("Reason").select_option("spam")
     await item.get_by_label("Note for moderators").fill("Advertising.")
     await item.get_by_role("button", name="Hide").click()
@@ -76,8 +79,8 @@ async def test_a_comment_hidden_in_the_console_leaves_the_participant_view_and_t
     await expect(queue_item(console, "Cheap watches")).to_have_count(0)
     await expect(console.locator(".queue-tab", has_text="Recent")).to_have_text("Recent (1)")
     # The decision is in the live audit log, with its reason and note.
-    entry = console.locator(".audit-entry", has_text="comment.hide")
-    await expect(entry).to_contain_text("Spam")
+    entry = console.locator(".audit-entry", has_text="Maya Moderator hid comment #")
+    await expect(entry).to_contain_text(": Spam")
     await expect(entry).to_contain_text("Advertising.")
     await expect(console.get_by_role("link", name="Download CSV")).to_have_attribute(
         "href", f"/api/v1/spaces/{water.slug}/audit?format=csv"
@@ -123,8 +126,9 @@ async def test_an_author_whose_held_comment_is_rejected_sees_why(api: Api, brows
     mine = alice.locator(f"#comment-{held['id']}")
     await expect(mine.locator(".badge-pending")).to_be_visible()
 
-    await as_moderator(api, water, "POST", f"/comments/{held['id']}/decisions", action="reject",
-                       reason="personal_data")
+    await as_moderator(
+        api, water, "POST", f"/comments/{held['id']}/decisions", action="reject", reason="personal_data"
+    )
 
     await expect(mine.locator(".tombstone")).to_contain_text(
         "Not published by a moderator: Personal data,", timeout=LIVE_MS
@@ -152,8 +156,9 @@ async def test_the_screen_shows_a_spotlight_set_from_the_console_until_the_comme
     await expect(console.locator(".spotlight-now")).to_contain_text("Rainwater tanks")
     await expect(screen.locator(".screen-question")).to_be_hidden()
 
-    await as_moderator(api, water, "POST", f"/comments/{chosen['id']}/decisions", action="hide",
-                       reason="off_topic")
+    await as_moderator(
+        api, water, "POST", f"/comments/{chosen['id']}/decisions", action="hide", reason="off_topic"
+    )
     await expect(spotlight).to_be_hidden(timeout=LIVE_MS)
     await expect(screen.locator(".wall-item")).to_have_count(0)
     await expect(console.locator(".spotlight-now")).to_have_text("Nothing in the spotlight.")
@@ -276,8 +281,14 @@ async def test_participants_see_announcements_a_lock_and_a_scheduled_question_li
     await controls.get_by_role("button", name="Unlock the space").click()
     await expect(reader.locator(".lock-notice")).to_be_hidden(timeout=LIVE_MS)
 
-    later = await as_moderator(api, water, "POST", f"/spaces/{water.slug}/questions",
-                               title="What next year?", opens_at="2099-01-01T09:00:00Z")
+    later = await as_moderator(
+        api,
+        water,
+        "POST",
+        f"/spaces/{water.slug}/questions",
+        title="What next year?",
+        opens_at="2099-01-01T09:00:00Z",
+    )
     scheduled = reader.locator(f"#question-{later['id']}")
     await expect(scheduled.locator(".question-scheduled")).to_contain_text(
         "This question opens for comments on", timeout=LIVE_MS

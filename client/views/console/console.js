@@ -15,7 +15,10 @@ import { links } from '../../router.js';
 import { currentUser } from '../../session.js';
 import { createAnnouncementsPanel } from './announcements.js';
 import { createAuditPanel } from './audit.js';
+import { createCommentEditor } from './comment_editor.js';
 import { errorLine, field, panel, run } from './common.js';
+import { createHoldsPanel } from './holds.js';
+import { createInvitationsPanel } from './invitations.js';
 import { createParticipantDialog } from './participants.js';
 import { SHORTCUTS, createQueuePanel } from './queue.js';
 import { createQuestionsPanel } from './questions.js';
@@ -95,15 +98,19 @@ export function mountConsole(container, { slug, live, announcer }) {
     const store = live.subscribe(slug, createSpaceStore());
     const presence = h('p', { class: 'console-presence', role: 'status' });
     const dialog = createParticipantDialog({ slug, say });
+    const editor = createCommentEditor({ say });
     const spotlight = createSpotlightPanel({ slug, store, say });
     const queue = createQueuePanel({ slug, store, space, say, onAuthor: (comment) => dialog.open(comment),
-      onSpotlight: (comment, how) => spotlight.put({ comment_id: comment.id }, how) });
+      onSpotlight: (comment, how) => spotlight.put({ comment_id: comment.id }, how),
+      onEdit: (comment) => editor.open(comment) });
     const questions = createQuestionsPanel({ slug, store, say, spotlight });
     const announcements = createAnnouncementsPanel({ slug, store, say });
     const controls = createSpaceControls({ slug, store, say });
     const screens = createScreensPanel({ slug, say });
-    const audit = createAuditPanel({ slug });
-    panels = { queue };
+    const audit = createAuditPanel({ slug, store });
+    const holds = createHoldsPanel({ slug, say });
+    const invitations = createInvitationsPanel({ slug, say });
+    panels = { queue, audit };
 
     const title = h('h1', { id: 'console-title' });
     const page = h('div', { class: 'console' },
@@ -114,8 +121,8 @@ export function mountConsole(container, { slug, live, announcer }) {
       h('div', { class: 'console-layout' },
         h('div', { class: 'console-main' }, queue.el, audit.el),
         h('div', { class: 'console-side' }, spotlight.el, announcements.el, questions.el, controls.el,
-          screens.el)),
-      dialog.el);
+          holds.el, invitations.el, screens.el)),
+      dialog.el, editor.el);
     replaceChildren(container, page);
     localizeAll(page);
     document.title = `${t('console.title')} · ${space.title} · Roundtable`;
@@ -139,10 +146,14 @@ export function mountConsole(container, { slug, live, announcer }) {
       drawAll(state);
       if (change.type === 'snapshot') {
         queue.onSnapshot();
+        holds.onSnapshot();
       } else {
         queue.onEvents(change.events);
         screens.onEvents(change.events);
         audit.onEvents(change.events);
+        holds.onEvents(change.events);
+        invitations.onEvents(change.events);
+        dialog.onEvents(change.events);
       }
     });
     if (store.state.space) drawAll(store.state);
@@ -163,6 +174,7 @@ export function mountConsole(container, { slug, live, announcer }) {
       disposed = true;
       stop();
       panels?.queue.dispose();
+      panels?.audit.dispose();
       if (panels) live.unsubscribe(slug);
     },
   };

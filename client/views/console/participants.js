@@ -1,7 +1,8 @@
 /**
  * Actions on a comment's author, reached from a queue item: mute (for a time or
- * until lifted), ban, lift, and a private note — in a modal <dialog>, so focus
- * stays inside it and Escape closes it.
+ * until lifted), ban, lift, hold their comments for review, and private notes
+ * (listed, added, deleted; kept live by `note.created` and `note.deleted`) — in
+ * a modal <dialog>, so focus stays inside it and Escape closes it.
  */
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
@@ -30,6 +31,8 @@ export function createParticipantDialog({ slug, say }) {
   const apply = h('button', { type: 'button', class: 'restrict-button', t: 'console.applyRestriction' });
   const lift = h('button', { type: 'button', class: 'secondary lift-button', t: 'console.lift' });
   const addNote = h('button', { type: 'button', class: 'secondary note-button', t: 'console.addNote' });
+  const hold = h('button', { type: 'button', class: 'secondary hold-button', t: 'console.hold' });
+  const notes = h('ul', { class: 'note-list' });
   const close = h('button', { type: 'button', class: 'secondary', t: 'console.close' });
 
   const dialog = h('dialog', { class: 'author-dialog', 'aria-labelledby': 'author-dialog-title' },
@@ -37,7 +40,8 @@ export function createParticipantDialog({ slug, say }) {
     h('div', { class: 'form-grid' },
       field('console.restriction', kind), field('console.duration', duration),
       field('console.reason', reason), field('console.note', note)),
-    h('div', { class: 'button-row' }, apply, lift),
+    h('div', { class: 'button-row' }, apply, lift, hold),
+    h('h3', { t: 'console.notesTitle' }), notes,
     field('console.privateNote', noteText),
     h('div', { class: 'button-row' }, addNote, close),
     errors.el, done);
@@ -69,6 +73,26 @@ export function createParticipantDialog({ slug, say }) {
       finished('console.noteAdded');
     }
   });
+  hold.addEventListener('click', async () => {
+    const body = { note: note.value.trim() };
+    if (await run(hold, errors, () => api.put(`/spaces/${slug}/held-participants/${author.id}`, body))) {
+      finished('console.held');
+    }
+  });
+
+  async function loadNotes() {
+    const forAuthor = author;
+    const page = await run(null, errors, () => api.get(`/spaces/${slug}/notes?target_type=user&target_id=${author.id}`));
+    if (!page || forAuthor !== author) return;
+    replaceChildren(notes, page.items.length ? page.items.map((item) => {
+      const remove = h('button', { type: 'button', class: 'link-button delete-note', t: 'console.deleteNote' });
+      remove.addEventListener('click', () => run(remove, errors, () => api.delete(`/spaces/${slug}/notes/${item.id}`)));
+      return h('li', { class: 'note-item' }, h('p', { class: 'note-body' }, item.body),
+        h('p', { class: 'hint' }, item.author?.display_name ?? '—', ' · ',
+          h('time', { datetime: item.created_at, 'data-i18n-date': item.created_at }), ' ', remove));
+    }) : h('li', { class: 'hint', t: 'console.noNotes' }));
+  }
+
   close.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => {
     // Focus goes back to where the moderator was.
@@ -85,7 +109,16 @@ export function createParticipantDialog({ slug, say }) {
       errors.clear();
       replaceChildren(done);
       delete done.dataset.i18n;
+      replaceChildren(notes);
       dialog.showModal();
+      loadNotes();
+    },
+    /** Notes on the person shown change live. */
+    onEvents(events) {
+      if (!dialog.open || !author) return;
+      const touched = events.some((e) => (e.type === 'note.created' || e.type === 'note.deleted')
+        && e.data?.note?.target_type === 'user' && e.data.note.target_id === author.id);
+      if (touched) loadNotes();
     },
   };
 }

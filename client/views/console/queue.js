@@ -1,24 +1,27 @@
 /**
- * The moderators' queues — pending, flagged, recent — with their counts kept live
- * as docs/protocol.md "Queues and keeping counts live" says: counts and seq from
- * `GET …/queue`, then the `queue` of every later event. Items follow the
- * `comment.*`, `comment.flagged`, `comment.claimed` and `comment.released` events.
+ * The moderators' queues — pending, flagged, recent, and removed (hidden and
+ * rejected, to undo a mistake) — with their counts kept live as docs/protocol.md
+ * "Queues and keeping counts live" says: counts and seq from `GET …/queue`, then
+ * the `queue` of every later event. Items follow the `comment.*`,
+ * `comment.flagged`, `comment.claimed` and `comment.released` events.
  *
- * One item is selected; keyboard shortcuts act on it (see SHORTCUTS).
+ * One item is selected and opens its tools; keyboard shortcuts act on it (see SHORTCUTS).
  */
 import { api } from '../../api.js';
-import { h, replaceChildren, setSanitisedHtml } from '../../dom.js';
-import { formatTime, label } from '../../i18n.js';
-import { REMOVAL_REASONS, reasonSelect, reasonText } from '../../reasons.js';
+import { h, replaceChildren } from '../../dom.js';
+import { label } from '../../i18n.js';
 import { currentUser } from '../../session.js';
-import { authorLine, languageTag } from '../comment.js';
 import { errorLine, run } from './common.js';
+import { createQueueItemView, decisions, liveClaim } from './queue_item.js';
 
-const KINDS = ['pending', 'flagged', 'recent'];
+const KINDS = ['pending', 'flagged', 'recent', 'removed'];
 // Items a queue shows at once; a moderator works from the top.
 const PAGE_LIMIT = 100;
 // Claims expire without an event: redraw them this often so an expired one shows as free.
 const CLAIM_REFRESH_MS = 15_000;
+// Comments leave the recent queue as they age, and no event says so: read it again this
+// often while it is shown. Half a minute keeps it current to the eye and costs one page read.
+const RECENT_REFRESH_MS = 30_000;
 
 /** Keyboard shortcuts: key → what it does (labels in the catalogue as console.key.<name>). */
 export const SHORTCUTS = [
@@ -39,9 +42,10 @@ function isTyping(target) {
  * @param {object} options.space the space (languages)
  * @param {(comment: object) => void} options.onAuthor open the participant actions for a comment's author
  * @param {(comment: object, how: 'now' | 'next') => Promise<void>} options.onSpotlight
+ * @param {(comment: object) => void} options.onEdit open the editor of a comment's text
  * @param {(text: string) => void} options.say announce the result of an action
  */
-export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, say }) {
+export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, onEdit, say }) {
   let kind = 'pending';
   /** @type {{pending: number, flagged: number, recent: number} | null} */
   let counts = null;
@@ -77,7 +81,9 @@ export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, sa
   function drawTabs() {
     for (const [name, button] of tabButtons) {
       button.setAttribute('aria-pressed', String(name === kind));
-      label(button, `console.kind.${name}`, { count: counts ? counts[name] : 0 });
+      // The removed queue has no count (docs/protocol.md): its tab is a plain name.
+      if (name === 'removed') label(button, 'console.kind.removed');
+      else label(button, `console.kind.${name}`, { count: counts ? counts[name] : 0 });
     }
   }
 
@@ -99,95 +105,28 @@ export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, sa
     if (!matchesFilters(comment)) return false;
     if (kind === 'pending') return comment.status === 'pending';
     if (kind === 'flagged') return flags.count > 0 && ['published', 'hidden'].includes(comment.status);
+    if (kind === 'removed') return ['hidden', 'rejected'].includes(comment.status);
     return comment.status === 'published';
   }
 
   function ordered() {
     const all = [...items.values()].sort((a, b) => a.comment.id - b.comment.id);
-    return kind === 'recent' ? all.reverse() : all;
+    return kind === 'recent' || kind === 'removed' ? all.reverse() : all;
   }
-
-  const liveClaim = (claim) => (claim && Date.parse(claim.expires_at) > Date.now() ? claim : null);
 
   function questionNumber(id) {
     return store.state.questions.discussion.find((q) => q.id === id)?.number ?? null;
   }
 
-  /** The buttons a comment's status allows, in the order a moderator reads them. */
-  function decisions(item) {
-    const { status, pinned_at: pinned } = item.comment;
-    const found = [];
-    if (status === 'pending') found.push('approve', 'reject');
-    if (status === 'published') found.push('hide', pinned ? 'unpin' : 'pin');
-    if (status === 'hidden') found.push('restore');
-    if (item.flags.count > 0 && status !== 'pending') found.push('dismiss_flags');
-    if (status === 'hidden' && item.flags.count > 0) found.push('hide'); // confirm a hide by flags
-    return found;
-  }
-
-  function itemView(item) {
-    const { comment } = item;
-    const id = `queue-item-${comment.id}`;
-    const reason = reasonSelect(REMOVAL_REASONS, { id: `${id}-reason`, class: 'queue-reason' });
-    const note = h('input', { id: `${id}-note`, class: 'queue-note', type: 'text', maxlength: 2000 });
-    const itemErrors = errorLine();
-    const claimLine = h('p', { class: 'queue-claim' });
-    const flagsLine = h('p', { class: 'queue-flags' });
-    const actions = h('div', { class: 'queue-actions' });
-    const number = questionNumber(comment.question_id);
-    const article = h('article', { class: 'queue-item', id, tabindex: '-1', 'data-comment-id': comment.id,
-      'data-status': comment.status, 'aria-labelledby': `${id}-by` },
-    h('header', { class: 'comment-meta' },
-      h('span', { id: `${id}-by`, class: 'comment-by' }, authorLine(comment.author)),
-      languageTag(comment.lang),
-      number ? h('span', { class: 'queue-question', t: 'screen.questionShort', tArgs: { number } }) : null,
-      h('time', { datetime: comment.created_at, 'data-i18n-date': comment.created_at }),
-      h('span', { class: `badge badge-${comment.status}`, t: `console.status.${comment.status}` })),
-    setSanitisedHtml(h('div', { class: 'comment-body', lang: comment.lang }), comment.html),
-    flagsLine, claimLine,
-    h('div', { class: 'queue-decide' },
-      h('label', { for: reason.id, t: 'console.reason' }), reason,
-      h('label', { for: note.id, t: 'console.note' }), note),
-    actions, itemErrors.el);
-    article.addEventListener('focusin', () => select(comment.id, { focus: false }));
-    article.addEventListener('click', () => select(comment.id, { focus: false }));
-    const view = { article, reason, note, errors: itemErrors, item };
-
-    view.draw = () => {
-      const current = view.item;
-      const flags = current.flags;
-      flagsLine.hidden = flags.count === 0;
-      replaceChildren(flagsLine, flags.count ? [
-        h('span', { t: 'console.flags', tArgs: { count: flags.count } }), ' ',
-        Object.entries(flags.reasons).map(([code, n]) => [reasonText(code), ` ×${n} `]),
-        flags.texts.map((text) => h('q', { class: 'flag-text' }, text)),
-      ] : null);
-      const claim = liveClaim(current.claim);
-      const mine = claim && claim.moderator.id === currentUser()?.id;
-      claimLine.hidden = !claim;
-      if (claim) {
-        label(claimLine, mine ? 'console.claimedByMe' : 'console.claimedBy',
-          { name: claim.moderator.display_name, time: formatTime(new Date(claim.expires_at)) });
-      }
-      article.classList.toggle('is-claimed-by-other', Boolean(claim && !mine));
-      replaceChildren(actions,
-        decisions(current).map((action) => h('button', { type: 'button', class: `decide decide-${action}`,
-          'data-action': action, t: `console.action.${action}`, on: { click: () => decide(view, action) } })),
-        h('button', { type: 'button', class: 'secondary claim-button', t: mine ? 'console.release' : 'console.claim',
-          on: { click: () => toggleClaim(view) } }),
-        current.comment.status === 'published' ? [
-          h('button', { type: 'button', class: 'secondary put-on-screens', t: 'console.showOnScreens',
-            on: { click: () => onSpotlight(current.comment, 'now') } }),
-          h('button', { type: 'button', class: 'secondary queue-for-screens', t: 'console.queueForScreens',
-            on: { click: () => onSpotlight(current.comment, 'next') } }),
-        ] : null,
-        current.comment.author ? h('button', { type: 'button', class: 'link-button author-button',
-          t: 'console.authorActions', tArgs: { name: current.comment.author.display_name },
-          on: { click: () => onAuthor(current.comment) } }) : null);
-    };
-    view.draw();
-    return view;
-  }
+  const itemContext = {
+    questionNumber,
+    decide: (view, action) => decide(view, action),
+    toggleClaim: (view) => toggleClaim(view),
+    onSpotlight: (comment, how) => onSpotlight(comment, how),
+    onAuthor: (comment) => onAuthor(comment),
+    onEdit: (comment) => onEdit(comment),
+    select: (id) => select(id, { focus: false }),
+  };
 
   function draw() {
     drawTabs();
@@ -201,7 +140,7 @@ export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, sa
     wanted.forEach((item, position) => {
       let view = views.get(item.comment.id);
       if (!view) {
-        view = itemView(item);
+        view = createQueueItemView(item, itemContext);
         views.set(item.comment.id, view);
         h('li', {}, view.article);
       } else if (view.item !== item) {
@@ -213,11 +152,9 @@ export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, sa
     });
     empty.hidden = wanted.length > 0;
     if (selectedId !== null && !items.has(selectedId)) selectedId = null;
-    for (const [id, view] of views) {
-      view.article.classList.toggle('is-selected', id === selectedId);
-      if (id === selectedId) view.article.setAttribute('aria-current', 'true');
-      else view.article.removeAttribute('aria-current');
-    }
+    // Someone is always on an item: the first that arrives in an empty queue opens.
+    selectedId ??= wanted[0]?.comment.id ?? null;
+    for (const [id, view] of views) view.setSelected(id === selectedId);
   }
 
   function put(item) {
@@ -356,6 +293,7 @@ export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, sa
 
   document.addEventListener('keydown', onKey);
   const claimTimer = setInterval(() => { for (const view of views.values()) view.draw(); }, CLAIM_REFRESH_MS);
+  const recentTimer = setInterval(() => { if (kind === 'recent' && !loading) load(); }, RECENT_REFRESH_MS);
   drawTabs();
   drawQuestionFilter();
   load();
@@ -377,6 +315,7 @@ export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, sa
     dispose() {
       document.removeEventListener('keydown', onKey);
       clearInterval(claimTimer);
+      clearInterval(recentTimer);
     },
   };
 }
