@@ -110,20 +110,12 @@ async def login(services: Services, body: LoginBody, address: str) -> tuple[str,
     window = settings.login_window_secs
     pair_key = f"login:{body.email.lower()}|{address}"
     address_key = f"login:ip:{address}"
-    await rate_limits.count_attempt(
-        counters,
-        pair_key,
-        rate_limits.RateLimit(settings.login_max_failures_per_account_address, window),
-        errors.TooManyLoginAttempts,
-        {"scope": "account_address"},
-    )
-    await rate_limits.count_attempt(
-        counters,
-        address_key,
-        rate_limits.RateLimit(settings.login_max_failures_per_address, window),
-        errors.TooManyLoginAttempts,
-        {"scope": "address"},
-    )
+    for key, most, scope in (
+        (pair_key, settings.login_max_failures_per_account_address, "account_address"),
+        (address_key, settings.login_max_failures_per_address, "address"),
+    ):
+        limit = rate_limits.RateLimit(most, window)
+        await rate_limits.count_attempt(counters, key, limit, errors.TooManyLoginAttempts, {"scope": scope})
     user = await user_queries.get_user_by_email(services.pool, body.email)
     if not await verify_password(user.password_hash if user else None, body.password) or not user:
         raise errors.InvalidCredentials()

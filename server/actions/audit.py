@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from server.access.identity import Viewer
+from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import audit as audit_queries
 from server.schemas.audit import AuditEntry, entry
@@ -49,3 +50,10 @@ async def record_audit(
 def audited(data: dict[str, Any], entry: AuditEntry) -> dict[str, Any]:
     """A moderators' payload carrying the audit entry its action wrote."""
     return data | {"audit": entry.model_dump(mode="json")}
+
+
+async def record_moderators_event(
+    db: Executor, space_id: int, type_: str, data: dict[str, Any], entry: AuditEntry
+) -> Event:
+    """An event only the space's moderators see, carrying the audit entry its action wrote."""
+    return await record_event(db, space_id, type_, public=None, moderators=audited(data, entry))

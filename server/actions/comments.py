@@ -7,6 +7,7 @@ from server.actions import pending_edits
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import audited, record_audit
 from server.actions.mentions import render_with_mentions
+from server.actions.questions import visible_question
 from server.events import Event, payload, record_event
 from server.insight.comment_languages import detect_comment_languages
 from server.queries import Executor
@@ -24,6 +25,7 @@ from server.running.settings import Settings
 from server.schemas import comments as comment_schemas
 from server.schemas.audit import AuditEntry
 from server.schemas.comments import CommentCreate, CommentPatch
+from server.schemas.common import Role
 
 # States in which a moderator has a reason to read the text: deleting it then
 # keeps the text as evidence rather than erasing it.
@@ -76,10 +78,7 @@ async def post_comment(
         # Everything that needs no lock comes first: the space's row lock
         # serialises every writer of the space, so it is held for the few
         # statements that must see the space as it is at commit.
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        question, space, role = await visible_question(conn, viewer, question_id)
         author_id = await roles.check_may_post(conn, viewer, space, role)
         assert viewer.user is not None
         lang = body.lang or viewer.user.language
@@ -145,9 +144,17 @@ async def _own_comment(
         raise errors.NotAuthor("Only the author may change this comment.")
     if posting and comment.status != "deleted":
         await roles.check_may_post(db, viewer, space, role)
-    space = await space_queries.lock_space(db, space.id)
+    return await lock_comment_for_change(db, space.id, comment_id, user_id)
+
+
+async def lock_comment_for_change(
+    db: Executor, space_id: int, comment_id: int, viewer_id: int | None
+) -> tuple[CommentRow, SpaceRow]:
+    """Lock the space, then the comment (the order every writer takes), and re-read the
+    comment under its lock, as `viewer_id` sees it; a deleted comment changes no more."""
+    space = await space_queries.lock_space(db, space_id)
     await comment_queries.lock_comment(db, comment_id)
-    comment = await comment_queries.get_comment(db, comment_id, user_id)
+    comment = await comment_queries.get_comment(db, comment_id, viewer_id)
     assert comment is not None
     if comment.status == "deleted":
         raise errors.CommentDeleted()
@@ -255,12 +262,7 @@ async def set_support(services: Services, viewer: Viewer, comment_id: int, *, su
     """
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
-        comment = await comment_queries.get_comment(conn, comment_id, user_id)
-        if comment is None:
-            raise errors.CommentNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, comment.space_id)
-        if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != user_id:
-            raise errors.CommentNotFound()
+        comment, space, role = await find_visible_comment(conn, viewer, comment_id)
         await roles.check_may_post(conn, viewer, space, role)
         if comment.status == "deleted":
             raise errors.CommentDeleted()
@@ -282,10 +284,19 @@ async def set_support(services: Services, viewer: Viewer, comment_id: int, *, su
 
 
 async def visible_comment(services: Services, viewer: Viewer, comment_id: int) -> CommentRow:
-    comment = await comment_queries.get_comment(services.pool, comment_id, viewer.user_id)
+    comment, _, _ = await find_visible_comment(services.pool, viewer, comment_id)
+    return comment
+
+
+async def find_visible_comment(
+    db: Executor, viewer: Viewer, comment_id: int
+) -> tuple[CommentRow, SpaceRow, Role]:
+    """The comment, its space and the viewer's role there. A comment waiting for
+    moderation is not found but by its author and the space's moderators."""
+    comment = await comment_queries.get_comment(db, comment_id, viewer.user_id)
     if comment is None:
         raise errors.CommentNotFound()
-    _, role = await roles.visible_space_by_id(services.pool, viewer, comment.space_id)
+    space, role = await roles.visible_space_by_id(db, viewer, comment.space_id)
     if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != viewer.user_id:
         raise errors.CommentNotFound()
-    return comment
+    return comment, space, role

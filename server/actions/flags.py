@@ -13,6 +13,7 @@ from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
+from server.actions.comments import find_visible_comment
 from server.actions.moderation import open_flags, queue_counts, record_comment_event
 from server.events import Event, record_event
 from server.queries import Executor
@@ -33,12 +34,7 @@ async def flag_comment(
         raise errors.FlagTextRequired()
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
-        comment = await comment_queries.get_comment(conn, comment_id, user_id)
-        if comment is None:
-            raise errors.CommentNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, comment.space_id)
-        if comment.status == "pending" and not roles.is_steward(role) and comment.author_id != user_id:
-            raise errors.CommentNotFound()
+        comment, space, role = await find_visible_comment(conn, viewer, comment_id)
         # A flag is a write: the checks of posting apply (suspension, lock, mute,
         # ban), on the space as it is under its lock.
         space = await space_queries.lock_space(conn, space.id)
@@ -46,8 +42,10 @@ async def flag_comment(
         if comment.author_id == user_id:
             raise errors.OwnComment("You cannot flag your own comment.")
         await comment_queries.lock_comment(conn, comment.id)
-        comment = await comment_queries.get_comment(conn, comment.id, user_id)
-        assert comment is not None
+        # Re-read under its lock: a moderator may have decided on it meanwhile.
+        locked = await comment_queries.get_comment(conn, comment.id, user_id)
+        assert locked is not None
+        comment = locked
         if comment.status == "deleted":
             raise errors.CommentDeleted()
         if comment.status != "published":

@@ -3,8 +3,8 @@
 from server import errors
 from server.access import roles
 from server.access.identity import Viewer
-from server.actions.audit import record_audit
-from server.events import Event, record_event
+from server.actions.audit import record_audit, record_moderators_event
+from server.events import Event, payload
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
@@ -36,15 +36,8 @@ async def hold_participant(
         audit = await record_audit(
             conn, space.id, viewer, "participant.hold", "user", user.id, reason=body.reason, note=body.note
         )
-        event = await record_event(
-            conn,
-            space.id,
-            "participant.held",
-            public=None,
-            moderators={
-                "hold": held_participant(row).model_dump(mode="json"),
-                "audit": audit.model_dump(mode="json"),
-            },
+        event = await record_moderators_event(
+            conn, space.id, "participant.held", payload(hold=held_participant(row)), audit
         )
     await services.publish(event)
     return row, event
@@ -60,15 +53,8 @@ async def lift_hold(services: Services, viewer: Viewer, slug: str, user_id: int)
         if not await moderation_queries.delete_hold(conn, space.id, user.id):
             raise errors.NotHeld()
         audit = await record_audit(conn, space.id, viewer, "participant.unhold", "user", user.id)
-        event = await record_event(
-            conn,
-            space.id,
-            "participant.hold_lifted",
-            public=None,
-            moderators={
-                "user": common_schemas.user_summary(user).model_dump(mode="json"),
-                "audit": audit.model_dump(mode="json"),
-            },
+        event = await record_moderators_event(
+            conn, space.id, "participant.hold_lifted", payload(user=common_schemas.user_summary(user)), audit
         )
     await services.publish(event)
     return user, event

@@ -13,7 +13,7 @@ from server import errors
 from server.access import roles
 from server.access.guards import check_may_write
 from server.access.identity import Viewer, new_token, token_hash
-from server.actions.audit import audited, record_audit
+from server.actions.audit import audited, record_audit, record_moderators_event
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import invitations as invitation_queries
@@ -84,7 +84,7 @@ async def _invitation_event(
 ) -> Event:
     entry = await record_audit(db, space.id, viewer, action, "invitation", row.id, note=row.label)
     data = {"invitation": invitation(row, space.slug).model_dump(mode="json")}
-    return await record_event(db, space.id, type_, public=None, moderators=audited(data, entry))
+    return await record_moderators_event(db, space.id, type_, data, entry)
 
 
 async def list_invitations(
@@ -135,7 +135,7 @@ async def accept_invitation(
             return space, user, None
         if row.max_uses is not None and row.uses >= row.max_uses:
             raise errors.InvitationUsedUp(details={"max_uses": row.max_uses})
-        await space_queries.insert_participant(conn, space.id, user.id)
+        await space_queries.insert_member(conn, "space_participants", space.id, user.id)
         await invitation_queries.count_use(conn, row.id)
         event = await participant_event(conn, space, viewer, user, invited=True, via=row.id)
     await services.publish(event)

@@ -13,15 +13,15 @@ from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
-from server.actions.audit import record_audit
+from server.actions.audit import record_audit, record_moderators_event
+from server.actions.comments import lock_comment_for_change
 from server.actions.mentions import render_with_mentions
 from server.actions.pending_edits import apply_edit_decision, has_pending_edit
-from server.events import Event, record_event
+from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
-from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
 from server.queries.flags import FlagSummaryRow
 from server.queries.moderation import ClaimRow
@@ -69,13 +69,7 @@ async def moderated_comment(db: Executor, viewer: Viewer, comment_id: int) -> tu
         raise errors.CommentNotFound()
     space, role = await roles.visible_space_by_id(db, viewer, comment.space_id)
     roles.require_moderator(role)
-    space = await space_queries.lock_space(db, space.id)
-    await comment_queries.lock_comment(db, comment_id)
-    comment = await comment_queries.get_comment(db, comment_id, None)
-    assert comment is not None
-    if comment.status == "deleted":
-        raise errors.CommentDeleted()
-    return comment, space
+    return await lock_comment_for_change(db, space.id, comment_id, None)
 
 
 async def check_claim(db: Executor, comment_id: int, viewer: Viewer) -> None:
@@ -305,16 +299,12 @@ async def claim_comment(services: Services, viewer: Viewer, comment_id: int) -> 
             comment.id,
             details={"expires_at": claim.expires_at.isoformat()},
         )
-        event = await record_event(
+        event = await record_moderators_event(
             conn,
             space.id,
             "comment.claimed",
-            public=None,
-            moderators={
-                "comment_id": comment.id,
-                "claim": claim_view(claim).model_dump(mode="json"),
-                "audit": audit.model_dump(mode="json"),
-            },
+            {"comment_id": comment.id, **payload(claim=claim_view(claim))},
+            audit,
         )
     await services.publish(event)
     return claim, event
@@ -330,17 +320,12 @@ async def release_claim(services: Services, viewer: Viewer, comment_id: int) -> 
             raise errors.NotClaimed()
         await moderation_queries.delete_claim(conn, comment.id)
         audit = await record_audit(conn, space.id, viewer, "comment.release", "comment", comment.id)
-        event = await record_event(
+        event = await record_moderators_event(
             conn,
             space.id,
             "comment.released",
-            public=None,
-            moderators={
-                "comment_id": comment.id,
-                "claim": None,
-                "released": claim_view(claim).model_dump(mode="json"),
-                "audit": audit.model_dump(mode="json"),
-            },
+            {"comment_id": comment.id, "claim": None, **payload(released=claim_view(claim))},
+            audit,
         )
     await services.publish(event)
     return event

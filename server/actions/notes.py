@@ -7,8 +7,8 @@ public payload, so participants and screens never receive them.
 from server import errors
 from server.access import roles
 from server.access.identity import Viewer
-from server.actions.audit import record_audit
-from server.events import Event, record_event
+from server.actions.audit import record_audit, record_moderators_event
+from server.events import Event, payload
 from server.queries import comments as comment_queries
 from server.queries import notes as note_queries
 from server.queries import users as user_queries
@@ -42,13 +42,7 @@ async def create_note(
             row.id,
             details={"target_type": row.target_type, "target_id": row.target_id},
         )
-        event = await record_event(
-            conn,
-            space.id,
-            "note.created",
-            public=None,
-            moderators={"note": note(row).model_dump(mode="json"), "audit": entry.model_dump(mode="json")},
-        )
+        event = await record_moderators_event(conn, space.id, "note.created", payload(note=note(row)), entry)
     await services.publish(event)
     return row, event
 
@@ -76,15 +70,12 @@ async def delete_note(services: Services, viewer: Viewer, slug: str, note_id: in
             row.id,
             details={"target_type": row.target_type, "target_id": row.target_id, "author_id": row.author_id},
         )
-        event = await record_event(
+        event = await record_moderators_event(
             conn,
             space.id,
             "note.deleted",
-            public=None,
-            moderators={
-                "note": {"id": row.id, "target_type": row.target_type, "target_id": row.target_id},
-                "audit": entry.model_dump(mode="json"),
-            },
+            {"note": {"id": row.id, "target_type": row.target_type, "target_id": row.target_id}},
+            entry,
         )
     await services.publish(event)
     return row, event

@@ -23,6 +23,7 @@ from server.queries.spaces import SpaceRow
 from server.render import render_document
 from server.running.services import Services
 from server.schemas import questions as question_schemas
+from server.schemas.common import Role
 from server.schemas.questions import QuestionCreate, QuestionPatch
 
 # The audit log's name for what each event records.
@@ -36,6 +37,27 @@ AUDIT_ACTIONS = {
     "question.reopened": "question.reopen",
     "question.slow_mode_changed": "question.slow_mode",
 }
+
+
+async def visible_question(
+    db: Executor, viewer: Viewer, question_id: int
+) -> tuple[QuestionRow, SpaceRow, Role]:
+    """The question, its space and the viewer's role there; not found where the viewer may not see it."""
+    question = await question_queries.get_question(db, question_id)
+    if question is None:
+        raise errors.QuestionNotFound()
+    space, role = await roles.visible_space_by_id(db, viewer, question.space_id)
+    return question, space, role
+
+
+async def lock_question_for_change(
+    db: Executor, space_id: int, question_id: int
+) -> tuple[QuestionRow, SpaceRow]:
+    """Lock the space, then re-read the question under that lock: a concurrent move may have shifted it."""
+    space = await space_queries.lock_space(db, space_id)
+    question = await question_queries.get_question(db, question_id)
+    assert question is not None
+    return question, space
 
 
 async def question_event(
@@ -239,10 +261,7 @@ async def update_question(
     sent = set(body.model_fields_set)
     now = datetime.now(UTC)
     async with services.pool.acquire() as conn, conn.transaction():
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        question, space, role = await visible_question(conn, viewer, question_id)
         roles.require_user(viewer)
         steward = roles.is_steward(role)
         if not steward:
@@ -257,11 +276,8 @@ async def update_question(
             raise errors.QuestionDeleted()
         if "position" in sent and question.kind != "discussion":
             raise errors.InvalidPosition("Only discussion questions are numbered.")
-        space = await space_queries.lock_space(conn, space.id)
+        question, space = await lock_question_for_change(conn, space.id, question_id)
         await guards.check_may_write(conn, viewer, space)
-        # Re-read under the space lock: a concurrent move may have shifted it.
-        question = await question_queries.get_question(conn, question_id)
-        assert question is not None
         position = await _move(conn, space, question, body.position)
         title = body.title if body.title is not None else question.title
         text = body.body if body.body is not None else question.body

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from server import errors
 from server.access import roles
 from server.access.identity import Viewer
-from server.actions.audit import record_audit
+from server.actions.audit import audited, record_audit
 from server.events import Event, payload, record_event
 from server.live.revocation import close_user_connections
 from server.queries import Executor
@@ -72,9 +72,7 @@ async def restrict(
                 "replaces": previous.kind if previous else None,
             },
         )
-        moderators = payload(restriction=restriction(row, space.slug, user)) | {
-            "audit": entry.model_dump(mode="json")
-        }
+        moderators = audited(payload(restriction=restriction(row, space.slug, user)), entry)
         event = await record_event(
             conn,
             space.id,
@@ -113,8 +111,7 @@ async def lift_restriction(
             space.id,
             "participant.unmuted" if row.kind == "muted" else "participant.unbanned",
             public=None,
-            moderators=payload(restriction=restriction(row, space.slug, user))
-            | {"audit": entry.model_dump(mode="json")},
+            moderators=audited(payload(restriction=restriction(row, space.slug, user)), entry),
             recipient_id=user.id,
             personal={"my_restriction": None},
         )

@@ -11,8 +11,10 @@ from datetime import datetime
 
 from server.actions.questions import question_event
 from server.events import Event
+from server.queries import Executor
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
+from server.queries.spaces import SpaceRow
 from server.running.services import Services
 
 # Spaces handled per run; the rest wait for the next run, a second later.
@@ -33,30 +35,27 @@ async def apply_due_transitions(services: Services) -> list[Event]:
             now: datetime = await conn.fetchval("SELECT now()")
             for due in await question_queries.list_due_questions(conn, space_id):
                 if due.status == "scheduled":
-                    await question_queries.set_question_status(conn, due.id, "open")
-                    _, event = await question_event(
-                        conn,
-                        space,
-                        due.id,
-                        "question.opened",
-                        audit=True,
-                        details={"scheduled": True, "opens_at": _iso(due.opens_at)},
-                    )
-                    events.append(event)
+                    details = {"opens_at": _iso(due.opens_at)}
+                    events.append(await _on_schedule(conn, space, due.id, "open", "question.opened", details))
                 if due.closes_at is not None and due.closes_at <= now:
-                    await question_queries.set_question_status(conn, due.id, "closed")
-                    _, event = await question_event(
-                        conn,
-                        space,
-                        due.id,
-                        "question.closed",
-                        audit=True,
-                        details={"scheduled": True, "closes_at": _iso(due.closes_at)},
+                    details = {"closes_at": _iso(due.closes_at)}
+                    events.append(
+                        await _on_schedule(conn, space, due.id, "closed", "question.closed", details)
                     )
-                    events.append(event)
         await services.publish(*events)
         written += events
     return written
+
+
+async def _on_schedule(
+    db: Executor, space: SpaceRow, question_id: int, status: str, type_: str, details: dict[str, str | None]
+) -> Event:
+    """Set the question's status as its schedule says, audited as Roundtable's doing."""
+    await question_queries.set_question_status(db, question_id, status)
+    _, event = await question_event(
+        db, space, question_id, type_, audit=True, details={"scheduled": True, **details}
+    )
+    return event
 
 
 def _iso(value: datetime | None) -> str | None:

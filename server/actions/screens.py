@@ -8,8 +8,8 @@ scheduler's interval on every other one (server/live/revocation.py).
 from server import errors
 from server.access import roles
 from server.access.identity import Viewer, new_token, token_hash
-from server.actions.audit import record_audit
-from server.events import Event, record_event
+from server.actions.audit import record_audit, record_moderators_event
+from server.events import Event, payload
 from server.live.revocation import close_screen_connections
 from server.queries import Executor
 from server.queries import screens as screen_queries
@@ -23,16 +23,7 @@ async def _screen_event(
     db: Executor, space: SpaceRow, viewer: Viewer, row: ScreenRow, type_: str, action: str
 ) -> Event:
     entry = await record_audit(db, space.id, viewer, action, "screen", row.id, note=row.name)
-    return await record_event(
-        db,
-        space.id,
-        type_,
-        public=None,
-        moderators={
-            "screen": screen(row, space.slug).model_dump(mode="json"),
-            "audit": entry.model_dump(mode="json"),
-        },
-    )
+    return await record_moderators_event(db, space.id, type_, payload(screen=screen(row, space.slug)), entry)
 
 
 async def create_screen(

@@ -15,13 +15,12 @@ from server import errors
 from server.access import roles
 from server.access.identity import Viewer
 from server.actions.audit import audited, record_audit
-from server.actions.questions import question_event
+from server.actions.questions import lock_question_for_change, question_event, visible_question
 from server.actions.spaces import public_space
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import controls as control_queries
 from server.queries import questions as question_queries
-from server.queries import spaces as space_queries
 from server.queries.controls import AnnouncementRow
 from server.queries.questions import QuestionRow
 from server.queries.spaces import SpaceRow
@@ -127,14 +126,9 @@ async def set_question_slow_mode(
 ) -> tuple[QuestionRow, Event | None]:
     secs = body.seconds or None
     async with services.pool.acquire() as conn, conn.transaction():
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
+        question, space, role = await visible_question(conn, viewer, question_id)
         roles.require_moderator(role)
-        space = await space_queries.lock_space(conn, space.id)
-        question = await question_queries.get_question(conn, question_id)
-        assert question is not None
+        question, space = await lock_question_for_change(conn, space.id, question_id)
         if question.slow_mode_secs == secs:
             return question, None
         await question_queries.set_question_slow_mode(conn, question.id, secs)
@@ -164,14 +158,8 @@ async def post_announcement(
         row = await control_queries.insert_announcement(
             conn, space.id, body.body, render_document(body.body), body.lang, author_id
         )
-        entry = await record_audit(conn, space.id, viewer, "announcement.post", "announcement", row.id)
-        data = payload(announcement=announcement_view(row))
-        event = await record_event(
-            conn,
-            space.id,
-            "announcement.posted",
-            public=_public(space, data),
-            moderators=audited(data, entry),
+        event = await _announcement_event(
+            conn, space, viewer, row, "announcement.posted", "announcement.post"
         )
     await services.publish(event)
     return row, event
@@ -191,17 +179,22 @@ async def dismiss_announcement(
         await control_queries.dismiss_announcement(conn, row.id, roles.require_user(viewer))
         row = await control_queries.get_announcement(conn, space.id, row.id)
         assert row is not None
-        entry = await record_audit(conn, space.id, viewer, "announcement.dismiss", "announcement", row.id)
-        data = payload(announcement=announcement_view(row))
-        event = await record_event(
-            conn,
-            space.id,
-            "announcement.dismissed",
-            public=_public(space, data),
-            moderators=audited(data, entry),
+        event = await _announcement_event(
+            conn, space, viewer, row, "announcement.dismissed", "announcement.dismiss"
         )
     await services.publish(event)
     return row, event
+
+
+async def _announcement_event(
+    db: Executor, space: SpaceRow, viewer: Viewer, row: AnnouncementRow, type_: str, action: str
+) -> Event:
+    """The announcement's event, for everyone who may read the space, and its audit entry."""
+    entry = await record_audit(db, space.id, viewer, action, "announcement", row.id)
+    data = payload(announcement=announcement_view(row))
+    return await record_event(
+        db, space.id, type_, public=_public(space, data), moderators=audited(data, entry)
+    )
 
 
 async def list_announcements(services: Services, viewer: Viewer, slug: str) -> list[AnnouncementRow]:

@@ -12,7 +12,7 @@ from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries import users as user_queries
-from server.queries.spaces import SpaceRow
+from server.queries.spaces import MemberTable, SpaceRow
 from server.queries.users import UserRow
 from server.render import render_document
 from server.running.services import Services
@@ -98,9 +98,11 @@ async def update_space(
     return replace(row, event_seq=event.seq), event
 
 
-async def _member_change(
+async def change_membership(
     services: Services, viewer: Viewer, slug: str, user_id: int, *, moderators: bool, add: bool
 ) -> tuple[UserRow, Event | None]:
+    """Name or remove a moderator (admins), or invite a participant or withdraw the invitation
+    (the space's moderators); no event when the person already was, or was not, one."""
     async with services.pool.acquire() as conn, conn.transaction():
         space, role = await roles.visible_space(conn, viewer, slug)
         if moderators:
@@ -111,52 +113,18 @@ async def _member_change(
         if user is None:
             raise errors.UserNotFound()
         space = await space_queries.lock_space(conn, space.id)
-        if not moderators:
-            changed = await (
-                space_queries.insert_participant(conn, space.id, user.id)
-                if add
-                else space_queries.delete_participant(conn, space.id, user.id)
-            )
-            if not changed:
-                return user, None
-            event = await participant_event(conn, space, viewer, user, invited=add)
-        else:
-            changed = await (
-                space_queries.insert_moderator(conn, space.id, user.id)
-                if add
-                else space_queries.delete_moderator(conn, space.id, user.id)
-            )
-            if not changed:
-                return user, None
+        table: MemberTable = "space_moderators" if moderators else "space_participants"
+        change = space_queries.insert_member if add else space_queries.delete_member
+        if not await change(conn, table, space.id, user.id):
+            return user, None
+        if moderators:
             event = await _space_event(
                 conn,
                 space,
                 "space.moderator_added" if add else "space.moderator_removed",
                 user=common_schemas.user_summary(user).model_dump(mode="json"),
             )
+        else:
+            event = await participant_event(conn, space, viewer, user, invited=add)
     await services.publish(event)
     return user, event
-
-
-async def add_moderator(
-    services: Services, viewer: Viewer, slug: str, user_id: int
-) -> tuple[UserRow, Event | None]:
-    return await _member_change(services, viewer, slug, user_id, moderators=True, add=True)
-
-
-async def remove_moderator(
-    services: Services, viewer: Viewer, slug: str, user_id: int
-) -> tuple[UserRow, Event | None]:
-    return await _member_change(services, viewer, slug, user_id, moderators=True, add=False)
-
-
-async def invite_participant(
-    services: Services, viewer: Viewer, slug: str, user_id: int
-) -> tuple[UserRow, Event | None]:
-    return await _member_change(services, viewer, slug, user_id, moderators=False, add=True)
-
-
-async def remove_participant(
-    services: Services, viewer: Viewer, slug: str, user_id: int
-) -> tuple[UserRow, Event | None]:
-    return await _member_change(services, viewer, slug, user_id, moderators=False, add=False)

@@ -55,6 +55,13 @@ def _split(rows: list[SpotlightRow]) -> tuple[SpotlightRow | None, list[Spotligh
     return now, [r for r in rows if r.position > 0]
 
 
+async def _save_without(db: Executor, space: SpaceRow, rows: list[SpotlightRow], dropped: set[int]) -> None:
+    """Save the order with the items `dropped` names off the screen and out of the queue."""
+    now, queued = _split(rows)
+    shown = None if now is None or now.id in dropped else now.id
+    await spotlight_queries.save_order(db, space.id, shown, [r.id for r in queued if r.id not in dropped])
+
+
 def _same_target(row: SpotlightRow, comment_id: int | None, question_id: int | None) -> bool:
     return (row.comment_id, row.question_id) == (comment_id, question_id)
 
@@ -173,13 +180,7 @@ async def remove_item(
         found = [r for r in rows if r.id == item_id]
         if not found:
             raise errors.SpotlightItemNotFound()
-        now, queued = _split(rows)
-        await spotlight_queries.save_order(
-            db,
-            space.id,
-            None if now is None or now.id == item_id else now.id,
-            [r.id for r in queued if r.id != item_id],
-        )
+        await _save_without(db, space, rows, {item_id})
         item = found[0]
         if item.comment_id is not None:
             return "spotlight.remove", "comment", item.comment_id
@@ -238,12 +239,6 @@ async def _drop(db: Executor, space: SpaceRow, field: str, target_id: int, becau
     rows = await spotlight_queries.list_items(db, space.id)
     if not any(shows(r) for r in rows):
         return None
-    now, queued = _split(rows)
-    await spotlight_queries.save_order(
-        db,
-        space.id,
-        None if now is None or shows(now) else now.id,
-        [r.id for r in queued if not shows(r)],
-    )
+    await _save_without(db, space, rows, {r.id for r in rows if shows(r)})
     _, event = await _event(db, space, audit=None, cause={field: target_id, "event": because})
     return event

@@ -7,7 +7,8 @@ from server import errors
 from server.access.admission import ANY_MODERATOR, USER
 from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
-from server.api.routing import Api, admission, json_response, parse_query, services, signed_in, viewer
+from server.api.declaring import ApiModule
+from server.api.routing import admission, json_response, parse_query, services, signed_in, viewer
 from server.queries import users as user_queries
 from server.schemas import accounts as account_schemas
 from server.schemas import common as common_schemas
@@ -29,87 +30,7 @@ from server.schemas.common import UserSummary
 USER_SEARCH_LIMIT = 20
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "POST",
-        "/auth/register",
-        summary="Create an account and log in",
-        tag="accounts",
-        body=RegisterBody,
-        response=AuthResult,
-        status=201,
-        raises=(errors.EmailTaken,),
-        rate_limit="register",
-    )(register)
-    api.route(
-        "POST",
-        "/auth/login",
-        summary="Log in: sets the session cookie, returns a bearer token",
-        tag="accounts",
-        body=LoginBody,
-        response=AuthResult,
-        raises=(errors.InvalidCredentials, errors.TooManyLoginAttempts),
-    )(login)
-    api.route(
-        "POST",
-        "/auth/logout",
-        summary="End the current session",
-        tag="accounts",
-        response=LoggedOut,
-    )(logout)
-    api.route(
-        "POST",
-        "/auth/logout-all",
-        summary="End every session of the account, on every device",
-        tag="accounts",
-        response=LoggedOutEverywhere,
-        auth=USER,
-        raises=(errors.NotAuthenticated,),
-    )(logout_all)
-    api.route(
-        "GET",
-        "/auth/session",
-        # Pages anyone may read ask this first: an anonymous reader is no error (no 401 logged).
-        summary="The current user, or null",
-        tag="accounts",
-        response=Session,
-    )(get_session)
-    api.route(
-        "GET",
-        "/me",
-        summary="The current user",
-        tag="accounts",
-        response=Me,
-        auth=USER,
-        raises=(errors.NotAuthenticated,),
-    )(get_me)
-    api.route(
-        "PATCH",
-        "/me",
-        summary="Edit the current user's profile, or change the password",
-        tag="accounts",
-        body=ProfilePatch,
-        response=Me,
-        auth=USER,
-        raises=(errors.NotAuthenticated, errors.WrongPassword),
-    )(patch_me)
-    api.route(
-        "GET",
-        "/users",
-        summary="Find users (admins: anyone; moderators: an exact email, or their spaces' participants)",
-        tag="accounts",
-        query=UserSearchQuery,
-        response=UserList,
-        auth=ANY_MODERATOR,
-    )(search_users)
-    api.route(
-        "GET",
-        "/users/{handle}",
-        summary="A user's public profile",
-        tag="accounts",
-        response=UserSummary,
-        raises=(errors.UserNotFound,),
-    )(get_user)
+api = ApiModule(tag="accounts")
 
 
 async def _me(request: Request, user: user_queries.UserRow) -> Me:
@@ -131,6 +52,9 @@ def _with_cookie(request: Request, result: AuthResult, token: str, status: int) 
     return response
 
 
+@api.post(
+    "/auth/register", response=AuthResult, status=201, raises=(errors.EmailTaken,), rate_limit="register"
+)
 async def register(request: Request, body: RegisterBody) -> Response:
     # The router has already counted this attempt against the address's
     # registration limit (rate_limit="register"), before the body is read and
@@ -138,6 +62,7 @@ async def register(request: Request, body: RegisterBody) -> Response:
     # counter increment. Considered too: a proof-of-work puzzle (costs honest
     # phones as much as attackers' servers), a CAPTCHA (a third party sees
     # every participant), email confirmation (no mail service to rely on).
+    """Create an account and log in"""
     svc = services(request)
     user = await accounts.register(svc, body)
     # A new account starts logged in; failed-login limits are for guessing, not this.
@@ -145,12 +70,16 @@ async def register(request: Request, body: RegisterBody) -> Response:
     return _with_cookie(request, AuthResult(token=token, user=await _me(request, user)), token, 201)
 
 
+@api.post("/auth/login", response=AuthResult, raises=(errors.InvalidCredentials, errors.TooManyLoginAttempts))
 async def login(request: Request, body: LoginBody) -> Response:
+    """Log in: sets the session cookie, returns a bearer token"""
     token, user = await accounts.login(services(request), body, _address(request))
     return _with_cookie(request, AuthResult(token=token, user=await _me(request, user)), token, 200)
 
 
+@api.post("/auth/logout", response=LoggedOut)
 async def logout(request: Request, _: None) -> Response:
+    """End the current session"""
     who = await viewer(request)
     if who.token:
         await accounts.logout(services(request), who.token)
@@ -159,7 +88,9 @@ async def logout(request: Request, _: None) -> Response:
     return response
 
 
+@api.post("/auth/logout-all", response=LoggedOutEverywhere, auth=USER, raises=(errors.NotAuthenticated,))
 async def logout_all(request: Request, _: None) -> Response:
+    """End every session of the account, on every device"""
     who = await viewer(request)
     if who.user is None:
         raise errors.NotAuthenticated()
@@ -169,22 +100,31 @@ async def logout_all(request: Request, _: None) -> Response:
     return response
 
 
+# Pages anyone may read ask this first: an anonymous reader is no error (no 401 logged).
+@api.get("/auth/session")
 async def get_session(request: Request, _: None) -> Session:
+    """The current user, or null"""
     who = await viewer(request)
     return Session(user=await _me(request, who.user) if who.user else None)
 
 
+@api.get("/me", auth=USER, raises=(errors.NotAuthenticated,))
 async def get_me(request: Request, _: None) -> Me:
+    """The current user"""
     return await _me(request, signed_in(request))
 
 
+@api.patch("/me", auth=USER, raises=(errors.NotAuthenticated, errors.WrongPassword))
 async def patch_me(request: Request, body: ProfilePatch) -> Me:
+    """Edit the current user's profile, or change the password"""
     who = admission(request).viewer
     assert who.user is not None and who.token is not None, "the router admits only users here"
     return await _me(request, await accounts.update_profile(services(request), who.user, who.token, body))
 
 
+@api.get("/users", query=UserSearchQuery, auth=ANY_MODERATOR)
 async def search_users(request: Request, _: None) -> UserList:
+    """Find users (admins: anyone; moderators: an exact email, or their spaces' participants)"""
     query = parse_query(request, UserSearchQuery)
     who = await viewer(request)
     pool = services(request).pool
@@ -199,7 +139,9 @@ async def search_users(request: Request, _: None) -> UserList:
     return UserList(items=[common_schemas.user_summary(u) for u in found])
 
 
+@api.get("/users/{handle}", raises=(errors.UserNotFound,))
 async def get_user(request: Request, _: None) -> UserSummary:
+    """A user's public profile"""
     user = await user_queries.get_user_by_handle(services(request).pool, request.path_params["handle"])
     if user is None:
         raise errors.UserNotFound()
@@ -208,3 +150,7 @@ async def get_user(request: Request, _: None) -> UserSummary:
 
 def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

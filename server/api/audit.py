@@ -16,11 +16,12 @@ from starlette.responses import Response
 
 from server import errors
 from server.access.admission import ADMIN, MODERATOR
-from server.api.routing import Api, admission, parse_query, services
+from server.api.declaring import ApiModule
+from server.api.routing import STEWARD_ERRORS, admission, parse_query, services
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
 from server.schemas.audit import AuditEntry, AuditExport, AuditPage, AuditQuery
-from server.schemas.common import decode_cursor, encode_cursor
+from server.schemas.common import decode_cursor, encode_cursor, page_of
 
 CSV_COLUMNS = (
     "id",
@@ -39,38 +40,33 @@ CSV_COLUMNS = (
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/spaces/{slug}/audit",
-        summary="The space's audit log, newest first; ?format=csv or json to download it",
-        tag="audit",
-        query=AuditQuery,
-        response=AuditPage,
-        download=AuditExport,
-        auth=MODERATOR,
-        raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
-    )(space_audit)
-    api.route(
-        "GET",
-        "/audit",
-        summary="The site-wide audit log (account suspensions), newest first (admins)",
-        tag="audit",
-        query=AuditQuery,
-        response=AuditPage,
-        download=AuditExport,
-        auth=ADMIN,
-        raises=(errors.InvalidCursor, errors.InvalidQuery),
-    )(site_audit)
+api = ApiModule(tag="audit", auth=MODERATOR)
 
 
+@api.get(
+    "/spaces/{slug}/audit",
+    response=AuditPage,
+    query=AuditQuery,
+    download=AuditExport,
+    raises=(*STEWARD_ERRORS, errors.InvalidCursor, errors.InvalidQuery),
+)
 async def space_audit(request: Request, _: None) -> Response | AuditPage:
+    """The space's audit log, newest first; ?format=csv or json to download it"""
     query = parse_query(request, AuditQuery)
     space = admission(request).moderated_space
     return await _answer(request, query, space.id, space.slug)
 
 
+@api.get(
+    "/audit",
+    response=AuditPage,
+    query=AuditQuery,
+    download=AuditExport,
+    auth=ADMIN,
+    raises=(errors.InvalidCursor, errors.InvalidQuery),
+)
 async def site_audit(request: Request, _: None) -> Response | AuditPage:
+    """The site-wide audit log (account suspensions), newest first (admins)"""
     query = parse_query(request, AuditQuery)
     return await _answer(request, query, None, "site")
 
@@ -94,8 +90,7 @@ async def _answer(
         entries = [audit_schemas.entry(r) for r in rows]
         return _download(entries, query.format, name)
     rows = await audit_queries.list_audit(pool, space_id, where, before_id=before, limit=query.limit + 1)
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, more = page_of(rows, query.limit)
     return AuditPage(
         items=[audit_schemas.entry(r) for r in rows],
         next_cursor=encode_cursor("audit", [rows[-1].id]) if more and rows else None,
@@ -124,3 +119,7 @@ def _download(entries: list[AuditEntry], format_: str, name: str) -> Response:
         row["details"] = orjson.dumps(row["details"]).decode()
         writer.writerow([safe_cell(row[column]) for column in CSV_COLUMNS])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

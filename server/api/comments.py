@@ -4,9 +4,10 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
-from server.access.admission import AUTHOR, USER
+from server.access.admission import ANYONE, AUTHOR, USER
 from server.actions import comments as comment_actions
-from server.api.routing import Api, parse_query, path_id, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import parse_query, path_id, services, viewer, written
 from server.queries import comments as comment_queries
 from server.queries import questions as question_queries
 from server.schemas import comments as comment_schemas
@@ -22,103 +23,19 @@ from server.schemas.comments import (
     Revision,
     RevisionList,
 )
-from server.schemas.common import decode_cursor, encode_cursor
+from server.schemas.common import decode_cursor, encode_cursor, from_row, page_of
+
+api = ApiModule(tag="comments", auth=USER)
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/questions/{id:int}/comments",
-        summary="A question's comments in thread order, a page at a time",
-        tag="comments",
-        query=CommentListQuery,
-        response=CommentPage,
-        raises=(errors.QuestionNotFound, errors.InvalidCursor),
-    )(list_comments)
-    api.route(
-        "POST",
-        "/questions/{id:int}/comments",
-        summary="Comment, or reply with parent_id",
-        tag="comments",
-        body=CommentCreate,
-        response=CommentWrite,
-        status=201,
-        auth=USER,
-        raises=(
-            errors.QuestionNotFound,
-            errors.QuestionClosed,
-            errors.QuestionNotPublished,
-            errors.SpaceClosed,
-            errors.SpaceNotOpen,
-            errors.NotInvited,
-            errors.ParentNotFound,
-            errors.ParentInOtherQuestion,
-            errors.ParentNotReplyable,
-            errors.UnsupportedLanguage,
-            errors.TextTooLong,
-        ),
-        rate_limit="post",
-    )(post_comment)
-    api.route(
-        "GET",
-        "/comments/{id:int}",
-        summary="One comment",
-        tag="comments",
-        response=Comment,
-        raises=(errors.CommentNotFound,),
-    )(get_comment)
-    api.route(
-        "PATCH",
-        "/comments/{id:int}",
-        summary="Edit one's own comment (earlier versions are kept)",
-        tag="comments",
-        body=CommentPatch,
-        response=CommentWrite,
-        auth=AUTHOR,
-        raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
-        rate_limit="edit",
-    )(patch_comment)
-    api.route(
-        "DELETE",
-        "/comments/{id:int}",
-        summary="Delete one's own comment (leaves a tombstone)",
-        tag="comments",
-        response=CommentWrite,
-        auth=AUTHOR,
-        raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
-    )(delete_comment)
-    api.route(
-        "GET",
-        "/comments/{id:int}/revisions",
-        summary="Earlier versions of a comment (its author and moderators)",
-        tag="comments",
-        response=RevisionList,
-        auth=AUTHOR,
-        raises=(errors.CommentNotFound,),
-    )(list_revisions)
-    api.route(
-        "POST",
-        "/comments/{id:int}/support",
-        summary="Support (+1) a comment",
-        tag="comments",
-        response=Comment,
-        auth=USER,
-        raises=(errors.CommentNotFound, errors.CommentDeleted, errors.AlreadySupported, errors.OwnComment),
-        rate_limit="support",
-    )(support)
-    api.route(
-        "DELETE",
-        "/comments/{id:int}/support",
-        summary="Take back one's support",
-        tag="comments",
-        response=Comment,
-        auth=USER,
-        raises=(errors.CommentNotFound, errors.CommentDeleted, errors.NotSupported),
-        rate_limit="support",
-    )(unsupport)
-
-
+@api.get(
+    "/questions/{id:int}/comments",
+    query=CommentListQuery,
+    auth=ANYONE,
+    raises=(errors.QuestionNotFound, errors.InvalidCursor),
+)
 async def list_comments(request: Request, _: None) -> CommentPage:
+    """A question's comments in thread order, a page at a time"""
     query = parse_query(request, CommentListQuery)
     pool = services(request).pool
     who = await viewer(request)
@@ -140,15 +57,33 @@ async def list_comments(request: Request, _: None) -> CommentPage:
         after_path=after,
         limit=query.limit + 1,
     )
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, more = page_of(rows, query.limit)
     return CommentPage(
         items=[comment_schemas.comment(r, reveal=roles.is_steward(role)) for r in rows],
         next_cursor=encode_cursor(scope, rows[-1].path) if more else None,
     )
 
 
+@api.post(
+    "/questions/{id:int}/comments",
+    status=201,
+    raises=(
+        errors.QuestionNotFound,
+        errors.QuestionClosed,
+        errors.QuestionNotPublished,
+        errors.SpaceClosed,
+        errors.SpaceNotOpen,
+        errors.NotInvited,
+        errors.ParentNotFound,
+        errors.ParentInOtherQuestion,
+        errors.ParentNotReplyable,
+        errors.UnsupportedLanguage,
+        errors.TextTooLong,
+    ),
+    rate_limit="post",
+)
 async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
+    """Comment, or reply with parent_id"""
     question_id = path_id(request, "id", errors.QuestionNotFound)
     row, event = await comment_actions.post_comment(
         services(request), await viewer(request), question_id, body
@@ -156,7 +91,9 @@ async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
     return written(CommentWrite, comment_schemas.comment(row), event)
 
 
+@api.get("/comments/{id:int}", auth=ANYONE, raises=(errors.CommentNotFound,))
 async def get_comment(request: Request, _: None) -> Comment:
+    """One comment"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     who = await viewer(request)
     row = await comment_actions.visible_comment(services(request), who, comment_id)
@@ -164,7 +101,14 @@ async def get_comment(request: Request, _: None) -> Comment:
     return comment_schemas.comment(row, reveal=moderates, own=row.author_id == who.user_id)
 
 
+@api.patch(
+    "/comments/{id:int}",
+    auth=AUTHOR,
+    raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
+    rate_limit="edit",
+)
 async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
+    """Edit one's own comment (earlier versions are kept)"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await comment_actions.edit_comment(
         services(request), await viewer(request), comment_id, body
@@ -172,13 +116,21 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     return written(CommentWrite, comment_schemas.comment(row, own=True), event)
 
 
+@api.delete(
+    "/comments/{id:int}",
+    auth=AUTHOR,
+    raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
+)
 async def delete_comment(request: Request, _: None) -> CommentWrite:
+    """Delete one's own comment (leaves a tombstone)"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await comment_actions.delete_comment(services(request), await viewer(request), comment_id)
     return written(CommentWrite, comment_schemas.comment(row), event)
 
 
+@api.get("/comments/{id:int}/revisions", auth=AUTHOR, raises=(errors.CommentNotFound,))
 async def list_revisions(request: Request, _: None) -> RevisionList:
+    """Earlier versions of a comment (its author and moderators)"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     svc = services(request)
     who = await viewer(request)
@@ -189,13 +141,7 @@ async def list_revisions(request: Request, _: None) -> RevisionList:
     rows = await comment_queries.list_revisions(svc.pool, comment.id)
     return RevisionList(
         items=[
-            Revision(
-                body=r.body,
-                lang=r.lang,
-                written_at=r.written_at,
-                replaced_at=r.replaced_at,
-                replaced_by_moderator=r.by_moderator,
-            )
+            from_row(Revision, r, replaced_by_moderator=r.by_moderator)
             for r in rows
             # The version a moderator's edit replaced stays with the moderators.
             if moderates or not r.by_moderator
@@ -203,7 +149,13 @@ async def list_revisions(request: Request, _: None) -> RevisionList:
     )
 
 
+@api.post(
+    "/comments/{id:int}/support",
+    raises=(errors.CommentNotFound, errors.CommentDeleted, errors.AlreadySupported, errors.OwnComment),
+    rate_limit="support",
+)
 async def support(request: Request, _: None) -> Comment:
+    """Support (+1) a comment"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row = await comment_actions.set_support(
         services(request), await viewer(request), comment_id, support=True
@@ -211,9 +163,19 @@ async def support(request: Request, _: None) -> Comment:
     return comment_schemas.comment(row)
 
 
+@api.delete(
+    "/comments/{id:int}/support",
+    raises=(errors.CommentNotFound, errors.CommentDeleted, errors.NotSupported),
+    rate_limit="support",
+)
 async def unsupport(request: Request, _: None) -> Comment:
+    """Take back one's support"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row = await comment_actions.set_support(
         services(request), await viewer(request), comment_id, support=False
     )
     return comment_schemas.comment(row)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -5,35 +5,30 @@ from starlette.requests import Request
 from server import errors
 from server.access.admission import USER
 from server.actions import flags as flag_actions
+from server.api.declaring import ApiModule
 from server.api.moderation import WRITE_ERRORS
-from server.api.routing import Api, path_id, services, viewer
+from server.api.routing import path_id, services, viewer
 from server.schemas.moderation import FlagBody, FlagWrite
 
-
-def register_routes(api: Api) -> None:
-    api.route(
-        "POST",
-        "/comments/{id:int}/flags",
-        summary="Flag a comment for the moderators' attention",
-        tag="moderation",
-        body=FlagBody,
-        response=FlagWrite,
-        status=201,
-        auth=USER,
-        raises=(
-            errors.CommentNotFound,
-            errors.CommentDeleted,
-            errors.NotFlaggable,
-            errors.AlreadyFlagged,
-            errors.OwnComment,
-            errors.FlagTextRequired,
-            *WRITE_ERRORS,
-        ),
-        rate_limit="flag",
-    )(flag)
+api = ApiModule(tag="moderation", auth=USER)
 
 
+@api.post(
+    "/comments/{id:int}/flags",
+    status=201,
+    raises=(
+        errors.CommentNotFound,
+        errors.CommentDeleted,
+        errors.NotFlaggable,
+        errors.AlreadyFlagged,
+        errors.OwnComment,
+        errors.FlagTextRequired,
+        *WRITE_ERRORS,
+    ),
+    rate_limit="flag",
+)
 async def flag(request: Request, body: FlagBody) -> FlagWrite:
+    """Flag a comment for the moderators' attention"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, events = await flag_actions.flag_comment(services(request), await viewer(request), comment_id, body)
     return FlagWrite(
@@ -43,3 +38,7 @@ async def flag(request: Request, body: FlagBody) -> FlagWrite:
         created_at=row.created_at,
         event_seq=events[0].seq,
     )
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

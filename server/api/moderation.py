@@ -8,7 +8,17 @@ from server.access.admission import MODERATOR
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
 from server.actions.question_moderation import question_queue
-from server.api.routing import Api, admission, parse_query, path_id, path_slug, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import (
+    STEWARD_ERRORS,
+    admission,
+    parse_query,
+    path_id,
+    path_slug,
+    services,
+    viewer,
+    written,
+)
 from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
@@ -17,7 +27,7 @@ from server.schemas import comments as comment_schemas
 from server.schemas import common as common_schemas
 from server.schemas import moderation as moderation_schemas
 from server.schemas.comments import CommentWrite
-from server.schemas.common import decode_cursor, encode_cursor
+from server.schemas.common import decode_cursor, encode_cursor, page_of
 from server.schemas.moderation import (
     ClaimWrite,
     DecisionBody,
@@ -31,10 +41,14 @@ from server.schemas.moderation import (
 )
 from server.schemas.spaces import MemberChange
 
-DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
+# What a moderator's action on a comment answers when the comment is gone or not theirs to moderate.
+COMMENT_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.CommentNotFound,
     errors.NotModerator,
     errors.CommentDeleted,
+)
+DECISION_ERRORS: tuple[type[errors.AppError], ...] = (
+    *COMMENT_ERRORS,
     errors.AlreadyDecided,
     errors.ClaimedByOther,
     errors.ReasonRequired,
@@ -52,108 +66,26 @@ WRITE_ERRORS: tuple[type[errors.AppError], ...] = (
 )
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "POST",
-        "/comments/{id:int}/decisions",
-        summary="Decide on a comment: approve, reject, hide, restore, pin, mark as answer, dismiss flags",
-        tag="moderation",
-        body=DecisionBody,
-        response=CommentWrite,
-        auth=MODERATOR,
-        raises=(*DECISION_ERRORS, errors.NoOpenFlags),
-    )(decide)
-    api.route(
-        "PATCH",
-        "/comments/{id:int}/moderation",
-        summary="Edit a comment as a moderator (the original stays, for moderators, as a revision)",
-        tag="moderation",
-        body=ModeratorEditBody,
-        response=CommentWrite,
-        auth=MODERATOR,
-        raises=(*DECISION_ERRORS, errors.UnsupportedLanguage, errors.TextTooLong),
-    )(edit_as_moderator)
-    api.route(
-        "POST",
-        "/comments/{id:int}/claim",
-        summary="Claim a comment, so that other moderators leave it to you",
-        tag="moderation",
-        response=ClaimWrite,
-        auth=MODERATOR,
-        raises=(errors.CommentNotFound, errors.NotModerator, errors.CommentDeleted, errors.ClaimedByOther),
-    )(claim)
-    api.route(
-        "DELETE",
-        "/comments/{id:int}/claim",
-        summary="Release one's claim on a comment",
-        tag="moderation",
-        response=ClaimWrite,
-        auth=MODERATOR,
-        raises=(
-            errors.CommentNotFound,
-            errors.NotModerator,
-            errors.CommentDeleted,
-            errors.NotClaimed,
-            errors.ClaimedByOther,
-        ),
-    )(release)
-    api.route(
-        "GET",
-        "/spaces/{slug}/queue",
-        summary="A moderation queue (pending, flagged, recent or removed), a page at a time, with counts",
-        tag="moderation",
-        query=QueueQuery,
-        response=QueuePage,
-        auth=MODERATOR,
-        raises=(errors.SpaceNotFound, errors.NotModerator, errors.InvalidCursor, errors.InvalidQuery),
-    )(queue)
-    api.route(
-        "GET",
-        "/spaces/{slug}/held-participants",
-        summary="Participants whose comments are always held for review",
-        tag="moderation",
-        response=HeldParticipantList,
-        auth=MODERATOR,
-        raises=(errors.SpaceNotFound, errors.NotModerator),
-    )(list_held)
-    api.route(
-        "PUT",
-        "/spaces/{slug}/held-participants/{user_id:int}",
-        summary="Hold a participant's comments for review, even under post-moderation",
-        tag="moderation",
-        body=HoldBody,
-        response=HeldParticipantWrite,
-        auth=MODERATOR,
-        raises=(
-            errors.SpaceNotFound,
-            errors.NotModerator,
-            errors.UserNotFound,
-            errors.UserIsModerator,
-            errors.ReasonRequired,
-        ),
-    )(hold)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/held-participants/{user_id:int}",
-        summary="Stop holding a participant's comments",
-        tag="moderation",
-        response=MemberChange,
-        auth=MODERATOR,
-        raises=(errors.SpaceNotFound, errors.NotModerator, errors.UserNotFound, errors.NotHeld),
-    )(lift_hold)
+api = ApiModule(tag="moderation", auth=MODERATOR)
 
 
 def _comment_write(row: CommentRow, event_seq: int | None) -> CommentWrite:
     return CommentWrite(**comment_schemas.comment(row, reveal=True).model_dump(), event_seq=event_seq)
 
 
+@api.post("/comments/{id:int}/decisions", raises=(*DECISION_ERRORS, errors.NoOpenFlags))
 async def decide(request: Request, body: DecisionBody) -> CommentWrite:
+    """Decide on a comment: approve, reject, hide, restore, pin, mark as answer, dismiss flags"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, events = await moderation_actions.decide(services(request), await viewer(request), comment_id, body)
     return _comment_write(row, events[0].seq)
 
 
+@api.patch(
+    "/comments/{id:int}/moderation", raises=(*DECISION_ERRORS, errors.UnsupportedLanguage, errors.TextTooLong)
+)
 async def edit_as_moderator(request: Request, body: ModeratorEditBody) -> CommentWrite:
+    """Edit a comment as a moderator (the original stays, for moderators, as a revision)"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await moderation_actions.edit_as_moderator(
         services(request), await viewer(request), comment_id, body
@@ -161,20 +93,37 @@ async def edit_as_moderator(request: Request, body: ModeratorEditBody) -> Commen
     return _comment_write(row, event.seq if event else None)
 
 
+@api.post(
+    "/comments/{id:int}/claim",
+    raises=(*COMMENT_ERRORS, errors.ClaimedByOther),
+)
 async def claim(request: Request, _: None) -> ClaimWrite:
+    """Claim a comment, so that other moderators leave it to you"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row, event = await moderation_actions.claim_comment(services(request), await viewer(request), comment_id)
     return ClaimWrite(comment_id=comment_id, claim=moderation_schemas.claim_view(row), event_seq=event.seq)
 
 
+@api.delete(
+    "/comments/{id:int}/claim",
+    raises=(*COMMENT_ERRORS, errors.NotClaimed, errors.ClaimedByOther),
+)
 async def release(request: Request, _: None) -> ClaimWrite:
+    """Release one's claim on a comment"""
     comment_id = path_id(request, "id", errors.CommentNotFound)
     event = await moderation_actions.release_claim(services(request), await viewer(request), comment_id)
     return ClaimWrite(comment_id=comment_id, claim=None, event_seq=event.seq)
 
 
+@api.get(
+    "/spaces/{slug}/queue",
+    query=QueueQuery,
+    raises=(*STEWARD_ERRORS, errors.InvalidCursor, errors.InvalidQuery),
+)
 async def queue(request: Request, _: None) -> QueuePage:
-    """Items and counts are read in one consistent moment, that of `seq`."""
+    """A moderation queue (pending, flagged, recent or removed), a page at a time, with counts
+
+    Items and counts are read in one consistent moment, that of `seq`."""
     query = parse_query(request, QueueQuery)
     svc = services(request)
     admitted = admission(request).moderated_space
@@ -194,8 +143,7 @@ async def queue(request: Request, _: None) -> QueuePage:
             after_id=after,
             limit=query.limit + 1,
         )
-        more = len(rows) > query.limit
-        rows = rows[: query.limit]
+        rows, more = page_of(rows, query.limit)
         ids = [r.id for r in rows]
         flags = await flag_queries.summarise_open_flags(conn, ids, svc.settings.flag_min_account_age_secs)
         claims = await moderation_queries.list_active_claims(conn, ids)
@@ -219,12 +167,24 @@ async def queue(request: Request, _: None) -> QueuePage:
     )
 
 
+@api.get("/spaces/{slug}/held-participants", raises=STEWARD_ERRORS)
 async def list_held(request: Request, _: None) -> HeldParticipantList:
+    """Participants whose comments are always held for review"""
     rows = await hold_actions.list_held(services(request), await viewer(request), path_slug(request))
     return HeldParticipantList(items=[moderation_schemas.held_participant(r) for r in rows])
 
 
+@api.put(
+    "/spaces/{slug}/held-participants/{user_id:int}",
+    raises=(
+        *STEWARD_ERRORS,
+        errors.UserNotFound,
+        errors.UserIsModerator,
+        errors.ReasonRequired,
+    ),
+)
 async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
+    """Hold a participant's comments for review, even under post-moderation"""
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, event = await hold_actions.hold_participant(
         services(request), await viewer(request), path_slug(request), user_id, body
@@ -232,8 +192,17 @@ async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
     return written(HeldParticipantWrite, moderation_schemas.held_participant(row), event)
 
 
+@api.delete(
+    "/spaces/{slug}/held-participants/{user_id:int}",
+    raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.NotHeld),
+)
 async def lift_hold(request: Request, _: None) -> MemberChange:
+    """Stop holding a participant's comments"""
     slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
     return MemberChange(space=slug, user=common_schemas.user_summary(user), event_seq=event.seq)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -7,7 +7,16 @@ from server.access.admission import ADMIN, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
-from server.api.routing import Api, parse_query, path_id, path_slug, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import (
+    STEWARD_ERRORS,
+    parse_query,
+    path_id,
+    path_slug,
+    services,
+    viewer,
+    written,
+)
 from server.schemas import common as common_schemas
 from server.schemas.participants import (
     InvitationAccept,
@@ -28,149 +37,28 @@ from server.schemas.participants import (
     invitation,
     note,
     restriction,
+    suspension,
 )
 
-STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
+api = ApiModule(tag="participants", auth=MODERATOR)
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/spaces/{slug}/restrictions",
-        summary="Mutes and bans in force in the space",
-        tag="participants",
-        response=RestrictionList,
-        auth=MODERATOR,
-        raises=STEWARD_ERRORS,
-    )(list_restrictions)
-    api.route(
-        "POST",
-        "/spaces/{slug}/restrictions",
-        summary="Mute or ban a person in the space (replaces a restriction in force)",
-        tag="participants",
-        body=RestrictionCreate,
-        response=RestrictionWrite,
-        status=201,
-        auth=MODERATOR,
-        raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.CannotRestrictSteward),
-    )(restrict)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/restrictions/{user_id:int}",
-        summary="Lift a person's mute or ban",
-        tag="participants",
-        response=RestrictionWrite,
-        auth=MODERATOR,
-        raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.RestrictionNotFound),
-    )(lift_restriction)
-    api.route(
-        "POST",
-        "/users/{user_id:int}/suspension",
-        summary="Suspend an account site-wide (admins)",
-        tag="participants",
-        body=SuspensionCreate,
-        response=Suspension,
-        status=201,
-        auth=ADMIN,
-        raises=(errors.UserNotFound, errors.CannotRestrictSteward),
-    )(suspend_account)
-    api.route(
-        "DELETE",
-        "/users/{user_id:int}/suspension",
-        summary="Lift an account's suspension (admins)",
-        tag="participants",
-        response=Suspension,
-        auth=ADMIN,
-        raises=(errors.UserNotFound, errors.RestrictionNotFound),
-    )(unsuspend_account)
-    api.route(
-        "GET",
-        "/spaces/{slug}/invitations",
-        summary="The space's invitation links, newest first",
-        tag="participants",
-        response=InvitationList,
-        auth=MODERATOR,
-        raises=STEWARD_ERRORS,
-    )(list_invitations)
-    api.route(
-        "POST",
-        "/spaces/{slug}/invitations",
-        summary="Create an invitation link (its token is shown once)",
-        tag="participants",
-        body=InvitationCreate,
-        response=InvitationCreated,
-        status=201,
-        auth=MODERATOR,
-        raises=STEWARD_ERRORS,
-        rate_limit="invitation",
-    )(create_invitation)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/invitations/{id:int}",
-        summary="Revoke an invitation link",
-        tag="participants",
-        response=InvitationWrite,
-        auth=MODERATOR,
-        raises=(*STEWARD_ERRORS, errors.InvitationNotFound),
-    )(revoke_invitation)
-    api.route(
-        "POST",
-        "/invitations/accept",
-        summary="Accept an invitation link: become an invited participant of its space",
-        tag="participants",
-        body=InvitationAccept,
-        response=InvitationAccepted,
-        auth=USER,
-        raises=(
-            errors.InvitationNotFound,
-            errors.InvitationRevoked,
-            errors.InvitationExpired,
-            errors.InvitationUsedUp,
-            errors.SpaceLocked,
-            errors.Banned,
-        ),
-        rate_limit="invitation",
-    )(accept_invitation)
-    api.route(
-        "GET",
-        "/spaces/{slug}/notes",
-        summary="Moderators' notes, on one comment or person or all",
-        tag="participants",
-        query=NoteListQuery,
-        response=NoteList,
-        auth=MODERATOR,
-        raises=STEWARD_ERRORS,
-    )(list_notes)
-    api.route(
-        "POST",
-        "/spaces/{slug}/notes",
-        summary="Write a note for the other moderators on a comment or a person",
-        tag="participants",
-        body=NoteCreate,
-        response=NoteWrite,
-        status=201,
-        auth=MODERATOR,
-        raises=(*STEWARD_ERRORS, errors.NoteTargetNotFound),
-    )(create_note)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/notes/{id:int}",
-        summary="Delete a moderators' note",
-        tag="participants",
-        response=NoteWrite,
-        auth=MODERATOR,
-        raises=(*STEWARD_ERRORS, errors.NoteNotFound),
-    )(delete_note)
-
-
+@api.get("/spaces/{slug}/restrictions", raises=STEWARD_ERRORS)
 async def list_restrictions(request: Request, _: None) -> RestrictionList:
+    """Mutes and bans in force in the space"""
     space, rows = await restriction_actions.list_restrictions(
         services(request), await viewer(request), path_slug(request)
     )
     return RestrictionList(items=[restriction(row, space.slug, user) for row, user in rows])
 
 
+@api.post(
+    "/spaces/{slug}/restrictions",
+    status=201,
+    raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.CannotRestrictSteward),
+)
 async def restrict(request: Request, body: RestrictionCreate) -> RestrictionWrite:
+    """Mute or ban a person in the space (replaces a restriction in force)"""
     slug = path_slug(request)
     row, user, event = await restriction_actions.restrict(
         services(request), await viewer(request), slug, body
@@ -178,7 +66,12 @@ async def restrict(request: Request, body: RestrictionCreate) -> RestrictionWrit
     return written(RestrictionWrite, restriction(row, slug, user), event)
 
 
+@api.delete(
+    "/spaces/{slug}/restrictions/{user_id:int}",
+    raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.RestrictionNotFound),
+)
 async def lift_restriction(request: Request, _: None) -> RestrictionWrite:
+    """Lift a person's mute or ban"""
     slug = path_slug(request)
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, user, event = await restriction_actions.lift_restriction(
@@ -187,44 +80,43 @@ async def lift_restriction(request: Request, _: None) -> RestrictionWrite:
     return written(RestrictionWrite, restriction(row, slug, user), event)
 
 
+@api.post(
+    "/users/{user_id:int}/suspension",
+    status=201,
+    auth=ADMIN,
+    raises=(errors.UserNotFound, errors.CannotRestrictSteward),
+)
 async def suspend_account(request: Request, body: SuspensionCreate) -> Suspension:
+    """Suspend an account site-wide (admins)"""
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, user, revoked = await restriction_actions.suspend_account(
         services(request), await viewer(request), user_id, body
     )
-    return Suspension(
-        user=common_schemas.user_summary(user),
-        suspended=True,
-        reason=row.reason,
-        note=row.note,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        sessions_revoked=revoked,
-    )
+    return suspension(row, user, suspended=True, sessions_revoked=revoked)
 
 
+@api.delete(
+    "/users/{user_id:int}/suspension", auth=ADMIN, raises=(errors.UserNotFound, errors.RestrictionNotFound)
+)
 async def unsuspend_account(request: Request, _: None) -> Suspension:
+    """Lift an account's suspension (admins)"""
     user_id = path_id(request, "user_id", errors.UserNotFound)
     row, user = await restriction_actions.unsuspend_account(services(request), await viewer(request), user_id)
-    return Suspension(
-        user=common_schemas.user_summary(user),
-        suspended=False,
-        reason=row.reason,
-        note=row.note,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        sessions_revoked=0,
-    )
+    return suspension(row, user, suspended=False, sessions_revoked=0)
 
 
+@api.get("/spaces/{slug}/invitations", raises=STEWARD_ERRORS)
 async def list_invitations(request: Request, _: None) -> InvitationList:
+    """The space's invitation links, newest first"""
     space, rows = await invitation_actions.list_invitations(
         services(request), await viewer(request), path_slug(request)
     )
     return InvitationList(items=[invitation(r, space.slug) for r in rows])
 
 
+@api.post("/spaces/{slug}/invitations", status=201, raises=STEWARD_ERRORS, rate_limit="invitation")
 async def create_invitation(request: Request, body: InvitationCreate) -> InvitationCreated:
+    """Create an invitation link (its token is shown once)"""
     slug = path_slug(request)
     row, token, event = await invitation_actions.create_invitation(
         services(request), await viewer(request), slug, body
@@ -232,7 +124,9 @@ async def create_invitation(request: Request, body: InvitationCreate) -> Invitat
     return written(InvitationCreated, invitation(row, slug), event, token=token)
 
 
+@api.delete("/spaces/{slug}/invitations/{id:int}", raises=(*STEWARD_ERRORS, errors.InvitationNotFound))
 async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
+    """Revoke an invitation link"""
     slug = path_slug(request)
     invitation_id = path_id(request, "id", errors.InvitationNotFound)
     row, event = await invitation_actions.revoke_invitation(
@@ -241,7 +135,21 @@ async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
     return written(InvitationWrite, invitation(row, slug), event)
 
 
+@api.post(
+    "/invitations/accept",
+    auth=USER,
+    raises=(
+        errors.InvitationNotFound,
+        errors.InvitationRevoked,
+        errors.InvitationExpired,
+        errors.InvitationUsedUp,
+        errors.SpaceLocked,
+        errors.Banned,
+    ),
+    rate_limit="invitation",
+)
 async def accept_invitation(request: Request, body: InvitationAccept) -> InvitationAccepted:
+    """Accept an invitation link: become an invited participant of its space"""
     space, user, event = await invitation_actions.accept_invitation(
         services(request), await viewer(request), body.token
     )
@@ -253,7 +161,9 @@ async def accept_invitation(request: Request, body: InvitationAccept) -> Invitat
     )
 
 
+@api.get("/spaces/{slug}/notes", query=NoteListQuery, raises=STEWARD_ERRORS)
 async def list_notes(request: Request, _: None) -> NoteList:
+    """Moderators' notes, on one comment or person or all"""
     query = parse_query(request, NoteListQuery)
     rows = await note_actions.list_notes(
         services(request),
@@ -265,16 +175,24 @@ async def list_notes(request: Request, _: None) -> NoteList:
     return NoteList(items=[note(r) for r in rows])
 
 
+@api.post("/spaces/{slug}/notes", status=201, raises=(*STEWARD_ERRORS, errors.NoteTargetNotFound))
 async def create_note(request: Request, body: NoteCreate) -> NoteWrite:
+    """Write a note for the other moderators on a comment or a person"""
     row, event = await note_actions.create_note(
         services(request), await viewer(request), path_slug(request), body
     )
     return written(NoteWrite, note(row), event)
 
 
+@api.delete("/spaces/{slug}/notes/{id:int}", raises=(*STEWARD_ERRORS, errors.NoteNotFound))
 async def delete_note(request: Request, _: None) -> NoteWrite:
+    """Delete a moderators' note"""
     note_id = path_id(request, "id", errors.NoteNotFound)
     row, event = await note_actions.delete_note(
         services(request), await viewer(request), path_slug(request), note_id
     )
     return written(NoteWrite, note(row), event)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

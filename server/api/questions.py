@@ -6,57 +6,18 @@ from server import errors
 from server.access import roles
 from server.access.admission import AUTHOR, USER
 from server.actions import questions as question_actions
-from server.api.routing import Api, path_id, path_slug, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import path_id, path_slug, services, viewer, written
 from server.queries import questions as question_queries
 from server.schemas import questions as question_schemas
 from server.schemas.questions import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
 
-
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/spaces/{slug}/questions",
-        summary="The space's numbered discussion questions and participants' questions",
-        tag="questions",
-        response=QuestionList,
-        raises=(errors.SpaceNotFound,),
-    )(list_questions)
-    api.route(
-        "POST",
-        "/spaces/{slug}/questions",
-        summary="Post a question: numbered (moderators) or a participant's own",
-        tag="questions",
-        body=QuestionCreate,
-        response=QuestionWrite,
-        status=201,
-        auth=USER,
-        raises=(
-            errors.SpaceNotFound, errors.ParticipantQuestionsNotAllowed, errors.InvalidPosition,
-            errors.SpaceClosed,
-        ),
-        rate_limit="question",
-    )(post_question)
-    api.route(
-        "GET",
-        "/questions/{id:int}",
-        summary="One question",
-        tag="questions",
-        response=Question,
-        raises=(errors.QuestionNotFound,),
-    )(get_question)
-    api.route(
-        "PATCH",
-        "/questions/{id:int}",
-        summary="Edit, move (position), close or reopen (status) a question",
-        tag="questions",
-        body=QuestionPatch,
-        response=QuestionWrite,
-        auth=AUTHOR,
-        raises=(errors.QuestionNotFound, errors.InvalidPosition),
-    )(patch_question)
+api = ApiModule(tag="questions")
 
 
+@api.get("/spaces/{slug}/questions", raises=(errors.SpaceNotFound,))
 async def list_questions(request: Request, _: None) -> QuestionList:
+    """The space's numbered discussion questions and participants' questions"""
     pool = services(request).pool
     who = await viewer(request)
     space, role = await roles.visible_space(pool, who, path_slug(request))
@@ -64,7 +25,9 @@ async def list_questions(request: Request, _: None) -> QuestionList:
     return question_schemas.visible_questions(rows, who.user_id, roles.is_steward(role))
 
 
+@api.get("/questions/{id:int}", raises=(errors.QuestionNotFound,))
 async def get_question(request: Request, _: None) -> Question:
+    """One question"""
     pool = services(request).pool
     row = await question_queries.get_question(pool, path_id(request, "id", errors.QuestionNotFound))
     if row is None:
@@ -77,16 +40,35 @@ async def get_question(request: Request, _: None) -> Question:
     return question_schemas.question(row, reveal=roles.is_steward(role))
 
 
+@api.post(
+    "/spaces/{slug}/questions",
+    status=201,
+    auth=USER,
+    raises=(
+        errors.SpaceNotFound,
+        errors.ParticipantQuestionsNotAllowed,
+        errors.InvalidPosition,
+        errors.SpaceClosed,
+    ),
+    rate_limit="question",
+)
 async def post_question(request: Request, body: QuestionCreate) -> QuestionWrite:
+    """Post a question: numbered (moderators) or a participant's own"""
     row, event = await question_actions.post_question(
         services(request), await viewer(request), path_slug(request), body
     )
     return written(QuestionWrite, question_schemas.question(row), event)
 
 
+@api.patch("/questions/{id:int}", auth=AUTHOR, raises=(errors.QuestionNotFound, errors.InvalidPosition))
 async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite:
+    """Edit, move (position), close or reopen (status) a question"""
     question_id = path_id(request, "id", errors.QuestionNotFound)
     row, event = await question_actions.update_question(
         services(request), await viewer(request), question_id, body
     )
     return written(QuestionWrite, question_schemas.question(row), event)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -6,6 +6,7 @@ handlers use. The route's declared access is enforced here, before the body
 is read or the handler runs (server/access/admission.py).
 """
 
+import dataclasses
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ from server.schemas.common import MAX_ID
 # space's background text (100k characters, up to 4 bytes each in UTF-8).
 MAX_BODY_BYTES = 512 * 1024
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# What the router's admission of a space's moderators answers (server/access/admission.py).
+STEWARD_ERRORS: tuple[type[errors.AppError], ...] = (errors.SpaceNotFound, errors.NotModerator)
 
 Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -92,31 +96,32 @@ class Api:
         rate_limit: RateAction | None = None,
         download: type[BaseModel] | None = None,
     ) -> Callable[[Handler], Handler]:
-        if rate_limit is not None:
-            raises = (*raises, errors.RateLimited)
-
         def register(handler: Handler) -> Handler:
-            self.operations.append(
-                Operation(
-                    method,
-                    self.prefix + path,
-                    handler,
-                    summary,
-                    tag,
-                    body,
-                    query,
-                    response,
-                    status,
-                    raises,
-                    auth,
-                    stream,
-                    rate_limit,
-                    download,
-                )
+            operation = Operation(
+                method,
+                path,
+                handler,
+                summary,
+                tag,
+                body,
+                query,
+                response,
+                status,
+                raises,
+                auth,
+                stream,
+                rate_limit,
+                download,
             )
+            self.add(operation)
             return handler
 
         return register
+
+    def add(self, op: Operation) -> None:
+        """Add `op`, its path relative to the prefix; a rate-limited route may answer `rate_limited`."""
+        raises = (*op.raises, errors.RateLimited) if op.rate_limit is not None else op.raises
+        self.operations.append(dataclasses.replace(op, path=self.prefix + op.path, raises=raises))
 
     def routes(self) -> list[Route]:
         """Routes relative to the prefix, for a `Mount(prefix, routes=...)`."""

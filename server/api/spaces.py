@@ -4,14 +4,13 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
-from server.access.admission import ADMIN, SPACE_MODERATOR
+from server.access.admission import ADMIN, ANYONE, SPACE_MODERATOR
 from server.actions import spaces as space_actions
-from server.api.routing import Api, path_id, path_slug, services, viewer
-from server.events import Event
+from server.api.declaring import ApiModule
+from server.api.routing import path_id, path_slug, services, viewer
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
-from server.queries.users import UserRow
 from server.schemas import common as common_schemas
 from server.schemas import spaces as space_schemas
 from server.schemas.common import Role
@@ -26,80 +25,7 @@ from server.schemas.spaces import (
     SpaceWrite,
 )
 
-
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET", "/spaces", summary="Spaces the caller may read, newest first", tag="spaces", response=SpaceList
-    )(list_spaces)
-    api.route(
-        "POST",
-        "/spaces",
-        summary="Create a space (admins)",
-        tag="spaces",
-        body=SpaceCreate,
-        response=SpaceWrite,
-        status=201,
-        auth=ADMIN,
-        raises=(errors.SlugTaken, errors.Forbidden),
-    )(create_space)
-    api.route(
-        "GET",
-        "/spaces/{slug}",
-        summary="A space: background, moderators, settings",
-        tag="spaces",
-        response=Space,
-        raises=(errors.SpaceNotFound,),
-    )(get_space)
-    api.route(
-        "PATCH",
-        "/spaces/{slug}",
-        summary="Change a space (its moderators, admins)",
-        tag="spaces",
-        body=SpacePatch,
-        response=SpaceWrite,
-        auth=SPACE_MODERATOR,
-        raises=(errors.SpaceNotFound, errors.Forbidden),
-    )(patch_space)
-    api.route(
-        "POST",
-        "/spaces/{slug}/moderators",
-        summary="Name a moderator (admins)",
-        tag="spaces",
-        body=MemberAdd,
-        response=MemberChange,
-        status=201,
-        auth=ADMIN,
-        raises=(errors.UserNotFound,),
-    )(add_moderator)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/moderators/{user_id:int}",
-        summary="Remove a moderator (admins)",
-        tag="spaces",
-        response=MemberChange,
-        auth=ADMIN,
-        raises=(errors.UserNotFound,),
-    )(remove_moderator)
-    api.route(
-        "POST",
-        "/spaces/{slug}/participants",
-        summary="Invite a participant to an invitation-only space (moderators)",
-        tag="spaces",
-        body=MemberAdd,
-        response=MemberChange,
-        status=201,
-        auth=SPACE_MODERATOR,
-        raises=(errors.UserNotFound,),
-    )(invite_participant)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/participants/{user_id:int}",
-        summary="Withdraw a participant's invitation (moderators)",
-        tag="spaces",
-        response=MemberChange,
-        auth=SPACE_MODERATOR,
-        raises=(errors.UserNotFound,),
-    )(remove_participant)
+api = ApiModule(tag="spaces", auth=ADMIN)
 
 
 async def space_view(db: Executor, row: SpaceRow, role: Role) -> Space:
@@ -107,7 +33,9 @@ async def space_view(db: Executor, row: SpaceRow, role: Role) -> Space:
     return space_schemas.space(row, moderators, role, roles.accepting_input(row))
 
 
+@api.get("/spaces", auth=ANYONE)
 async def list_spaces(request: Request, _: None) -> SpaceList:
+    """Spaces the caller may read, newest first"""
     who = await viewer(request)
     pool = services(request).pool
     rows = await space_queries.list_spaces_visible(pool, who.user_id, who.is_admin)
@@ -121,7 +49,9 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
     return SpaceList(items=items)
 
 
+@api.get("/spaces/{slug}", auth=ANYONE, raises=(errors.SpaceNotFound,))
 async def get_space(request: Request, _: None) -> Space:
+    """A space: background, moderators, settings"""
     pool = services(request).pool
     who = await viewer(request)
     row, role = await roles.visible_space(pool, who, path_slug(request))
@@ -135,52 +65,59 @@ async def _written(request: Request, row: SpaceRow, event_seq: int | None) -> Sp
     return SpaceWrite(**(await space_view(pool, row, role)).model_dump(), event_seq=event_seq)
 
 
+@api.post("/spaces", status=201, raises=(errors.SlugTaken, errors.Forbidden))
 async def create_space(request: Request, body: SpaceCreate) -> SpaceWrite:
+    """Create a space (admins)"""
     row, event = await space_actions.create_space(services(request), await viewer(request), body)
     return await _written(request, row, event.seq)
 
 
+@api.patch("/spaces/{slug}", auth=SPACE_MODERATOR, raises=(errors.SpaceNotFound, errors.Forbidden))
 async def patch_space(request: Request, body: SpacePatch) -> SpaceWrite:
+    """Change a space (its moderators, admins)"""
     row, event = await space_actions.update_space(
         services(request), await viewer(request), path_slug(request), body
     )
     return await _written(request, row, event.seq if event else None)
 
 
-async def _member_result(slug: str, result: tuple[UserRow, Event | None]) -> MemberChange:
-    user, event = result
+async def _change_membership(request: Request, user_id: int, *, moderators: bool, add: bool) -> MemberChange:
+    slug = path_slug(request)
+    user, event = await space_actions.change_membership(
+        services(request), await viewer(request), slug, user_id, moderators=moderators, add=add
+    )
     return MemberChange(
         space=slug, user=common_schemas.user_summary(user), event_seq=event.seq if event else None
     )
 
 
+@api.post("/spaces/{slug}/moderators", status=201, raises=(errors.UserNotFound,))
 async def add_moderator(request: Request, body: MemberAdd) -> MemberChange:
-    slug = path_slug(request)
-    return await _member_result(
-        slug, await space_actions.add_moderator(services(request), await viewer(request), slug, body.user_id)
-    )
+    """Name a moderator (admins)"""
+    return await _change_membership(request, body.user_id, moderators=True, add=True)
 
 
+@api.delete("/spaces/{slug}/moderators/{user_id:int}", raises=(errors.UserNotFound,))
 async def remove_moderator(request: Request, _: None) -> MemberChange:
-    slug = path_slug(request)
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    return await _member_result(
-        slug, await space_actions.remove_moderator(services(request), await viewer(request), slug, user_id)
+    """Remove a moderator (admins)"""
+    return await _change_membership(
+        request, path_id(request, "user_id", errors.UserNotFound), moderators=True, add=False
     )
 
 
+@api.post("/spaces/{slug}/participants", status=201, auth=SPACE_MODERATOR, raises=(errors.UserNotFound,))
 async def invite_participant(request: Request, body: MemberAdd) -> MemberChange:
-    slug = path_slug(request)
-    return await _member_result(
-        slug,
-        await space_actions.invite_participant(services(request), await viewer(request), slug, body.user_id),
-    )
+    """Invite a participant to an invitation-only space (moderators)"""
+    return await _change_membership(request, body.user_id, moderators=False, add=True)
 
 
+@api.delete("/spaces/{slug}/participants/{user_id:int}", auth=SPACE_MODERATOR, raises=(errors.UserNotFound,))
 async def remove_participant(request: Request, _: None) -> MemberChange:
-    slug = path_slug(request)
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    return await _member_result(
-        slug,
-        await space_actions.remove_participant(services(request), await viewer(request), slug, user_id),
+    """Withdraw a participant's invitation (moderators)"""
+    return await _change_membership(
+        request, path_id(request, "user_id", errors.UserNotFound), moderators=False, add=False
     )
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

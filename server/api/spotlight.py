@@ -4,9 +4,10 @@ from starlette.requests import Request
 
 from server import errors
 from server.access import roles
-from server.access.admission import MODERATOR
+from server.access.admission import ANYONE, MODERATOR
 from server.actions import spotlight as spotlight_actions
-from server.api.routing import Api, path_id, path_slug, services, viewer, written
+from server.api.declaring import ApiModule
+from server.api.routing import STEWARD_ERRORS, path_id, path_slug, services, viewer, written
 from server.events import Event
 from server.schemas.screens import (
     Spotlight,
@@ -17,7 +18,6 @@ from server.schemas.screens import (
     read_spotlight,
 )
 
-CHANGE_ERRORS: tuple[type[errors.AppError], ...] = (errors.SpaceNotFound, errors.NotModerator)
 TARGET_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.CommentNotFound,
     errors.QuestionNotFound,
@@ -26,73 +26,7 @@ TARGET_ERRORS: tuple[type[errors.AppError], ...] = (
 )
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/spaces/{slug}/spotlight",
-        summary="What the space's screens show now, and what comes next",
-        tag="spotlight",
-        response=Spotlight,
-        raises=(errors.SpaceNotFound,),
-    )(get_spotlight)
-    api.route(
-        "PUT",
-        "/spaces/{slug}/spotlight",
-        summary="Show a comment or a question on the screens now",
-        tag="spotlight",
-        body=SpotlightTarget,
-        response=SpotlightWrite,
-        auth=MODERATOR,
-        raises=(*CHANGE_ERRORS, *TARGET_ERRORS),
-    )(set_spotlight)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/spotlight",
-        summary="Show nothing on the screens now (what is queued stays)",
-        tag="spotlight",
-        response=SpotlightWrite,
-        auth=MODERATOR,
-        raises=CHANGE_ERRORS,
-    )(clear_spotlight)
-    api.route(
-        "POST",
-        "/spaces/{slug}/spotlight/next",
-        summary="Queue a comment or a question to show next",
-        tag="spotlight",
-        body=SpotlightEnqueue,
-        response=SpotlightWrite,
-        status=201,
-        auth=MODERATOR,
-        raises=(*CHANGE_ERRORS, *TARGET_ERRORS, errors.AlreadyInSpotlight, errors.SpotlightQueueFull),
-    )(enqueue)
-    api.route(
-        "PUT",
-        "/spaces/{slug}/spotlight/next",
-        summary="Reorder what comes next",
-        tag="spotlight",
-        body=SpotlightOrder,
-        response=SpotlightWrite,
-        auth=MODERATOR,
-        raises=(*CHANGE_ERRORS, errors.SpotlightOrderMismatch),
-    )(reorder)
-    api.route(
-        "DELETE",
-        "/spaces/{slug}/spotlight/next/{id:int}",
-        summary="Take an item out of the spotlight (queued, or shown now)",
-        tag="spotlight",
-        response=SpotlightWrite,
-        auth=MODERATOR,
-        raises=(*CHANGE_ERRORS, errors.SpotlightItemNotFound),
-    )(remove_item)
-    api.route(
-        "POST",
-        "/spaces/{slug}/spotlight/advance",
-        summary="Show the next item now",
-        tag="spotlight",
-        response=SpotlightWrite,
-        auth=MODERATOR,
-        raises=(*CHANGE_ERRORS, errors.SpotlightQueueEmpty),
-    )(advance)
+api = ApiModule(tag="spotlight", auth=MODERATOR)
 
 
 def _written(result: tuple[Spotlight, Event | None]) -> SpotlightWrite:
@@ -100,13 +34,17 @@ def _written(result: tuple[Spotlight, Event | None]) -> SpotlightWrite:
     return written(SpotlightWrite, state, event)
 
 
+@api.get("/spaces/{slug}/spotlight", auth=ANYONE, raises=(errors.SpaceNotFound,))
 async def get_spotlight(request: Request, _: None) -> Spotlight:
+    """What the space's screens show now, and what comes next"""
     pool = services(request).pool
     space, _role = await roles.visible_space(pool, await viewer(request), path_slug(request))
     return await read_spotlight(pool, space.id)
 
 
+@api.put("/spaces/{slug}/spotlight", raises=(*STEWARD_ERRORS, *TARGET_ERRORS))
 async def set_spotlight(request: Request, body: SpotlightTarget) -> SpotlightWrite:
+    """Show a comment or a question on the screens now"""
     return _written(
         await spotlight_actions.set_spotlight(
             services(request), await viewer(request), path_slug(request), body
@@ -114,19 +52,29 @@ async def set_spotlight(request: Request, body: SpotlightTarget) -> SpotlightWri
     )
 
 
+@api.delete("/spaces/{slug}/spotlight", raises=STEWARD_ERRORS)
 async def clear_spotlight(request: Request, _: None) -> SpotlightWrite:
+    """Show nothing on the screens now (what is queued stays)"""
     return _written(
         await spotlight_actions.clear_spotlight(services(request), await viewer(request), path_slug(request))
     )
 
 
+@api.post(
+    "/spaces/{slug}/spotlight/next",
+    status=201,
+    raises=(*STEWARD_ERRORS, *TARGET_ERRORS, errors.AlreadyInSpotlight, errors.SpotlightQueueFull),
+)
 async def enqueue(request: Request, body: SpotlightEnqueue) -> SpotlightWrite:
+    """Queue a comment or a question to show next"""
     return _written(
         await spotlight_actions.enqueue(services(request), await viewer(request), path_slug(request), body)
     )
 
 
+@api.put("/spaces/{slug}/spotlight/next", raises=(*STEWARD_ERRORS, errors.SpotlightOrderMismatch))
 async def reorder(request: Request, body: SpotlightOrder) -> SpotlightWrite:
+    """Reorder what comes next"""
     return _written(
         await spotlight_actions.reorder(
             services(request), await viewer(request), path_slug(request), body.item_ids
@@ -134,7 +82,9 @@ async def reorder(request: Request, body: SpotlightOrder) -> SpotlightWrite:
     )
 
 
+@api.delete("/spaces/{slug}/spotlight/next/{id:int}", raises=(*STEWARD_ERRORS, errors.SpotlightItemNotFound))
 async def remove_item(request: Request, _: None) -> SpotlightWrite:
+    """Take an item out of the spotlight (queued, or shown now)"""
     item_id = path_id(request, "id", errors.SpotlightItemNotFound)
     return _written(
         await spotlight_actions.remove_item(
@@ -143,7 +93,13 @@ async def remove_item(request: Request, _: None) -> SpotlightWrite:
     )
 
 
+@api.post("/spaces/{slug}/spotlight/advance", raises=(*STEWARD_ERRORS, errors.SpotlightQueueEmpty))
 async def advance(request: Request, _: None) -> SpotlightWrite:
+    """Show the next item now"""
     return _written(
         await spotlight_actions.advance(services(request), await viewer(request), path_slug(request))
     )
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -12,6 +12,7 @@ from server import errors
 from server.queries import Executor
 from server.queries import search as search_queries
 from server.queries.search import MATCH_END, MATCH_START, SearchAfter, SearchHitRow
+from server.schemas.common import from_row, page_of
 from server.schemas.insight import SearchHit, SearchPage, SearchQuery
 
 KINDS = ("comment", "question")
@@ -72,23 +73,8 @@ async def search(db: Executor, space_id: int, query: SearchQuery, *, moderators:
         after=after,
         limit=query.limit + 1,
     )
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, more = page_of(rows, query.limit)
     return SearchPage(
-        items=[
-            SearchHit(
-                kind="comment" if r.kind == "comment" else "question",
-                id=r.id,
-                question_id=r.question_id,
-                lang=r.lang,
-                author_id=r.author_id,
-                author_name=r.author_name,
-                status=r.status,
-                created_at=r.created_at,
-                rank=r.rank,
-                snippet_html=snippet_html(r.snippet),
-            )
-            for r in rows
-        ],
+        items=[from_row(SearchHit, r, snippet_html=snippet_html(r.snippet)) for r in rows],
         next_cursor=encode_cursor(rows[-1], fingerprint) if more else None,
     )

@@ -7,6 +7,7 @@ from server.queries import statistics as statistics_queries
 from server.queries import themes as theme_queries
 from server.queries.themes import ThemeRow
 from server.running.database import Pool
+from server.schemas.common import from_row
 from server.schemas.insight import (
     AffiliationCount,
     CloudTerm,
@@ -53,14 +54,7 @@ async def read_statistics(db: Executor, space_id: int, seq: int) -> Statistics:
             max_depth=space_total.max_depth if space_total else 0,
         ),
         questions=[
-            QuestionTally(
-                question_id=t.question_id,
-                comments=t.comments,
-                replies=t.replies,
-                participants=t.participants,
-                supports=t.supports,
-                max_depth=t.max_depth,
-            )
+            from_row(QuestionTally, t)
             for t in sorted(tallies, key=lambda t: t.question_id or 0)
             if t.question_id is not None
         ],

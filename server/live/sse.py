@@ -15,7 +15,8 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.access.identity import screen_token_from, screen_viewer
-from server.api.routing import Api, parse_query, path_slug, services, viewer
+from server.api.declaring import ApiModule
+from server.api.routing import parse_query, path_slug, services, viewer
 from server.live import messages
 from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
@@ -37,23 +38,7 @@ class EventStreamQuery(Query):
     )
 
 
-def register_routes(api: Api) -> None:
-    api.route(
-        "GET",
-        "/spaces/{slug}/events",
-        summary="The space's live stream as Server-Sent Events (resumes from Last-Event-ID)",
-        tag="live",
-        query=EventStreamQuery,
-        stream=True,
-        raises=(
-            errors.SpaceNotFound,
-            errors.InvalidQuery,
-            errors.InvalidScreenToken,
-            errors.TooManyConnections,
-            errors.ServerBusy,
-            errors.ShuttingDown,
-        ),
-    )(event_stream)
+api = ApiModule(tag="live")
 
 
 def _since(request: Request, query: EventStreamQuery) -> int | None:
@@ -66,7 +51,21 @@ def _since(request: Request, query: EventStreamQuery) -> int | None:
     return int(header)
 
 
+@api.get(
+    "/spaces/{slug}/events",
+    query=EventStreamQuery,
+    raises=(
+        errors.SpaceNotFound,
+        errors.InvalidQuery,
+        errors.InvalidScreenToken,
+        errors.TooManyConnections,
+        errors.ServerBusy,
+        errors.ShuttingDown,
+    ),
+    stream=True,
+)
 async def event_stream(request: Request, _: None) -> Response:
+    """The space's live stream as Server-Sent Events (resumes from Last-Event-ID)"""
     query = parse_query(request, EventStreamQuery)
     since = _since(request, query)
     svc = services(request)
@@ -131,3 +130,7 @@ async def _stream(
     finally:
         hub.unregister(connection)
         hub.admission.release(address)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

@@ -100,6 +100,8 @@ def question_queue_filter(kind: str) -> str:
     if kind == "flagged":
         return """q.visibility IN ('published', 'hidden') AND EXISTS (
             SELECT 1 FROM question_flags f WHERE f.question_id = q.id AND f.resolved_at IS NULL)"""
+    if kind == "removed":
+        return "q.visibility IN ('hidden', 'rejected')"
     assert kind == "recent"
     return "q.visibility = 'published' AND q.created_at > now() - make_interval(secs => $2)"
 
@@ -111,12 +113,14 @@ QUESTION_QUEUE_MAX = 200
 async def list_question_queue(
     db: Executor, space_id: int, kind: str, recent_secs: float
 ) -> list[QuestionRow]:
-    """Participants' questions in a queue: pending and flagged oldest first, recent newest first."""
+    """Participants' questions in a queue: pending and flagged oldest first, recent and
+    removed newest first."""
     recent = kind == "recent"
+    newest_first = kind in ("recent", "removed")
     rows = await db.fetch(
         f"""{QUESTION_VIEW}
             WHERE q.space_id = $1 AND q.kind = 'participant' AND {question_queue_filter(kind)}
-            ORDER BY q.id {"DESC" if recent else "ASC"} LIMIT {QUESTION_QUEUE_MAX}""",
+            ORDER BY q.id {"DESC" if newest_first else "ASC"} LIMIT {QUESTION_QUEUE_MAX}""",
         *((space_id, recent_secs) if recent else (space_id,)),
     )
     return [QuestionRow(**dict(r)) for r in rows]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from server.queries import Executor, build
 from server.queries.users import UserRow
@@ -140,23 +140,6 @@ async def is_moderator(db: Executor, space_id: int, user_id: int) -> bool:
     return found is not None
 
 
-async def insert_moderator(db: Executor, space_id: int, user_id: int) -> bool:
-    """Add a moderator; False when they already were one."""
-    status = await db.execute(
-        "INSERT INTO space_moderators (space_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        space_id,
-        user_id,
-    )
-    return bool(status.endswith(" 1"))
-
-
-async def delete_moderator(db: Executor, space_id: int, user_id: int) -> bool:
-    status = await db.execute(
-        "DELETE FROM space_moderators WHERE space_id = $1 AND user_id = $2", space_id, user_id
-    )
-    return bool(status.endswith(" 1"))
-
-
 async def is_invited(db: Executor, space_id: int, user_id: int) -> bool:
     found = await db.fetchval(
         "SELECT 1 FROM space_participants WHERE space_id = $1 AND user_id = $2", space_id, user_id
@@ -164,17 +147,20 @@ async def is_invited(db: Executor, space_id: int, user_id: int) -> bool:
     return found is not None
 
 
-async def insert_participant(db: Executor, space_id: int, user_id: int) -> bool:
+# The two lists of a space's members: its moderators, and the participants it
+# invited (an invitation-only space admits only those).
+MemberTable = Literal["space_moderators", "space_participants"]
+
+
+async def insert_member(db: Executor, table: MemberTable, space_id: int, user_id: int) -> bool:
+    """Add a member; False when they already were one."""
     status = await db.execute(
-        "INSERT INTO space_participants (space_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        space_id,
-        user_id,
+        f"INSERT INTO {table} (space_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", space_id, user_id
     )
     return bool(status.endswith(" 1"))
 
 
-async def delete_participant(db: Executor, space_id: int, user_id: int) -> bool:
-    status = await db.execute(
-        "DELETE FROM space_participants WHERE space_id = $1 AND user_id = $2", space_id, user_id
-    )
+async def delete_member(db: Executor, table: MemberTable, space_id: int, user_id: int) -> bool:
+    """Remove a member; False when they were not one."""
+    status = await db.execute(f"DELETE FROM {table} WHERE space_id = $1 AND user_id = $2", space_id, user_id)
     return bool(status.endswith(" 1"))

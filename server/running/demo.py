@@ -204,7 +204,7 @@ async def load_demo(services: Services) -> bool:
     )
     moderators = [await _account(services, p) for p in MODERATORS]
     for moderator in moderators:
-        await spaces.add_moderator(services, admin, DEMO_SLUG, moderator.id)
+        await spaces.change_membership(services, admin, DEMO_SLUG, moderator.id, moderators=True, add=True)
     question_ids = []
     for title, body in QUESTIONS:
         row, _ = await questions.post_question(

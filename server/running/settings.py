@@ -5,12 +5,14 @@ Built inside `create_app()` and the CLI, never at import time.
 
 from ipaddress import ip_network
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, NonNegativeFloat, PositiveFloat, PositiveInt, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A rate limit: "attempts/seconds", e.g. "20/60".
 RATE = r"^[1-9][0-9]*/[1-9][0-9]*$"
+Rate = Annotated[str, Field(pattern=RATE)]
 
 
 class Settings(BaseSettings):
@@ -50,67 +52,61 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="Mark the session cookie Secure (set behind HTTPS)."
     )
-    session_ttl_secs: int = Field(default=14 * 24 * 3600, gt=0, description="How long a login session lasts.")
-    login_window_secs: int = Field(
-        default=15 * 60, gt=0, description="Window over which failed logins are counted."
+    session_ttl_secs: PositiveInt = Field(
+        default=14 * 24 * 3600, description="How long a login session lasts."
     )
-    login_max_failures_per_account_address: int = Field(
+    login_window_secs: PositiveInt = Field(
+        default=15 * 60, description="Window over which failed logins are counted."
+    )
+    login_max_failures_per_account_address: PositiveInt = Field(
         default=10,
-        gt=0,
         description="Failed logins to one account from one address within the window; past it, "
         "that address may not try that account until the window passes.",
     )
-    login_max_failures_per_address: int = Field(
-        default=50, gt=0, description="Failed logins from one address within the window."
+    login_max_failures_per_address: PositiveInt = Field(
+        default=50, description="Failed logins from one address within the window."
     )
     # Rate limits, "attempts/seconds" (server/access/rate_limits.py). Per
     # account, well above what a person does: a fast typist posts a comment
     # every few seconds, not several a second. Per address, far higher: a
     # consultation held in a hall puts a few hundred people behind one NAT.
-    rate_register_per_address: str = Field(
-        default="200/3600", pattern=RATE, description="Accounts registered from one address."
+    rate_register_per_address: Rate = Field(
+        default="200/3600", description="Accounts registered from one address."
     )
-    rate_post_per_account: str = Field(default="30/60", pattern=RATE, description="Comments by one account.")
-    rate_post_per_address: str = Field(
-        default="300/60", pattern=RATE, description="Comments from one address."
+    rate_post_per_account: Rate = Field(default="30/60", description="Comments by one account.")
+    rate_post_per_address: Rate = Field(default="300/60", description="Comments from one address.")
+    rate_edit_per_account: Rate = Field(default="30/60", description="Edits by one account.")
+    rate_edit_per_address: Rate = Field(default="300/60", description="Edits from one address.")
+    rate_support_per_account: Rate = Field(
+        default="60/60", description="Supports given or withdrawn by one account."
     )
-    rate_edit_per_account: str = Field(default="30/60", pattern=RATE, description="Edits by one account.")
-    rate_edit_per_address: str = Field(default="300/60", pattern=RATE, description="Edits from one address.")
-    rate_support_per_account: str = Field(
-        default="60/60", pattern=RATE, description="Supports given or withdrawn by one account."
+    rate_support_per_address: Rate = Field(
+        default="600/60", description="Supports given or withdrawn from one address."
     )
-    rate_support_per_address: str = Field(
-        default="600/60", pattern=RATE, description="Supports given or withdrawn from one address."
+    rate_flag_per_account: Rate = Field(default="10/600", description="Flags by one account.")
+    rate_flag_per_address: Rate = Field(default="100/600", description="Flags from one address.")
+    rate_question_per_account: Rate = Field(default="10/600", description="Questions posed by one account.")
+    rate_question_per_address: Rate = Field(
+        default="100/600", description="Questions posed from one address."
     )
-    rate_flag_per_account: str = Field(default="10/600", pattern=RATE, description="Flags by one account.")
-    rate_flag_per_address: str = Field(default="100/600", pattern=RATE, description="Flags from one address.")
-    rate_question_per_account: str = Field(
-        default="10/600", pattern=RATE, description="Questions posed by one account."
+    rate_invitation_per_account: Rate = Field(
+        default="30/3600", description="Invitations made or accepted by one account."
     )
-    rate_question_per_address: str = Field(
-        default="100/600", pattern=RATE, description="Questions posed from one address."
-    )
-    rate_invitation_per_account: str = Field(
-        default="30/3600", pattern=RATE, description="Invitations made or accepted by one account."
-    )
-    rate_invitation_per_address: str = Field(
-        default="300/3600", pattern=RATE, description="Invitations made or accepted from one address."
+    rate_invitation_per_address: Rate = Field(
+        default="300/3600", description="Invitations made or accepted from one address."
     )
     db_pool_min_size: int = Field(default=2, ge=1, description="Smallest database pool.")
     db_pool_max_size: int = Field(default=10, ge=1, description="Largest database pool.")
-    db_acquire_timeout_secs: float = Field(
+    db_acquire_timeout_secs: PositiveFloat = Field(
         default=5.0,
-        gt=0,
         description="How long a request waits for a database connection before `service_unavailable`.",
     )
-    db_statement_timeout_secs: float = Field(
+    db_statement_timeout_secs: PositiveFloat = Field(
         default=10.0,
-        gt=0,
         description="Longest a single SQL statement may run; PostgreSQL cancels it past this.",
     )
-    db_writer_share: float = Field(
+    db_writer_share: PositiveFloat = Field(
         default=0.5,
-        gt=0,
         le=1,
         description="Share of the pool that state-changing requests may hold at once, so that "
         "a flood of writes never starves reads and logins.",
@@ -124,20 +120,17 @@ class Settings(BaseSettings):
     bus_channel_prefix: str = Field(
         default="roundtable", description="Prefix of the Redis pub/sub channel and key names."
     )
-    live_outbox_limit_bytes: int = Field(
+    live_outbox_limit_bytes: PositiveInt = Field(
         default=1024 * 1024,
-        gt=0,
         description="Bytes a live connection may have queued before it counts as lagging.",
     )
-    live_max_connections: int = Field(
+    live_max_connections: PositiveInt = Field(
         default=20_000,
-        gt=0,
         description="Live connections (WebSocket and SSE) one process serves at once; more are refused "
         "with 503 `server_busy`.",
     )
-    live_max_connections_per_address: int = Field(
+    live_max_connections_per_address: PositiveInt = Field(
         default=100,
-        gt=0,
         description="Live connections one client address may hold on one process; more are refused "
         "with 429 `too_many_connections`.",
     )
@@ -147,72 +140,65 @@ class Settings(BaseSettings):
         description="Largest WebSocket frame the server reads; the transport refuses a larger one "
         "before buffering it, with close 1009.",
     )
-    live_messages_per_sec: float = Field(
-        default=5.0, gt=0, description="Client messages a live connection may send per second, on average."
+    live_messages_per_sec: PositiveFloat = Field(
+        default=5.0, description="Client messages a live connection may send per second, on average."
     )
-    live_messages_burst: int = Field(
-        default=30, gt=0, description="Client messages a live connection may send at once, above the rate."
+    live_messages_burst: PositiveInt = Field(
+        default=30, description="Client messages a live connection may send at once, above the rate."
     )
-    live_subscriptions_per_sec: float = Field(
+    live_subscriptions_per_sec: PositiveFloat = Field(
         default=0.5,
-        gt=0,
         description="`subscribe` and `unsubscribe` messages a connection may send per second, on average.",
     )
-    live_subscriptions_burst: int = Field(
-        default=25, gt=0, description="`subscribe` and `unsubscribe` messages a connection may send at once."
+    live_subscriptions_burst: PositiveInt = Field(
+        default=25, description="`subscribe` and `unsubscribe` messages a connection may send at once."
     )
-    live_max_refusals: int = Field(
+    live_max_refusals: PositiveInt = Field(
         default=20,
-        gt=0,
         description="Rate-limited messages a connection may send (one forgiven per second) before it "
         "is closed with 4029.",
     )
-    shutdown_grace_secs: int = Field(
+    shutdown_grace_secs: PositiveInt = Field(
         default=10,
-        gt=0,
         description="On SIGTERM, how long in-flight requests may take to finish before the process exits.",
     )
-    restart_spread_secs: float = Field(
+    restart_spread_secs: NonNegativeFloat = Field(
         default=5.0,
-        ge=0,
         description="On SIGTERM, live clients are told to reconnect at a random moment within this many "
         "seconds, so they do not all return at once.",
     )
-    slow_client_grace_secs: float = Field(
-        default=10.0, gt=0, description="How long a lagging connection may stay behind before close 4008."
+    slow_client_grace_secs: PositiveFloat = Field(
+        default=10.0, description="How long a lagging connection may stay behind before close 4008."
     )
-    batch_interval_secs: float = Field(
+    batch_interval_secs: NonNegativeFloat = Field(
         default=0.05,
-        ge=0,
         description="Least time between two fan-outs of a process: under load, events go out together.",
     )
-    ring_events: int = Field(
-        default=1024, gt=0, description="Recent events each process keeps in memory per space."
+    ring_events: PositiveInt = Field(
+        default=1024, description="Recent events each process keeps in memory per space."
     )
-    resume_max_events: int = Field(
-        default=1000, gt=0, description="A client further behind than this many events gets `resync`."
+    resume_max_events: PositiveInt = Field(
+        default=1000, description="A client further behind than this many events gets `resync`."
     )
-    resume_max_age_secs: float = Field(
-        default=600.0, gt=0, description="A client whose next event is older than this gets `resync`."
+    resume_max_age_secs: PositiveFloat = Field(
+        default=600.0, description="A client whose next event is older than this gets `resync`."
     )
-    repair_interval_secs: float = Field(
-        default=2.0, gt=0, description="How often each process checks its spaces for missed events."
+    repair_interval_secs: PositiveFloat = Field(
+        default=2.0, description="How often each process checks its spaces for missed events."
     )
-    heartbeat_interval_secs: float = Field(
-        default=25.0, gt=0, description="How often live connections get a heartbeat."
+    heartbeat_interval_secs: PositiveFloat = Field(
+        default=25.0, description="How often live connections get a heartbeat."
     )
-    presence_interval_secs: float = Field(
-        default=1.0, gt=0, description="How often presence counts are exchanged and pushed."
+    presence_interval_secs: PositiveFloat = Field(
+        default=1.0, description="How often presence counts are exchanged and pushed."
     )
-    statistics_interval_secs: float = Field(
+    statistics_interval_secs: PositiveFloat = Field(
         default=1.0,
-        gt=0,
         description="Least time between two live statistics messages of a space to its moderators "
         "and screens; changes in between are sent together.",
     )
-    claim_ttl_secs: float = Field(
+    claim_ttl_secs: PositiveFloat = Field(
         default=300.0,
-        gt=0,
         description="How long a moderator's claim on a queue item lasts; past it, the item is free.",
     )
     flag_hide_threshold: int = Field(
@@ -223,20 +209,17 @@ class Settings(BaseSettings):
     )
     # A day keeps accounts made for a raid out of the count; one published
     # comment in the space shows a stake in the discussion.
-    flag_min_account_age_secs: float = Field(
+    flag_min_account_age_secs: NonNegativeFloat = Field(
         default=24 * 3600.0,
-        ge=0,
         description="How old an account must be (and have a published comment in the space) "
         "for its flags to count towards hiding a comment automatically.",
     )
-    queue_recent_secs: float = Field(
+    queue_recent_secs: PositiveFloat = Field(
         default=24 * 3600.0,
-        gt=0,
         description="How far back the moderators' `recent` queue reaches.",
     )
-    scheduler_interval_secs: float = Field(
+    scheduler_interval_secs: PositiveFloat = Field(
         default=1.0,
-        gt=0,
         description="How often each process opens and closes scheduled questions and closes live "
         "connections of revoked screen tokens and suspended accounts.",
     )

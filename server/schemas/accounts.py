@@ -14,6 +14,7 @@ from server.schemas.common import (
     Quoting,
     Resource,
     UserSummary,
+    from_row,
 )
 from server.schemas.patch import PatchBody
 
@@ -93,15 +94,4 @@ class UserSearchQuery(Query):
 
 
 def me(user: UserRow, moderator_of: list[str]) -> Me:
-    return Me(
-        id=user.id,
-        display_name=user.display_name,
-        handle=user.handle,
-        affiliation=user.affiliation,
-        email=user.email,
-        language=user.language,
-        is_admin=user.is_admin,
-        created_at=user.created_at,
-        quoting=user.quoting,
-        moderator_of=moderator_of,
-    )
+    return from_row(Me, user, moderator_of=moderator_of)

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from server.queries.comments import CommentRow
 from server.schemas.common import (
     Body,
+    EventSeq,
     Id,
     LanguageCode,
     NonBlank,
@@ -17,6 +18,7 @@ from server.schemas.common import (
     Resource,
     UserSummary,
     author_summary,
+    from_row,
 )
 from server.schemas.patch import PatchBody
 
@@ -111,7 +113,7 @@ class Comment(Resource):
 
 
 class CommentWrite(Comment):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class CommentPage(Resource):
@@ -195,26 +197,15 @@ def language_check(lang: str, detected: list[str], *, declared: bool) -> Languag
 def _comment(
     row: CommentRow, personal: bool, *, body: str | None, html: str | None, with_author: bool
 ) -> Comment:
-    return Comment(
-        id=row.id,
-        question_id=row.question_id,
-        parent_id=row.parent_id,
+    return from_row(
+        Comment,
+        row,
         depth=len(row.path) - 1,
         author=author_summary(row) if with_author else None,
-        lang=row.lang,
         body=body,
         html=html,
-        status=row.status,
-        created_at=row.created_at,
-        edited_at=row.edited_at,
-        deleted_at=row.deleted_at,
-        support_count=row.support_count,
         supported_by_me=row.supported_by_me if personal else None,
         removal=None
         if row.removed_by is None or row.removed_at is None
         else Removal(by=row.removed_by, reason=row.removal_reason, at=row.removed_at),
-        edited_by_moderator=row.edited_by_moderator,
-        pinned_at=row.pinned_at,
-        moderator_answer=row.moderator_answer,
-        quoting=row.quoting,
     )

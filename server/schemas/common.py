@@ -4,7 +4,7 @@ how people are referred to, the error shape, and the opaque page cursors."""
 import base64
 import binascii
 from datetime import UTC, datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 import orjson
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -60,6 +60,23 @@ class Resource(BaseModel):
     """A response body."""
 
 
+ResourceT = TypeVar("ResourceT", bound=Resource)
+# A write's answer carries the seq of the event it made, so the caller can match it on the live stream.
+EventSeq = Annotated[int | None, Field(description="Seq of the event this write produced, if any.")]
+RowT = TypeVar("RowT")
+
+
+def from_row(resource: type[ResourceT], row: object, **derived: Any) -> ResourceT:
+    """`resource` with each field read from the row's column of the same name, as pydantic
+    reads attributes, except the fields in `derived`: named otherwise, computed, or withheld."""
+    columns = {
+        name: getattr(row, name)
+        for name in resource.model_fields
+        if name not in derived and hasattr(row, name)
+    }
+    return resource.model_validate({**columns, **derived})
+
+
 class ErrorDetail(Resource):
     code: str = Field(description="Stable machine-readable code, e.g. `comment_not_found`.")
     message: str = Field(description="What went wrong, for people.")
@@ -96,9 +113,7 @@ class UserSummary(Resource):
 
 
 def user_summary(user: UserRow) -> UserSummary:
-    return UserSummary(
-        id=user.id, display_name=user.display_name, handle=user.handle, affiliation=user.affiliation
-    )
+    return from_row(UserSummary, user)
 
 
 class AuthoredRow(Protocol):
@@ -127,6 +142,12 @@ def author_summary(row: AuthoredRow) -> UserSummary:
 # A cursor is opaque to clients: the list it belongs to (a comment order, a queue
 # kind, the audit log) and the position of the last item given, as JSON in URL-safe
 # base64. It is refused (`invalid_cursor`) for any other list or a malformed position.
+
+
+def page_of(rows: list[RowT], limit: int) -> tuple[list[RowT], bool]:
+    """The first `limit` of the rows a query gave when asked for `limit + 1`, and whether
+    there were more: the one extra row says so without counting them all."""
+    return rows[:limit], len(rows) > limit
 
 
 def encode_cursor(scope: str, position: list[int]) -> str:

@@ -2,14 +2,14 @@
 participants' flags, the moderators' queues, and participants whose comments are held."""
 
 from datetime import datetime
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from server.queries.flags import FlagSummaryRow
 from server.queries.moderation import ClaimRow, HoldRow
 from server.schemas.comments import Comment, CommentStatus, CommentText
-from server.schemas.common import Body, Id, LanguageCode, Query, Resource, UserSummary
+from server.schemas.common import Body, Id, LanguageCode, Query, Resource, UserSummary, from_row
 from server.schemas.questions import Question
 from server.schemas.reasons import DecisionReason, FlagReason
 
@@ -172,52 +172,37 @@ class HeldParticipantList(Resource):
 
 
 def claim_view(row: ClaimRow) -> Claim:
-    return Claim(
-        comment_id=row.comment_id,
+    return from_row(
+        Claim,
+        row,
         moderator=UserSummary(
             id=row.moderator_id,
             display_name=row.moderator_name,
             handle=row.moderator_handle,
             affiliation=row.moderator_affiliation,
         ),
-        claimed_at=row.claimed_at,
-        expires_at=row.expires_at,
     )
 
 
 def flag_summary(row: FlagSummaryRow) -> FlagSummary:
-    return FlagSummary(
-        count=row.count,
-        counted=row.counted,
-        reasons=row.reasons,
-        texts=row.texts,
-        flaggers=[
-            Flagger(
-                by=UserSummary(
-                    id=f.user_id, display_name=f.display_name, handle=f.handle, affiliation=f.affiliation
-                ),
-                reason=cast(FlagReason, f.reason),
-                text=f.text,
-                at=f.flagged_at,
-                standing=FlaggerStanding(
-                    in_good_standing=f.in_good_standing,
-                    steward=f.steward,
-                    account_created_at=f.account_created_at,
-                    published_in_space=f.published_in_space,
-                ),
-            )
-            for f in row.flaggers
-        ],
-    )
+    flaggers = [
+        from_row(
+            Flagger,
+            f,
+            by=from_row(UserSummary, f, id=f.user_id),
+            at=f.flagged_at,
+            standing=from_row(FlaggerStanding, f),
+        )
+        for f in row.flaggers
+    ]
+    return from_row(FlagSummary, row, flaggers=flaggers)
 
 
 def held_participant(row: HoldRow) -> HeldParticipant:
-    return HeldParticipant(
-        user=UserSummary(
-            id=row.user_id, display_name=row.display_name, handle=row.handle, affiliation=row.affiliation
-        ),
-        reason=row.reason,
-        note=row.note,
+    return from_row(
+        HeldParticipant,
+        row,
+        user=from_row(UserSummary, row, id=row.user_id),
         held_by=None
         if row.held_by is None or row.held_by_name is None or row.held_by_handle is None
         else UserSummary(
@@ -226,5 +211,4 @@ def held_participant(row: HoldRow) -> HeldParticipant:
             handle=row.held_by_handle,
             affiliation=row.held_by_affiliation,
         ),
-        held_at=row.held_at,
     )

@@ -11,12 +11,13 @@ from server.queries import Executor
 from server.queries import restrictions as restriction_queries
 from server.queries.invitations import InvitationRow
 from server.queries.notes import NoteRow
-from server.queries.restrictions import RestrictionRow
+from server.queries.restrictions import RestrictionRow, SuspensionRow
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.schemas.common import (
     NOTE_MAX_CHARS,
     Body,
+    EventSeq,
     Id,
     NonBlank,
     NoteText,
@@ -25,6 +26,7 @@ from server.schemas.common import (
     UserRef,
     UserSummary,
     WindowTime,
+    from_row,
     user_summary,
 )
 from server.schemas.reasons import RestrictionReason
@@ -67,7 +69,7 @@ class Restriction(Resource):
 
 
 class RestrictionWrite(Restriction):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class RestrictionList(Resource):
@@ -122,7 +124,7 @@ class InvitationCreated(Invitation):
 
 
 class InvitationWrite(Invitation):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class InvitationList(Resource):
@@ -137,7 +139,7 @@ class InvitationAccepted(Resource):
     space: str
     user: UserSummary
     already_invited: bool
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class NoteCreate(Body):
@@ -156,7 +158,7 @@ class Note(Resource):
 
 
 class NoteWrite(Note):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class NoteList(Resource):
@@ -169,15 +171,12 @@ class NoteListQuery(Query):
 
 
 def restriction(row: RestrictionRow, slug: str, user: UserRow) -> Restriction:
-    return Restriction(
-        space=slug,
-        user=user_summary(user),
-        kind="banned" if row.kind == "banned" else "muted",
-        until=row.until,
-        reason=row.reason,
-        note=row.note,
-        created_by=row.created_by,
-        created_at=row.created_at,
+    return from_row(Restriction, row, space=slug, user=user_summary(user))
+
+
+def suspension(row: SuspensionRow, user: UserRow, *, suspended: bool, sessions_revoked: int) -> Suspension:
+    return from_row(
+        Suspension, row, user=user_summary(user), suspended=suspended, sessions_revoked=sessions_revoked
     )
 
 
@@ -207,26 +206,8 @@ def invitation(row: InvitationRow, slug: str, now: datetime | None = None) -> In
         state = "used_up"
     else:
         state = "active"
-    return Invitation(
-        id=row.id,
-        space=slug,
-        label=row.label,
-        expires_at=row.expires_at,
-        max_uses=row.max_uses,
-        uses=row.uses,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-        state=state,
-    )
+    return from_row(Invitation, row, space=slug, state=state)
 
 
 def note(row: NoteRow) -> Note:
-    return Note(
-        id=row.id,
-        target_type="comment" if row.target_type == "comment" else "user",
-        target_id=row.target_id,
-        author=UserRef(id=row.author_id, display_name=row.author_name),
-        body=row.body,
-        created_at=row.created_at,
-    )
+    return from_row(Note, row, author=UserRef(id=row.author_id, display_name=row.author_name))

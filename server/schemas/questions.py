@@ -7,7 +7,7 @@ from pydantic import Field, StringConstraints
 
 from server.queries.questions import QuestionRow
 from server.schemas.comments import Removal
-from server.schemas.common import Body, Resource, UserSummary, WindowTime, author_summary
+from server.schemas.common import Body, Resource, UserSummary, WindowTime, author_summary, from_row
 from server.schemas.patch import PatchBody
 from server.schemas.spaces import Title
 
@@ -115,30 +115,19 @@ def question(row: QuestionRow, *, reveal: bool = False) -> Question:
     """A question as shown; a removed one is a tombstone, but for `reveal` (moderators),
     who keep the text of what they review (and of what its author deleted under review)."""
     tombstone = row.visibility in TOMBSTONE_VISIBILITIES and not reveal
-    return Question(
-        id=row.id,
+    return from_row(
+        Question,
+        row,
         space=row.space_slug,
-        kind=row.kind,
         number=row.position,
         title=None if tombstone else row.title,
         body=None if tombstone else row.body,
         body_html=None if tombstone else row.body_html,
-        status=row.status,
-        visibility=row.visibility,
         removal=None
         if row.removed_by is None or row.removed_at is None
         else Removal(by=row.removed_by, reason=row.removal_reason, at=row.removed_at),
-        deleted_at=row.deleted_at,
         author=author_summary(row),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        comment_count=row.comment_count,
-        opens_at=row.opens_at,
-        closes_at=row.closes_at,
         accepting_comments=question_accepting_comments(row),
-        closing_remark=row.closing_remark,
-        closing_remark_html=row.closing_remark_html,
-        slow_mode_secs=row.slow_mode_secs,
     )
 
 

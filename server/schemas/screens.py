@@ -13,7 +13,7 @@ from server.queries import spotlight as spotlight_queries
 from server.queries.screens import ScreenRow
 from server.queries.spotlight import SpotlightRow
 from server.schemas.comments import Comment, comment
-from server.schemas.common import NAME_MAX_CHARS, Body, Id, NonBlank, Resource
+from server.schemas.common import NAME_MAX_CHARS, Body, EventSeq, Id, NonBlank, Resource, from_row
 from server.schemas.questions import Question, question
 
 # A screen's "next" list is a short running order, not a second queue.
@@ -44,7 +44,7 @@ class ScreenCreated(Screen):
 
 
 class ScreenWrite(Screen):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class ScreenList(Resource):
@@ -52,14 +52,7 @@ class ScreenList(Resource):
 
 
 def screen(row: ScreenRow, slug: str) -> Screen:
-    return Screen(
-        id=row.id,
-        space=slug,
-        name=row.name,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-    )
+    return from_row(Screen, row, space=slug)
 
 
 # ---- The spotlight ----------------------------------------------------------------------------

@@ -6,7 +6,16 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from server.queries.controls import AnnouncementRow
-from server.schemas.common import Body, LanguageCode, NonBlank, NoteText, Resource, UserRef
+from server.schemas.common import (
+    Body,
+    EventSeq,
+    LanguageCode,
+    NonBlank,
+    NoteText,
+    Resource,
+    UserRef,
+    from_row,
+)
 from server.schemas.reasons import ControlReason
 
 # An announcement is a banner over the discussion: a few sentences.
@@ -46,7 +55,7 @@ class Announcement(Resource):
 
 
 class AnnouncementWrite(Announcement):
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 class AnnouncementList(Resource):
@@ -54,12 +63,6 @@ class AnnouncementList(Resource):
 
 
 def announcement(row: AnnouncementRow) -> Announcement:
-    return Announcement(
-        id=row.id,
-        body=row.body,
-        html=row.body_html,
-        lang=row.lang,
-        author=UserRef(id=row.author_id, display_name=row.author_name),
-        created_at=row.created_at,
-        dismissed_at=row.dismissed_at,
+    return from_row(
+        Announcement, row, html=row.body_html, author=UserRef(id=row.author_id, display_name=row.author_name)
     )

@@ -9,6 +9,7 @@ from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.schemas.common import (
     Body,
+    EventSeq,
     Id,
     LanguageCode,
     NonBlank,
@@ -18,6 +19,7 @@ from server.schemas.common import (
     UserRef,
     UserSummary,
     WindowTime,
+    from_row,
     user_summary,
 )
 from server.schemas.participants import MyRestriction
@@ -134,28 +136,15 @@ class MemberAdd(Body):
 class MemberChange(Resource):
     space: str
     user: UserSummary
-    event_seq: int | None = Field(description="Seq of the event this write produced, if any.")
+    event_seq: EventSeq
 
 
 def space(row: SpaceRow, moderators: list[UserRow], role: Role, accepting_input: bool) -> Space:
-    return Space(
-        slug=row.slug,
-        title=row.title,
-        intro=row.intro,
-        intro_html=row.intro_html,
-        languages=row.languages,
-        status=row.status,
-        contact=row.contact,
-        disclaimer=row.disclaimer,
-        posting=row.posting,
-        moderation=row.moderation,
-        allow_participant_questions=row.allow_participant_questions,
-        opens_at=row.opens_at,
-        closes_at=row.closes_at,
-        created_at=row.created_at,
+    return from_row(
+        Space,
+        row,
         moderators=[user_summary(u) for u in moderators],
         seq=row.event_seq,
-        epoch=row.epoch,
         my_role=role,
         accepting_input=accepting_input,
         locked=None
@@ -167,5 +156,4 @@ def space(row: SpaceRow, moderators: list[UserRow], role: Role, accepting_input:
             else UserRef(id=row.locked_by, display_name=row.locked_by_name or ""),
             reason=row.lock_reason or "other",
         ),
-        slow_mode_secs=row.slow_mode_secs,
     )
