@@ -52,7 +52,7 @@ from server.running.database import (
     create_pool,
     resolve_database_url,
 )
-from server.running.metrics import Metrics, gauges_refreshed
+from server.running.metrics import LiveTally, Metrics, gauges_refreshed
 from server.running.observe import RequestObserver
 from server.running.proxies import TrustedProxies
 from server.running.readiness import readyz
@@ -130,9 +130,11 @@ def create_app(settings: Settings | None = None, insight_worker: InsightWorker |
         schema_version = await apply_schema(url)
         pool = await create_pool(url, settings, metrics)
         bus, presence = create_bus(settings)
-        hub = Hub(pool, settings, presence)
+        tally = LiveTally(metrics)
+        hub = Hub(pool, settings, presence, tally)
         bus.add_handler(hub.accept)
         bus.add_reconnect_handler(hub.repair)
+        bus.add_reconnect_handler(tally.bus_reconnected)
         await hub.start()
         await bus.start()
         counters: CounterStore = (

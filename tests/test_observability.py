@@ -89,6 +89,24 @@ async def test_live_connections_are_reported_by_transport_and_audience(api: Api)
     assert value(after, "roundtable_live_connections", transport="ws") == 0
 
 
+async def test_deliveries_with_their_lag_catch_ups_and_resyncs_are_counted(api: Api) -> None:
+    await api.space("water")
+    question = await api.question("water")
+    author = await api.register()
+    async with live_client(api.server.ws_url) as ws:
+        assert_frame(await ws.subscribe("water"), "snapshot")
+        posted = await api.comment(author, question["id"], "Delivered.")
+        await ws.events_through(posted["event_seq"])
+    async with live_client(api.server.ws_url) as late:
+        resync = await late.subscribe("water", since=1_000_000)
+        assert resync["type"] == "resync"
+    scraped = await scrape(api.http)
+    assert value(scraped, "roundtable_events_delivered_total") >= 1
+    assert value(scraped, "roundtable_delivery_lag_seconds_count") >= 1
+    assert value(scraped, "roundtable_live_catch_ups_total") >= 1
+    assert value(scraped, "roundtable_live_resyncs_total", reason="unknown_seq") == 1
+
+
 async def test_rate_limit_refusals_counter_is_there_for_limits_to_count_into(api: Api) -> None:
     api.server.services.metrics.rate_limit_refusals.labels("login").inc()
     scraped = await scrape(api.http)

@@ -77,8 +77,9 @@ async def catch_up(pool: Pool, sub: Subscription) -> None:
     sub.ready = True
 
 
-def resume_lagging(connection: Connection, subscriptions: list[Subscription]) -> None:
-    """The connection's queue drained: send it what it skipped, from the rings, or cut it off."""
+def resume_lagging(connection: Connection, subscriptions: list[Subscription]) -> bool:
+    """The connection's queue drained: send it what it skipped, from the rings, or cut it
+    off (then True)."""
     frames: list[Frame] = []
     size = 0
     for sub in subscriptions:
@@ -87,7 +88,7 @@ def resume_lagging(connection: Connection, subscriptions: list[Subscription]) ->
         events = sub.channel.ring_after(sub.sent_seq)
         if events is None:
             close_too_slow(connection.outbox)
-            return
+            return True
         frame = events_frame(sub.channel.slug, events, sub.audience, sub.user_id) if events else None
         if frame is not None:
             frames.append(frame)
@@ -96,7 +97,8 @@ def resume_lagging(connection: Connection, subscriptions: list[Subscription]) ->
             sub.sent_seq = events[-1].seq
     if size > connection.outbox.limit_bytes:
         close_too_slow(connection.outbox)
-        return
+        return True
     for frame in frames:
         connection.outbox.push(frame)
     connection.outbox.caught_up()
+    return False

@@ -11,6 +11,7 @@ that audience, written at once or queued by its outbox (server/live/outbound.py)
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Iterable
 
 from server.events import Audience, Event
@@ -18,6 +19,7 @@ from server.live.catchup import read_log
 from server.live.channels import Channel, Channels
 from server.live.messages import events_frame, resync_frame
 from server.live.outbound import Frame
+from server.live.tally import NoTally, Tally
 from server.running.database import Pool
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,10 @@ FAN_OUT_SLICE = 200
 
 
 class FanOut:
-    def __init__(self, pool: Pool, channels: Channels, batch_interval_secs: float) -> None:
+    def __init__(
+        self, pool: Pool, channels: Channels, batch_interval_secs: float, tally: Tally | None = None
+    ) -> None:
+        self._tally = tally or NoTally()
         self._pool = pool
         self._channels = channels
         self._batch_interval_secs = batch_interval_secs
@@ -93,6 +98,7 @@ class FanOut:
     async def _fan_out(self, channel: Channel, events: list[Event], previous: int) -> None:
         shared: dict[Audience, Frame | None] = {}
         recipients = {e.recipient_id for e in events if e.personal is not None}
+        delivered = 0
         for count, sub in enumerate(list(channel.subscriptions), 1):
             if count % FAN_OUT_SLICE == 0:
                 # Let the process's other work (a post's database round trips,
@@ -118,6 +124,9 @@ class FanOut:
                 frame = events_frame(channel.slug, own, sub.audience, sub.user_id)
             if frame is None or sub.connection.outbox.offer(frame):
                 sub.sent_seq = events[-1].seq
+                delivered += frame is not None
+        # From the oldest event's commit to the moment its frames are written or queued.
+        self._tally.delivered(delivered, time.time() - events[0].at.timestamp())
 
     def _end_changed_roles(self, channel: Channel, events: list[Event]) -> None:
         """A subscriber named or removed as moderator was receiving the wrong audience:
@@ -134,3 +143,4 @@ class FanOut:
             if sub.user_id in users:
                 self._channels.unsubscribe(sub)
                 sub.connection.outbox.push(resync_frame(channel.slug, "role_changed"))
+                self._tally.resynced("role_changed")

@@ -21,6 +21,7 @@ from server.live.presence import LocalPresence, PresenceStore
 from server.live.repair import repair
 from server.live.restart import RestartOnSigterm
 from server.live.snapshot import read_snapshot
+from server.live.tally import NoTally, Tally
 from server.queries.spaces import SpaceRow
 from server.running.database import Pool
 from server.running.settings import Settings
@@ -48,12 +49,19 @@ log = logging.getLogger(__name__)
 
 
 class Hub:
-    def __init__(self, pool: Pool, settings: Settings, presence: PresenceStore | None = None) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        settings: Settings,
+        presence: PresenceStore | None = None,
+        tally: Tally | None = None,
+    ) -> None:
+        self._tally = tally or NoTally()
         self._pool = pool
         self._settings = settings
         self._presence = presence or LocalPresence()
         self._channels = Channels(pool, settings.ring_events)
-        self._fan_out = FanOut(pool, self._channels, settings.batch_interval_secs)
+        self._fan_out = FanOut(pool, self._channels, settings.batch_interval_secs, self._tally)
         self.admission = Admission(settings)
         self._restart = RestartOnSigterm(self._channels, self.admission, settings.restart_spread_secs)
         self._tasks: list[asyncio.Task[None]] = []
@@ -161,7 +169,11 @@ class Hub:
                 )
                 sub.sent_seq = seq
             else:
-                await catchup.check_resumable(self._pool, self._settings, space, since, epoch)
+                try:
+                    await catchup.check_resumable(self._pool, self._settings, space, since, epoch)
+                except catchup.Resync as resync:
+                    self._tally.resynced(resync.reason)
+                    raise
                 connection.outbox.push(
                     Frame(
                         {
@@ -176,6 +188,7 @@ class Hub:
                 )
                 sub.sent_seq = since
             await catchup.catch_up(self._pool, sub)
+            self._tally.caught_up()
             if channel.presence:
                 connection.outbox.push(Frame({"type": "presence", "space": space.slug} | channel.presence))
         except BaseException:
@@ -188,7 +201,8 @@ class Hub:
 
     def resume_lagging(self, connection: Connection) -> None:
         """The connection's queue drained: send it what it skipped, from the rings, or cut it off."""
-        catchup.resume_lagging(connection, self.subscriptions_of(connection))
+        if catchup.resume_lagging(connection, self.subscriptions_of(connection)):
+            self._tally.closed_slow(1)
 
     async def note_writing(self, sub: Subscription, question_id: int) -> bool:
         """Count the subscriber as writing on the question; False when the space has no
@@ -202,7 +216,7 @@ class Hub:
         await repair(self._pool, self._channels, self._fan_out)
 
     async def _sweep(self) -> None:
-        upkeep.close_stuck(self._channels, self._settings.slow_client_grace_secs)
+        self._tally.closed_slow(upkeep.close_stuck(self._channels, self._settings.slow_client_grace_secs))
         await self.repair()
 
     async def _heartbeat(self) -> None:

@@ -9,12 +9,16 @@ from server.live.messages import close_too_slow
 from server.live.outbound import Frame
 
 
-def close_stuck(channels: Channels, grace_secs: float) -> None:
-    """Close the connections that made no progress for longer than the grace period."""
+def close_stuck(channels: Channels, grace_secs: float) -> int:
+    """Close the connections that made no progress for longer than the grace period;
+    return how many."""
     now = time.monotonic()
+    closed = 0
     for connection in channels.connections():
         if connection.outbox.stuck_for(now) > grace_secs:
             close_too_slow(connection.outbox)
+            closed += 1
+    return closed
 
 
 def send_heartbeats(channels: Channels) -> None:

@@ -110,6 +110,32 @@ class Metrics:
         self.events_published = Counter(
             "roundtable_events_published", "Events handed to the bus for the other processes.", registry=r
         )
+        self.events_delivered = Counter(
+            "roundtable_events_delivered",
+            "Frames of events written or queued to live connections by this process's fan-out.",
+            registry=r,
+        )
+        self.delivery_lag = Histogram(
+            "roundtable_delivery_lag_seconds",
+            "From an event's commit to its fan-out on this process (the oldest event of a batch).",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=r,
+        )
+        self.catch_ups = Counter(
+            "roundtable_live_catch_ups", "Subscribers brought level from the log or the ring.", registry=r
+        )
+        self.resyncs = Counter(
+            "roundtable_live_resyncs", "Subscribers told to start over, by reason.", ["reason"], registry=r
+        )
+        self.slow_client_closes = Counter(
+            "roundtable_live_slow_client_closes",
+            "Connections closed for falling too far behind (4008).",
+            registry=r,
+        )
+        self.bus_reconnects = Counter(
+            "roundtable_bus_reconnects", "Times the bus reconnected to Redis (each repaired from the log).",
+            registry=r,
+        )
         self.rate_limit_refusals = Counter(
             "roundtable_rate_limit_refusals",
             "Requests refused by a rate limit, by limit.",
@@ -167,3 +193,28 @@ async def gauges_refreshed(metrics: Metrics, pool: "Pool", hub: "Hub") -> AsyncI
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+class LiveTally:
+    """Live delivery's reports (`server/live/tally.py`) as Prometheus metrics."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    def delivered(self, frames: int, lag_secs: float) -> None:
+        if frames:
+            self._metrics.events_delivered.inc(frames)
+            self._metrics.delivery_lag.observe(max(0.0, lag_secs))
+
+    def caught_up(self) -> None:
+        self._metrics.catch_ups.inc()
+
+    def resynced(self, reason: str) -> None:
+        self._metrics.resyncs.labels(reason).inc()
+
+    def closed_slow(self, connections: int) -> None:
+        if connections:
+            self._metrics.slow_client_closes.inc(connections)
+
+    async def bus_reconnected(self) -> None:
+        self._metrics.bus_reconnects.inc()
