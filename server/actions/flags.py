@@ -121,7 +121,7 @@ async def flag_comment(
         flag = await flag_queries.insert_flag(
             conn,
             space_id=space.id,
-            comment_id=comment.id,
+            target_id=comment.id,
             user_id=user_id,
             reason=body.reason,
             text=body.text,

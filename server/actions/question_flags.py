@@ -10,7 +10,9 @@ from server.access import roles
 from server.access.identity import Viewer
 from server.actions.flags import check_flag_text, most_counted_reason, record_flagged, record_hide_by_flags
 from server.actions.question_moderation import (
+    locked_live_question,
     open_question_flags,
+    readable_question,
     record_question_moderation_event,
     take_off_screens,
 )
@@ -23,7 +25,6 @@ from server.queries import spaces as space_queries
 from server.queries.flags import FlagRow, FlagSummaryRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
-from server.schemas import questions as question_schemas
 from server.schemas.moderation import FlagBody
 
 
@@ -34,12 +35,7 @@ async def flag_question(
     check_flag_text(body)
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
-        if not question_schemas.readable_by(question, user_id, roles.is_steward(role)):
-            raise errors.QuestionNotFound()
+        question, space, role = await readable_question(conn, viewer, question_id, user_id)
         if question.kind != "participant":
             raise errors.QuestionNotModerated("Moderators' questions are not flagged.")
         # A flag is a write: the checks of posting apply, on the space under its lock.
@@ -47,17 +43,14 @@ async def flag_question(
         await roles.check_may_post(conn, viewer, space, role)
         if question.author_id == user_id:
             raise errors.OwnComment("You cannot flag your own question.")
-        await moderation_queries.lock_question(conn, question.id)
-        question = await question_queries.get_question(conn, question.id)
-        assert question is not None
-        if question.visibility == "deleted":
-            raise errors.QuestionDeleted()
+        question = await locked_live_question(conn, question.id)
         if question.visibility != "published":
             raise errors.NotFlaggable(details={"status": question.visibility})
-        flag = await moderation_queries.insert_question_flag(
+        flag = await flag_queries.insert_flag(
             conn,
+            target="question",
             space_id=space.id,
-            question_id=question.id,
+            target_id=question.id,
             user_id=user_id,
             reason=body.reason,
             text=body.text,
