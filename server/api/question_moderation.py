@@ -8,7 +8,7 @@ from server.access.admission import MODERATOR, USER
 from server.actions import question_flags as question_flag_actions
 from server.actions import question_moderation as question_moderation_actions
 from server.api.declaring import ApiModule
-from server.api.moderation import WRITE_ERRORS
+from server.api.moderation import FLAG_ERRORS
 from server.api.routing import path_id, services, viewer, written
 from server.schemas import questions as question_schemas
 from server.schemas.moderation import DecisionBody, FlagBody, QuestionFlagWrite
@@ -49,11 +49,7 @@ async def decide_on_question(request: Request, body: DecisionBody) -> QuestionWr
         errors.QuestionNotFound,
         errors.QuestionNotModerated,
         errors.QuestionDeleted,
-        errors.NotFlaggable,
-        errors.AlreadyFlagged,
-        errors.OwnComment,
-        errors.FlagTextRequired,
-        *WRITE_ERRORS,
+        *FLAG_ERRORS,
     ),
 )
 async def flag_question(request: Request, body: FlagBody) -> QuestionFlagWrite:
