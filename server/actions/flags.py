@@ -37,6 +37,24 @@ def check_flag_text(body: FlagBody) -> None:
         raise errors.FlagTextRequired()
 
 
+async def add_flag(
+    conn: Executor, space_id: int, target: FlagTarget, target_id: int, user_id: int, body: FlagBody
+) -> FlagRow:
+    """Add the user's flag on a comment or a question; one each, a second is refused."""
+    flag = await flag_queries.insert_flag(
+        conn,
+        target=target,
+        space_id=space_id,
+        target_id=target_id,
+        user_id=user_id,
+        reason=body.reason,
+        text=body.text,
+    )
+    if flag is None:
+        raise errors.AlreadyFlagged()
+    return flag
+
+
 async def record_flagged(
     conn: Executor,
     viewer: Viewer,
@@ -118,16 +136,7 @@ async def flag_comment(
             raise errors.CommentDeleted()
         if comment.status != "published":
             raise errors.NotFlaggable(details={"status": comment.status})
-        flag = await flag_queries.insert_flag(
-            conn,
-            space_id=space.id,
-            target_id=comment.id,
-            user_id=user_id,
-            reason=body.reason,
-            text=body.text,
-        )
-        if flag is None:
-            raise errors.AlreadyFlagged()
+        flag = await add_flag(conn, space.id, "comment", comment.id, user_id, body)
         summary = await open_flags(conn, services.settings, comment.id)
         queue = await queue_counts(conn, space.id, services.settings)
         events = [

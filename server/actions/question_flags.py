@@ -8,7 +8,13 @@ an audit entry; the automatic hide it may cause is, with no actor.
 from server import errors
 from server.access import roles
 from server.access.identity import Viewer
-from server.actions.flags import check_flag_text, most_counted_reason, record_flagged, record_hide_by_flags
+from server.actions.flags import (
+    add_flag,
+    check_flag_text,
+    most_counted_reason,
+    record_flagged,
+    record_hide_by_flags,
+)
 from server.actions.question_moderation import (
     locked_live_question,
     open_question_flags,
@@ -46,17 +52,7 @@ async def flag_question(
         question = await locked_live_question(conn, question.id)
         if question.visibility != "published":
             raise errors.NotFlaggable(details={"status": question.visibility})
-        flag = await flag_queries.insert_flag(
-            conn,
-            target="question",
-            space_id=space.id,
-            target_id=question.id,
-            user_id=user_id,
-            reason=body.reason,
-            text=body.text,
-        )
-        if flag is None:
-            raise errors.AlreadyFlagged()
+        flag = await add_flag(conn, space.id, "question", question.id, user_id, body)
         summary = await open_question_flags(conn, services.settings, question.id)
         events = [await record_flagged(conn, viewer, space.id, "question", question.id, flag, summary)]
         # A moderator's question is the space's own voice: only a moderator silences it.
