@@ -7,6 +7,7 @@ it may cause is: an entry with no actor, and a tombstone saying "flags".
 """
 
 from collections import Counter
+from typing import Literal
 
 from server import errors
 from server.access import roles
@@ -24,14 +25,99 @@ from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
 from server.queries.flags import FlagRow, FlagSummaryRow
 from server.running.services import Services
+from server.schemas.audit import AuditEntry
 from server.schemas.moderation import FlagBody, flag_summary
+
+FlagTarget = Literal["comment", "question"]
+
+
+def check_flag_text(body: FlagBody) -> None:
+    """A flag for "other" reasons says what they are."""
+    if body.reason == "other" and not body.text:
+        raise errors.FlagTextRequired()
+
+
+async def add_flag(
+    conn: Executor, space_id: int, target: FlagTarget, target_id: int, user_id: int, body: FlagBody
+) -> FlagRow:
+    """Add the user's flag on a comment or a question; one each, a second is refused."""
+    flag = await flag_queries.insert_flag(
+        conn,
+        target=target,
+        space_id=space_id,
+        target_id=target_id,
+        user_id=user_id,
+        reason=body.reason,
+        text=body.text,
+    )
+    if flag is None:
+        raise errors.AlreadyFlagged()
+    return flag
+
+
+async def record_flagged(
+    conn: Executor,
+    viewer: Viewer,
+    space_id: int,
+    target: FlagTarget,
+    target_id: int,
+    flag: FlagRow,
+    summary: FlagSummaryRow,
+    **told: object,
+) -> Event:
+    """Tell the moderators (only) of a new flag on a comment or a question, with its
+    target's open flags and whatever else `told` adds."""
+    assert viewer.user is not None
+    return await record_event(
+        conn,
+        space_id,
+        f"{target}.flagged",
+        public=None,
+        moderators={
+            f"{target}_id": target_id,
+            "flag": {
+                "reason": flag.reason,
+                "text": flag.text,
+                "by": {"id": viewer.user.id, "display_name": viewer.user.display_name},
+                "at": flag.created_at.isoformat(),
+            },
+            "flags": flag_summary(summary).model_dump(mode="json"),
+            **told,
+        },
+    )
+
+
+def most_counted_reason(summary: FlagSummaryRow) -> str:
+    """The reason most counted flaggers gave; ties go to the one given first."""
+    return Counter(f.reason for f in summary.flaggers if f.in_good_standing).most_common(1)[0][0]
+
+
+async def record_hide_by_flags(
+    conn: Executor,
+    services: Services,
+    space_id: int,
+    target: FlagTarget,
+    target_id: int,
+    reason: str,
+    summary: FlagSummaryRow,
+) -> AuditEntry:
+    """The audit entry of a hide by flags: Roundtable acts, so it has no actor."""
+    details = {
+        "by": "flags",
+        "flags": summary.count,
+        "counted": summary.counted,
+        "flaggers": [f.user_id for f in summary.flaggers if f.in_good_standing],
+        "threshold": services.settings.flag_hide_threshold,
+    }
+    return await record_audit(
+        conn, space_id, None, f"{target}.hide", target, target_id, reason=reason, details=details
+    )
 
 
 async def flag_comment(
     services: Services, viewer: Viewer, comment_id: int, body: FlagBody
 ) -> tuple[FlagRow, list[Event]]:
-    if body.reason == "other" and not body.text:
-        raise errors.FlagTextRequired()
+    check_flag_text(body)
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space, role = await find_visible_comment(conn, viewer, comment_id)
@@ -50,35 +136,19 @@ async def flag_comment(
             raise errors.CommentDeleted()
         if comment.status != "published":
             raise errors.NotFlaggable(details={"status": comment.status})
-        flag = await flag_queries.insert_flag(
-            conn,
-            space_id=space.id,
-            comment_id=comment.id,
-            user_id=user_id,
-            reason=body.reason,
-            text=body.text,
-        )
-        if flag is None:
-            raise errors.AlreadyFlagged()
+        flag = await add_flag(conn, space.id, "comment", comment.id, user_id, body)
         summary = await open_flags(conn, services.settings, comment.id)
-        assert viewer.user is not None
+        queue = await queue_counts(conn, space.id, services.settings)
         events = [
-            await record_event(
+            await record_flagged(
                 conn,
+                viewer,
                 space.id,
-                "comment.flagged",
-                public=None,
-                moderators={
-                    "comment_id": comment.id,
-                    "flag": {
-                        "reason": flag.reason,
-                        "text": flag.text,
-                        "by": {"id": viewer.user.id, "display_name": viewer.user.display_name},
-                        "at": flag.created_at.isoformat(),
-                    },
-                    "flags": flag_summary(summary).model_dump(mode="json"),
-                    "queue": (await queue_counts(conn, space.id, services.settings)).model_dump(mode="json"),
-                },
+                "comment",
+                comment.id,
+                flag,
+                summary,
+                queue=queue.model_dump(mode="json"),
             )
         ]
         if summary.counted >= services.settings.flag_hide_threshold and not await _exempt(conn, comment):
@@ -106,23 +176,12 @@ async def _hide_by_flags(
     summary: FlagSummaryRow,
 ) -> list[Event]:
     """Hide a comment pending review: Roundtable acts, so the audit entry has no actor."""
-    # The reason most counted flaggers gave; ties go to the one given first.
-    counted = [f.reason for f in summary.flaggers if f.in_good_standing]
-    reason = Counter(counted).most_common(1)[0][0]
+    reason = most_counted_reason(summary)
     await moderation_queries.set_comment_status(conn, comment_id, "hidden", removed_by="flags", reason=reason)
     await moderation_queries.delete_claim(conn, comment_id)
     row = await comment_queries.get_comment(conn, comment_id, None)
     assert row is not None
-    details = {
-        "by": "flags",
-        "flags": summary.count,
-        "counted": summary.counted,
-        "flaggers": [f.user_id for f in summary.flaggers if f.in_good_standing],
-        "threshold": services.settings.flag_hide_threshold,
-    }
-    audit = await record_audit(
-        conn, space.id, None, "comment.hide", "comment", comment_id, reason=reason, details=details
-    )
+    audit = await record_hide_by_flags(conn, services, space.id, "comment", comment_id, reason, summary)
     decision = {"action": "hide", "reason": reason, "note": "", "by": "flags"}
     events = [
         await record_comment_event(

@@ -5,18 +5,24 @@ A flag is a participant's act, told to the moderators (`question.flagged`), not
 an audit entry; the automatic hide it may cause is, with no actor.
 """
 
-from collections import Counter
-
 from server import errors
 from server.access import roles
 from server.access.identity import Viewer
-from server.actions.audit import record_audit
+from server.actions.flags import (
+    add_flag,
+    check_flag_text,
+    most_counted_reason,
+    record_flagged,
+    record_hide_by_flags,
+)
 from server.actions.question_moderation import (
+    locked_live_question,
     open_question_flags,
+    readable_question,
     record_question_moderation_event,
     take_off_screens,
 )
-from server.events import Event, record_event
+from server.events import Event
 from server.queries import Executor
 from server.queries import flags as flag_queries
 from server.queries import question_moderation as moderation_queries
@@ -25,24 +31,17 @@ from server.queries import spaces as space_queries
 from server.queries.flags import FlagRow, FlagSummaryRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
-from server.schemas import questions as question_schemas
-from server.schemas.moderation import FlagBody, flag_summary
+from server.schemas.moderation import FlagBody
 
 
 async def flag_question(
     services: Services, viewer: Viewer, question_id: int, body: FlagBody
 ) -> tuple[FlagRow, list[Event]]:
     """A participant flags a participant's question; enough flaggers in good standing hide it."""
-    if body.reason == "other" and not body.text:
-        raise errors.FlagTextRequired()
+    check_flag_text(body)
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
-        if not question_schemas.readable_by(question, user_id, roles.is_steward(role)):
-            raise errors.QuestionNotFound()
+        question, space, role = await readable_question(conn, viewer, question_id, user_id)
         if question.kind != "participant":
             raise errors.QuestionNotModerated("Moderators' questions are not flagged.")
         # A flag is a write: the checks of posting apply, on the space under its lock.
@@ -50,43 +49,12 @@ async def flag_question(
         await roles.check_may_post(conn, viewer, space, role)
         if question.author_id == user_id:
             raise errors.OwnComment("You cannot flag your own question.")
-        await moderation_queries.lock_question(conn, question.id)
-        question = await question_queries.get_question(conn, question.id)
-        assert question is not None
-        if question.visibility == "deleted":
-            raise errors.QuestionDeleted()
+        question = await locked_live_question(conn, question.id)
         if question.visibility != "published":
             raise errors.NotFlaggable(details={"status": question.visibility})
-        flag = await moderation_queries.insert_question_flag(
-            conn,
-            space_id=space.id,
-            question_id=question.id,
-            user_id=user_id,
-            reason=body.reason,
-            text=body.text,
-        )
-        if flag is None:
-            raise errors.AlreadyFlagged()
+        flag = await add_flag(conn, space.id, "question", question.id, user_id, body)
         summary = await open_question_flags(conn, services.settings, question.id)
-        assert viewer.user is not None
-        events = [
-            await record_event(
-                conn,
-                space.id,
-                "question.flagged",
-                public=None,
-                moderators={
-                    "question_id": question.id,
-                    "flag": {
-                        "reason": flag.reason,
-                        "text": flag.text,
-                        "by": {"id": viewer.user.id, "display_name": viewer.user.display_name},
-                        "at": flag.created_at.isoformat(),
-                    },
-                    "flags": flag_summary(summary).model_dump(mode="json"),
-                },
-            )
-        ]
+        events = [await record_flagged(conn, viewer, space.id, "question", question.id, flag, summary)]
         # A moderator's question is the space's own voice: only a moderator silences it.
         exempt = await flag_queries.is_space_steward(conn, space.id, question.author_id)
         if summary.counted >= services.settings.flag_hide_threshold and not exempt:
@@ -99,23 +67,13 @@ async def _hide_by_flags(
     services: Services, conn: Executor, space: SpaceRow, question_id: int, summary: FlagSummaryRow
 ) -> list[Event]:
     """Hide a question pending review: Roundtable acts, so the audit entry has no actor."""
-    # The reason most counted flaggers gave; ties go to the one given first.
-    reason = Counter(f.reason for f in summary.flaggers if f.in_good_standing).most_common(1)[0][0]
+    reason = most_counted_reason(summary)
     await moderation_queries.set_question_visibility(
         conn, question_id, "hidden", removed_by="flags", reason=reason
     )
     row = await question_queries.get_question(conn, question_id)
     assert row is not None
-    details = {
-        "by": "flags",
-        "flags": summary.count,
-        "counted": summary.counted,
-        "flaggers": [f.user_id for f in summary.flaggers if f.in_good_standing],
-        "threshold": services.settings.flag_hide_threshold,
-    }
-    audit = await record_audit(
-        conn, space.id, None, "question.hide", "question", question_id, reason=reason, details=details
-    )
+    audit = await record_hide_by_flags(conn, services, space.id, "question", question_id, reason, summary)
     event = await record_question_moderation_event(
         conn,
         services.settings,

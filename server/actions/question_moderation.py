@@ -28,6 +28,7 @@ from server.running.services import Services
 from server.running.settings import Settings
 from server.schemas import questions as question_schemas
 from server.schemas.audit import AuditEntry
+from server.schemas.common import Role
 from server.schemas.moderation import DecisionBody, QuestionQueueItem, flag_summary
 
 # The event each decision on a question writes, as DECISION_EVENTS for comments
@@ -97,6 +98,31 @@ async def record_question_moderation_event(
     )
 
 
+async def readable_question(
+    db: Executor, viewer: Viewer, question_id: int, user_id: int
+) -> tuple[QuestionRow, SpaceRow, Role]:
+    """The question, its space and the viewer's role there, if the viewer may read it; a
+    question they may not read is not found, as if it did not exist."""
+    question = await question_queries.get_question(db, question_id)
+    if question is None:
+        raise errors.QuestionNotFound()
+    space, role = await roles.visible_space_by_id(db, viewer, question.space_id)
+    if not question_schemas.readable_by(question, user_id, roles.is_steward(role)):
+        raise errors.QuestionNotFound()
+    return question, space, role
+
+
+async def locked_live_question(db: Executor, question_id: int) -> QuestionRow:
+    """The question under its lock, re-read (a moderator may have decided on it
+    meanwhile), refused if it has been deleted."""
+    await moderation_queries.lock_question(db, question_id)
+    question = await question_queries.get_question(db, question_id)
+    assert question is not None
+    if question.visibility == "deleted":
+        raise errors.QuestionDeleted()
+    return question
+
+
 async def _moderated_question(db: Executor, viewer: Viewer, question_id: int) -> tuple[QuestionRow, SpaceRow]:
     """The participant's question, locked after its space, for a moderator of that space."""
     roles.require_user(viewer)
@@ -108,12 +134,7 @@ async def _moderated_question(db: Executor, viewer: Viewer, question_id: int) ->
     if question.kind != "participant":
         raise errors.QuestionNotModerated()
     space = await space_queries.lock_space(db, space.id)
-    await moderation_queries.lock_question(db, question.id)
-    question = await question_queries.get_question(db, question_id)
-    assert question is not None
-    if question.visibility == "deleted":
-        raise errors.QuestionDeleted()
-    return question, space
+    return await locked_live_question(db, question.id), space
 
 
 def _applies(action: str, question: QuestionRow) -> bool:
@@ -137,12 +158,12 @@ async def _apply(db: Executor, question: QuestionRow, action: str, reason: str |
         await set_visibility(db, question.id, "rejected", removed_by="moderator", reason=reason)
     elif action == "hide":
         await set_visibility(db, question.id, "hidden", removed_by="moderator", reason=reason)
-        await moderation_queries.resolve_question_flags(db, question.id, "upheld")
+        await flag_queries.resolve_flags(db, question.id, "upheld", target="question")
     elif action == "restore":
         await set_visibility(db, question.id, "published", removed_by=None, reason=None)
-        await moderation_queries.resolve_question_flags(db, question.id, "dismissed")
+        await flag_queries.resolve_flags(db, question.id, "dismissed", target="question")
     else:
-        await moderation_queries.resolve_question_flags(db, question.id, "dismissed")
+        await flag_queries.resolve_flags(db, question.id, "dismissed", target="question")
         if question.visibility == "hidden" and question.removed_by == "flags":
             await set_visibility(db, question.id, "published", removed_by=None, reason=None)
             return "question.restored"
@@ -165,7 +186,7 @@ async def decide_on_question(
         state = {"visibility": question.visibility}
         if body.expected_status is not None and question.visibility != body.expected_status:
             raise errors.AlreadyDecided(details=state)
-        flags = await moderation_queries.count_open_question_flags(conn, question.id)
+        flags = await flag_queries.count_open_flags(conn, question.id, target="question")
         if body.action == "dismiss_flags" and flags == 0:
             raise errors.NoOpenFlags()
         if not _applies(body.action, question):
@@ -218,22 +239,13 @@ async def delete_own_question(
     """
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
-        question = await question_queries.get_question(conn, question_id)
-        if question is None:
-            raise errors.QuestionNotFound()
-        space, role = await roles.visible_space_by_id(conn, viewer, question.space_id)
-        if not question_schemas.readable_by(question, user_id, roles.is_steward(role)):
-            raise errors.QuestionNotFound()
+        question, space, _role = await readable_question(conn, viewer, question_id, user_id)
         if question.author_id != user_id or question.kind != "participant":
             raise errors.NotAuthor("Only the author may delete their own question.")
         space = await space_queries.lock_space(conn, space.id)
         await guards.check_may_write(conn, viewer, space, withdrawing=True)
-        await moderation_queries.lock_question(conn, question.id)
-        question = await question_queries.get_question(conn, question.id)
-        assert question is not None
-        if question.visibility == "deleted":
-            raise errors.QuestionDeleted()
-        open_flags = await moderation_queries.count_open_question_flags(conn, question.id)
+        question = await locked_live_question(conn, question.id)
+        open_flags = await flag_queries.count_open_flags(conn, question.id, target="question")
         under_review = question.visibility in UNDER_REVIEW or open_flags > 0
         await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=under_review)
         audit = None

@@ -6,7 +6,7 @@ from server import errors
 from server.access.admission import USER
 from server.actions import flags as flag_actions
 from server.api.declaring import ApiModule
-from server.api.moderation import WRITE_ERRORS
+from server.api.moderation import FLAG_ERRORS
 from server.api.routing import path_id, services, viewer
 from server.schemas.moderation import FlagBody, FlagWrite
 
@@ -19,11 +19,7 @@ api = ApiModule(tag="moderation", auth=USER)
     raises=(
         errors.CommentNotFound,
         errors.CommentDeleted,
-        errors.NotFlaggable,
-        errors.AlreadyFlagged,
-        errors.OwnComment,
-        errors.FlagTextRequired,
-        *WRITE_ERRORS,
+        *FLAG_ERRORS,
     ),
     rate_limit="flag",
 )

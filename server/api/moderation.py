@@ -65,6 +65,15 @@ WRITE_ERRORS: tuple[type[errors.AppError], ...] = (
     errors.Banned,
 )
 
+# Why a flag on a comment or a participant's question is refused, once the target is found.
+FLAG_ERRORS: tuple[type[errors.AppError], ...] = (
+    errors.NotFlaggable,
+    errors.AlreadyFlagged,
+    errors.OwnComment,
+    errors.FlagTextRequired,
+    *WRITE_ERRORS,
+)
+
 
 api = ApiModule(tag="moderation", auth=MODERATOR)
 

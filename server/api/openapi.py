@@ -97,8 +97,12 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         # A page, or with `format=json` the whole file; `format=csv` is the same as CSV.
         success["content"] = {
             "application/json": {
-                "schema": {"anyOf": [_ref(refs, op.response, "serialization"),
-                                     _ref(refs, op.download, "serialization")]}
+                "schema": {
+                    "anyOf": [
+                        _ref(refs, op.response, "serialization"),
+                        _ref(refs, op.download, "serialization"),
+                    ]
+                }
             },
             "text/csv": {"schema": {"type": "string"}},
         }

@@ -5,6 +5,7 @@ from starlette.requests import Request
 from server import errors
 from server.access import roles
 from server.access.admission import AUTHOR, USER
+from server.actions import question_moderation as question_moderation_actions
 from server.actions import questions as question_actions
 from server.api.declaring import ApiModule
 from server.api.routing import path_id, path_slug, services, viewer, written
@@ -66,6 +67,26 @@ async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite
     question_id = path_id(request, "id", errors.QuestionNotFound)
     row, event = await question_actions.update_question(
         services(request), await viewer(request), question_id, body
+    )
+    return written(QuestionWrite, question_schemas.question(row), event)
+
+
+@api.delete(
+    "/questions/{id:int}",
+    auth=AUTHOR,
+    raises=(
+        errors.QuestionNotFound,
+        errors.NotAuthor,
+        errors.QuestionDeleted,
+        errors.AccountSuspended,
+        errors.SpaceLocked,
+    ),
+)
+async def delete_question(request: Request, _: None) -> QuestionWrite:
+    """Delete one's own question (a tombstone stays; under review, its text stays for moderators)"""
+    question_id = path_id(request, "id", errors.QuestionNotFound)
+    row, event = await question_moderation_actions.delete_own_question(
+        services(request), await viewer(request), question_id
     )
     return written(QuestionWrite, question_schemas.question(row), event)
 

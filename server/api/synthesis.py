@@ -9,9 +9,10 @@ from starlette.responses import Response
 
 from server import errors
 from server.access import roles
-from server.access.admission import MODERATOR
+from server.access.admission import ANYONE, MODERATOR
 from server.actions import synthesis as synthesis_actions
-from server.api.routing import Api, admission, parse_query, services, viewer
+from server.api.declaring import ApiModule
+from server.api.routing import admission, parse_query, services, viewer
 from server.exports.docx_note import DOCX_MEDIA_TYPE, note_docx
 from server.exports.note_document import build_document, render_markdown
 from server.insight.quoting import attribution, read_pseudonyms
@@ -48,122 +49,38 @@ CITATION_ERRORS = (
 )
 
 
-def register_routes(api: Api) -> None:
-    route = api.route
-    route(
-        "GET",
-        "/spaces/{slug}/note",
-        summary="The background note's latest version, sentence by sentence",
-        tag="synthesis",
-        response=Note,
-        auth=MODERATOR,
-        raises=NOTE_ERRORS,
-    )(get_note)
-    route(
-        "PUT",
-        "/spaces/{slug}/note",
-        summary="Save a new version of the background note (from `base_version`)",
-        tag="synthesis",
-        body=NoteSave,
-        response=NoteWrite,
-        auth=MODERATOR,
-        raises=(*STEWARD_ERRORS, errors.NoteConflict, *CITATION_ERRORS),
-    )(save_note)
-    route(
-        "GET",
-        "/spaces/{slug}/note/versions",
-        summary="Every saved version of the note, newest first",
-        tag="synthesis",
-        response=NoteVersionList,
-        auth=MODERATOR,
-        raises=STEWARD_ERRORS,
-    )(list_versions)
-    route(
-        "GET",
-        "/spaces/{slug}/note/diff",
-        summary="A unified diff between two versions of the note",
-        tag="synthesis",
-        query=NoteDiffQuery,
-        response=NoteDiff,
-        auth=MODERATOR,
-        raises=(*NOTE_ERRORS, errors.InvalidQuery),
-    )(diff_versions)
-    route(
-        "GET",
-        "/spaces/{slug}/note/coverage",
-        summary="What the latest version cites of the consultation",
-        tag="synthesis",
-        response=Coverage,
-        auth=MODERATOR,
-        raises=NOTE_ERRORS,
-    )(get_coverage)
-    route(
-        "GET",
-        "/spaces/{slug}/note/draft",
-        summary="A generated first draft, per question, every sentence cited",
-        tag="synthesis",
-        response=NoteDraft,
-        auth=MODERATOR,
-        raises=STEWARD_ERRORS,
-    )(get_draft)
-    route(
-        "GET",
-        "/spaces/{slug}/note/export",
-        summary="The latest version as Markdown or Word, quotes footnoted",
-        tag="synthesis",
-        query=NoteExportQuery,
-        auth=MODERATOR,
-        raises=(*NOTE_ERRORS, errors.InvalidQuery),
-    )(export_note)
-    route(
-        "POST",
-        "/spaces/{slug}/note/publish",
-        summary="Publish a version of the note for everyone to read",
-        tag="synthesis",
-        body=NotePublish,
-        response=NoteWrite,
-        auth=MODERATOR,
-        raises=NOTE_ERRORS,
-    )(publish_note)
-    route(
-        "GET",
-        "/spaces/{slug}/note/published",
-        summary="The published background note, with its sources",
-        tag="synthesis",
-        response=PublishedNote,
-        raises=(errors.SpaceNotFound, errors.NoteNotPublished),
-    )(get_published)
-    route(
-        "GET",
-        "/spaces/{slug}/note/cited",
-        summary="Comments the published note cites, and which are the caller's",
-        tag="synthesis",
-        response=CitedContributions,
-        raises=(errors.SpaceNotFound,),
-    )(get_cited)
+api = ApiModule(tag="synthesis", auth=MODERATOR)
 
 
+@api.get("/spaces/{slug}/note", raises=NOTE_ERRORS)
 async def get_note(request: Request, _: None) -> Note:
+    """The background note's latest version, sentence by sentence"""
     space = admission(request).moderated_space
     saved = await synthesis_actions.read_saved_note(services(request).pool, space.id)
     return read_note(space.slug, saved.note, saved.version, saved.citations, saved.sources)
 
 
+@api.put("/spaces/{slug}/note", raises=(*STEWARD_ERRORS, errors.NoteConflict, *CITATION_ERRORS))
 async def save_note(request: Request, body: NoteSave) -> NoteWrite:
+    """Save a new version of the background note (from `base_version`)"""
     note, event = await synthesis_actions.save_note(
         services(request), await viewer(request), admission(request).moderated_space.slug, body
     )
     return NoteWrite(**note.model_dump(), event_seq=event.seq)
 
 
+@api.post("/spaces/{slug}/note/publish", raises=NOTE_ERRORS)
 async def publish_note(request: Request, body: NotePublish) -> NoteWrite:
+    """Publish a version of the note for everyone to read"""
     note, event = await synthesis_actions.publish_note(
         services(request), await viewer(request), admission(request).moderated_space.slug, body
     )
     return NoteWrite(**note.model_dump(), event_seq=event.seq)
 
 
+@api.get("/spaces/{slug}/note/versions", raises=STEWARD_ERRORS)
 async def list_versions(request: Request, _: None) -> NoteVersionList:
+    """Every saved version of the note, newest first"""
     space = admission(request).moderated_space
     rows = await synthesis_queries.list_versions(services(request).pool, space.id)
     return NoteVersionList(
@@ -180,7 +97,9 @@ async def list_versions(request: Request, _: None) -> NoteVersionList:
     )
 
 
+@api.get("/spaces/{slug}/note/diff", query=NoteDiffQuery, raises=(*NOTE_ERRORS, errors.InvalidQuery))
 async def diff_versions(request: Request, _: None) -> NoteDiff:
+    """A unified diff between two versions of the note"""
     space = admission(request).moderated_space
     query = parse_query(request, NoteDiffQuery)
     pool = services(request).pool
@@ -202,7 +121,9 @@ async def diff_versions(request: Request, _: None) -> NoteDiff:
     return NoteDiff(from_version=old.version, to_version=new.version, diff="".join(lines))
 
 
+@api.get("/spaces/{slug}/note/coverage", raises=NOTE_ERRORS)
 async def get_coverage(request: Request, _: None) -> Coverage:
+    """What the latest version cites of the consultation"""
     space = admission(request).moderated_space
     svc = services(request)
     saved = await synthesis_actions.read_saved_note(svc.pool, space.id)
@@ -218,7 +139,9 @@ async def get_coverage(request: Request, _: None) -> Coverage:
     )
 
 
+@api.get("/spaces/{slug}/note/draft", raises=STEWARD_ERRORS)
 async def get_draft(request: Request, _: None) -> NoteDraft:
+    """A generated first draft, per question, every sentence cited"""
     space = admission(request).moderated_space
     pool = services(request).pool
     questions = [q for q in await question_queries.list_questions(pool, space.id) if q.kind == "discussion"]
@@ -226,7 +149,9 @@ async def get_draft(request: Request, _: None) -> NoteDraft:
     return NoteDraft(lang="en", markdown=draft_note(questions, published))
 
 
+@api.get("/spaces/{slug}/note/export", query=NoteExportQuery, raises=(*NOTE_ERRORS, errors.InvalidQuery))
 async def export_note(request: Request, _: None) -> Response:
+    """The latest version as Markdown or Word, quotes footnoted"""
     space = admission(request).moderated_space
     query = parse_query(request, NoteExportQuery)
     pool = services(request).pool
@@ -248,7 +173,9 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
     return Response(content, media_type=media_type, headers=headers)
 
 
+@api.get("/spaces/{slug}/note/published", auth=ANYONE, raises=(errors.SpaceNotFound, errors.NoteNotPublished))
 async def get_published(request: Request, _: None) -> PublishedNote:
+    """The published background note, with its sources"""
     pool = services(request).pool
     space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
     note = await synthesis_queries.get_note(pool, space.id)
@@ -279,7 +206,9 @@ async def get_published(request: Request, _: None) -> PublishedNote:
     )
 
 
+@api.get("/spaces/{slug}/note/cited", auth=ANYONE, raises=(errors.SpaceNotFound,))
 async def get_cited(request: Request, _: None) -> CitedContributions:
+    """Comments the published note cites, and which are the caller's"""
     pool = services(request).pool
     who = await viewer(request)
     space, _role = await roles.visible_space(pool, who, request.path_params["slug"])
@@ -292,3 +221,7 @@ async def get_cited(request: Request, _: None) -> CitedContributions:
     cited = [i for i in cited if i in sources and sources[i].status == "published"]
     mine = [i for i in cited if who.user_id is not None and sources[i].author_id == who.user_id]
     return CitedContributions(version=note.published_version, comment_ids=cited, mine=mine)
+
+
+# What build_api (server/app.py) calls to add this module's routes.
+register_routes = api.register_routes

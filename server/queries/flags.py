@@ -1,5 +1,5 @@
-"""Participants' flags on comments: adding one, the open flags per comment with their
-flaggers' standing, resolving them."""
+"""Participants' flags on comments and on participants' questions: adding one, the open
+flags per comment or question with their flaggers' standing, resolving them."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,16 +43,29 @@ class FlagSummaryRow:
     flaggers: list[FlaggerRow]
 
 
+# The flags of each kind of flagged thing: its table and the column naming it.
+FLAG_TABLES = {"comment": ("comment_flags", "comment_id"), "question": ("question_flags", "question_id")}
+
+
 async def insert_flag(
-    db: Executor, *, space_id: int, comment_id: int, user_id: int, reason: str, text: str
+    db: Executor,
+    *,
+    space_id: int,
+    target_id: int,
+    user_id: int,
+    reason: str,
+    text: str,
+    target: str = "comment",
 ) -> FlagRow | None:
-    """Add a flag; None when this user already flagged the comment."""
+    """Add a flag on a comment (or, with `target` "question", on a participant's question);
+    None when this user already flagged it."""
+    table, column = FLAG_TABLES[target]
     record = await db.fetchrow(
-        """INSERT INTO comment_flags (space_id, comment_id, user_id, reason, text)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (comment_id, user_id) DO NOTHING
-           RETURNING id, comment_id, user_id, reason, text, created_at""",
+        f"""INSERT INTO {table} (space_id, {column}, user_id, reason, text)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT ({column}, user_id) DO NOTHING
+           RETURNING id, {column} AS comment_id, user_id, reason, text, created_at""",
         space_id,
-        comment_id,
+        target_id,
         user_id,
         reason,
         text,
@@ -60,15 +73,24 @@ async def insert_flag(
     return build(FlagRow, record)
 
 
-async def count_open_flags(db: Executor, comment_id: int) -> int:
+async def count_open_flags(db: Executor, target_id: int, *, target: str = "comment") -> int:
+    table, column = FLAG_TABLES[target]
     count: int = await db.fetchval(
-        "SELECT count(*) FROM comment_flags WHERE comment_id = $1 AND resolved_at IS NULL", comment_id
+        f"SELECT count(*) FROM {table} WHERE {column} = $1 AND resolved_at IS NULL", target_id
     )
     return count
 
 
-# The flags of each kind of flagged thing: its table and the column naming it.
-FLAG_TABLES = {"comment": ("comment_flags", "comment_id"), "question": ("question_flags", "question_id")}
+async def resolve_flags(db: Executor, target_id: int, resolution: str, *, target: str = "comment") -> int:
+    """Resolve the comment's (or question's) open flags; return how many there were."""
+    table, column = FLAG_TABLES[target]
+    status: str = await db.execute(
+        f"""UPDATE {table} SET resolved_at = now(), resolution = $2
+           WHERE {column} = $1 AND resolved_at IS NULL""",
+        target_id,
+        resolution,
+    )
+    return int(status.rsplit(" ", 1)[-1])
 
 
 async def summarise_open_flags(
@@ -141,14 +163,3 @@ async def is_space_steward(db: Executor, space_id: int, user_id: int) -> bool:
         user_id,
     )
     return bool(found)
-
-
-async def resolve_flags(db: Executor, comment_id: int, resolution: str) -> int:
-    """Resolve the comment's open flags; return how many there were."""
-    status: str = await db.execute(
-        """UPDATE comment_flags SET resolved_at = now(), resolution = $2
-           WHERE comment_id = $1 AND resolved_at IS NULL""",
-        comment_id,
-        resolution,
-    )
-    return int(status.rsplit(" ", 1)[-1])

@@ -1,10 +1,9 @@
-"""Moderation of participants' questions: who may read one (its visibility), its
-participants' flags, its author's last question (slow mode) and the moderators' queue."""
+"""Moderation of participants' questions: who may read one (its visibility), its author's
+last question (slow mode) and the moderators' queue (their flags are with comments' flags)."""
 
 from datetime import datetime
 
-from server.queries import Executor, build
-from server.queries.flags import FlagRow
+from server.queries import Executor
 from server.queries.questions import QUESTION_VIEW, QuestionRow
 
 
@@ -50,44 +49,6 @@ async def get_last_question_at(db: Executor, space_id: int, author_id: int) -> d
         author_id,
     )
     return at
-
-
-# ---- Flags ---------------------------------------------------------------------
-
-
-async def insert_question_flag(
-    db: Executor, *, space_id: int, question_id: int, user_id: int, reason: str, text: str
-) -> FlagRow | None:
-    """Add a flag; None when this user already flagged the question."""
-    record = await db.fetchrow(
-        """INSERT INTO question_flags (space_id, question_id, user_id, reason, text)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (question_id, user_id) DO NOTHING
-           RETURNING id, question_id AS comment_id, user_id, reason, text, created_at""",
-        space_id,
-        question_id,
-        user_id,
-        reason,
-        text,
-    )
-    return build(FlagRow, record)
-
-
-async def count_open_question_flags(db: Executor, question_id: int) -> int:
-    count: int = await db.fetchval(
-        "SELECT count(*) FROM question_flags WHERE question_id = $1 AND resolved_at IS NULL", question_id
-    )
-    return count
-
-
-async def resolve_question_flags(db: Executor, question_id: int, resolution: str) -> int:
-    """Resolve the question's open flags; return how many there were."""
-    status: str = await db.execute(
-        """UPDATE question_flags SET resolved_at = now(), resolution = $2
-           WHERE question_id = $1 AND resolved_at IS NULL""",
-        question_id,
-        resolution,
-    )
-    return int(status.rsplit(" ", 1)[-1])
 
 
 # ---- The moderators' queue -------------------------------------------------------
