@@ -41,6 +41,8 @@ def english_patterns(lang: str) -> dict[str, re.Pattern[str]]:
         if CATALOGUES[lang][key] == english:
             continue  # the same in both languages ("Contact", "Question {number}")
         parts = re.split(r"\{\w+\}", english)
+        if not any(re.search(r"[A-Za-z]", part) for part in parts):
+            continue  # placeholders and punctuation only ("{actor}: {action} {target}"): no English in it
         patterns[key] = re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$")
     return patterns
 

@@ -46,5 +46,7 @@ async def test_a_participant_poses_a_question_that_waits_under_pre_moderation(
     )
     assert approved.status_code == 200, approved.text
     for page in (alice, bob, anonymous):
-        await expect(page.get_by_text("Who pays for the pipes?")).to_be_visible(timeout=LIVE_MS)
+        await expect(page.locator(".question-title", has_text="Who pays for the pipes?")).to_be_visible(
+            timeout=LIVE_MS
+        )
     await expect(mine.get_by_text("Waiting for moderation")).to_have_count(0)

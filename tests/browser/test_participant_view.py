@@ -44,7 +44,7 @@ async def test_a_reader_who_is_not_logged_in_reads_everything_and_is_invited_to_
     # The reply sits in its parent's thread.
     await expect(page.locator(f"#comment-{first['id']}-replies")).to_contain_text("Who pays for them?")
     await expect(question(page, 1).get_by_role("link", name="Log in to post")).to_be_visible()
-    await expect(page.locator("textarea")).to_have_count(0)
+    await expect(page.locator("textarea:visible")).to_have_count(0)
     await expect(page.locator(".support-button")).to_have_count(0)
 
 
@@ -191,7 +191,7 @@ async def test_closing_a_question_then_the_space_hides_the_composers_live(
         "This question is closed: no new comments.", timeout=LIVE_MS
     )
     await expect(question(page, 1).locator(".badge-closed")).to_have_text("Closed")
-    await expect(question(page, 1).locator("textarea")).to_have_count(0)
+    await expect(question(page, 1).locator("textarea:visible")).to_have_count(0)
     await expect(question(page, 1).get_by_role("button", name="Reply")).to_have_count(0)
     await expect(question(page, 2).locator("textarea")).to_have_count(1)
 
@@ -202,7 +202,7 @@ async def test_closing_a_question_then_the_space_hides_the_composers_live(
     await expect(page.locator(".space-header .notice")).to_contain_text(
         "This consultation is closed", timeout=LIVE_MS
     )
-    await expect(page.locator("textarea")).to_have_count(0)
+    await expect(page.locator("textarea:visible")).to_have_count(0)
     await expect(question(page, 2).locator(".notice")).to_have_text(
         "Comments are closed in this consultation."
     )
