@@ -29,6 +29,8 @@ from server.schemas.audit import AuditEntry
 from server.schemas.moderation import FlagBody, flag_summary
 
 FlagTarget = Literal["comment", "question"]
+# The event a new flag writes, per target (written out, so the protocol test finds each).
+FLAGGED_EVENTS: dict[str, str] = {"comment": "comment.flagged", "question": "question.flagged"}
 
 
 def check_flag_text(body: FlagBody) -> None:
@@ -71,7 +73,7 @@ async def record_flagged(
     return await record_event(
         conn,
         space_id,
-        f"{target}.flagged",
+        FLAGGED_EVENTS[target],
         public=None,
         moderators={
             f"{target}_id": target_id,
