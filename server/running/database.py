@@ -1,5 +1,6 @@
 """The database pool and the schema: schema.sql is applied whole, idempotently."""
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -109,16 +110,35 @@ def schema_sql() -> str:
 
 
 async def apply_schema(url: str) -> int:
-    """Apply schema.sql (safe to repeat) and return the schema version it records."""
+    """Apply schema.sql (safe to repeat) and return the schema version it records.
+
+    A database that was last given this very text is left alone: every process start
+    (and every test's server) would otherwise run the whole file again to no effect.
+    """
+    sql = schema_sql()
+    digest = hashlib.sha256(sql.encode()).hexdigest()
     conn = await asyncpg.connect(url)
     try:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", SCHEMA_LOCK_KEY)
-            await conn.execute(schema_sql())
+            if await _applied_digest(conn) != digest:
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_applied (digest) VALUES ($1)"
+                    " ON CONFLICT (only_row) DO UPDATE SET digest = EXCLUDED.digest, applied_at = now()",
+                    digest,
+                )
             version: int = await conn.fetchval("SELECT max(version) FROM schema_version")
         return version
     finally:
         await conn.close()
+
+
+async def _applied_digest(conn: asyncpg.Connection) -> str | None:
+    if await conn.fetchval("SELECT to_regclass('schema_applied')") is None:
+        return None
+    digest: str | None = await conn.fetchval("SELECT digest FROM schema_applied")
+    return digest
 
 
 async def resolve_database_url(settings: Settings) -> str:
