@@ -50,6 +50,7 @@ from server.running.database import (
     DATABASE_DOWN_ERRORS,
     DatabaseUnavailable,
     apply_schema,
+    close_pool,
     create_pool,
     resolve_database_url,
 )
@@ -158,7 +159,7 @@ def create_app(settings: Settings | None = None, insight_worker: InsightWorker |
                 connection.outbox.close(CLOSE_GOING_AWAY, "server shutting down")
             await bus.stop()
             await hub.stop()
-            await pool.close()
+            await close_pool(pool, settings.db_acquire_timeout_secs)
 
     async def openapi(request: Request) -> Response:
         nonlocal document

@@ -1,7 +1,9 @@
 """The database pool and the schema: schema.sql is applied whole, idempotently."""
 
+import asyncio
 import hashlib
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema.sql"
 # Any constant works: it only has to be the same in every process so that two
 # processes starting together apply the schema one after the other.
 SCHEMA_LOCK_KEY = 7_264_110
+
+log = logging.getLogger(__name__)
 
 Pool = asyncpg.Pool
 # What a request meets while PostgreSQL is down, restarting or too slow: the
@@ -103,6 +107,20 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     is taken on a connection of its own), and transactions end with their
     `async with`.
     """
+
+
+async def close_pool(pool: Pool, within_secs: float) -> None:
+    """Close the pool once its connections come back, but never wait past `within_secs`.
+
+    A shutdown must end in bounded time even if a connection is stuck on an unanswering
+    server: whatever is still out then is cut.
+    """
+    try:
+        async with asyncio.timeout(within_secs):
+            await pool.close()
+    except TimeoutError:
+        log.warning("database pool still busy after %.0f s at shutdown; closing it by force", within_secs)
+        pool.terminate()
 
 
 def schema_sql() -> str:
