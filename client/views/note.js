@@ -62,7 +62,6 @@ export function mountNote(container, { slug, live }) {
   const editor = h('textarea', { class: 'note-editor', rows: 20, tAttrs: { 'aria-label': 'note.markdown' } });
   const language = h('select', { tAttrs: { 'aria-label': 'note.language' } },
     LANGUAGES.map((code) => h('option', { value: code }, languageName(code))));
-  const conflict = h('div', {});
   const panels = h('div', { class: 'note-panels' });
 
   async function refreshPanels(note) {
@@ -85,14 +84,13 @@ export function mountNote(container, { slug, live }) {
 
   async function save() {
     replaceChildren(alert);
-    replaceChildren(conflict);
     try {
       show(await api.put(path, { markdown: editor.value, lang: language.value, base_version: base }));
     } catch (error) {
       if (error.code !== 'note_conflict') return fail(error);
       // Keep the writer's text in the editor and beside theirs; the next save is based on theirs.
       base = error.details.current_version;
-      replaceChildren(conflict, conflictView(error.details, editor.value));
+      replaceChildren(alert, conflictView(error.details, editor.value));
     }
   }
 
@@ -115,9 +113,8 @@ export function mountNote(container, { slug, live }) {
   }
 
   const cite = (citation) => {
-    if (!citation) return replaceChildren(alert, h('p', { class: 'form-error', t: 'note.nothingSelected' }));
-    replaceChildren(alert);
-    insertAtCursor(editor, citation);
+    if (citation) insertAtCursor(editor, citation);
+    else replaceChildren(alert, h('p', { class: 'form-error', t: 'note.nothingSelected' }));
   };
 
   const button = (key, action) => h('button', { type: 'button', t: key, on: { click: () => action().catch(fail) } });
@@ -148,7 +145,7 @@ export function mountNote(container, { slug, live }) {
     if (disposed) return;
     sources = sourcesPanel({ slug, questions, store, cite });
     replaceChildren(workspace,
-      h('h2', { t: 'note.workspace' }), alert, conflict,
+      h('h2', { t: 'note.workspace' }), alert,
       h('div', { class: 'note-workspace' },
         h('div', { class: 'note-writing' },
           h('p', { class: 'button-row' }, language, button('note.save', save), button('note.draft', draft),
