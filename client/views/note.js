@@ -100,11 +100,10 @@ export function mountNote(container, { slug, live }) {
   }
 
   /** One section per discussion question: its title as a heading, unless the note has it already. */
-  function insertHeadings() {
+  async function insertHeadings() {
     const present = new Set(editor.value.split('\n').map((line) => line.replace(/^#+\s*/, '').trim()));
     const missing = questions.filter((q) => !present.has(q.title)).map((q) => `# ${q.title}`);
     if (missing.length) editor.value = [editor.value.trim(), ...missing].filter(Boolean).join('\n\n') + '\n';
-    return Promise.resolve();
   }
 
   async function publish() {

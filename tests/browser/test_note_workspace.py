@@ -19,7 +19,9 @@ REPAIRS = "Repair crews should live in the villages."
 METERS = "Water meters in every home would show who uses what."
 
 
-async def small_consultation(api: Api, database_url: str) -> tuple[Consultation, dict[str, int]]:
+async def small_consultation(
+    api: Api, database_url: str
+) -> tuple[Consultation, dict[str, int], dict[str, int]]:
     """Two questions, French and English, two participants, two themes of the first question."""
     water = await open_consultation(api)
     first, second = (q["id"] for q in water.questions)
@@ -29,9 +31,11 @@ async def small_consultation(api: Api, database_url: str) -> tuple[Consultation,
         "meters": (await api.comment(water.alice, second, METERS))["id"],
     }
     await ok(await api.http.post(f"/api/v1/comments/{ids['meters']}/support", headers=water.bob.headers))
-    await group_into_theme(database_url, first, "Clean wells", [ids["wells"]])
-    await group_into_theme(database_url, first, "Maintenance", [ids["repairs"]])
-    return water, ids
+    themes = {
+        "Clean wells": await group_into_theme(database_url, first, "Clean wells", [ids["wells"]]),
+        "Maintenance": await group_into_theme(database_url, first, "Maintenance", [ids["repairs"]]),
+    }
+    return water, ids, themes
 
 
 def marker(comment_id: int, body: str, words: str) -> str:
@@ -54,7 +58,7 @@ async def select_in_source(page: Page, comment_id: int, words: str) -> None:
 async def test_a_moderator_cites_from_search_a_theme_and_the_live_stream_as_exact_spans(
     api: Api, browsing: Browsing, database_url: str
 ) -> None:
-    water, ids = await small_consultation(api, database_url)
+    water, ids, themes_ids = await small_consultation(api, database_url)
     page = await browsing.page(water.moderator)
     await page.goto(f"/#/note/{water.slug}")
     editor = page.get_by_role("textbox", name="The note, in Markdown")
@@ -104,11 +108,27 @@ async def test_a_moderator_cites_from_search_a_theme_and_the_live_stream_as_exac
         "Meters for farms too."
     )
 
+    # A theme renamed by another moderator is renamed in the themes tab too.
+    await ok(
+        await api.http.patch(
+            f"/api/v1/questions/{water.questions[0]['id']}/themes/{themes_ids['Maintenance']}",
+            json={"name": "Repairs"},
+            headers=water.moderator.headers,
+        )
+    )
+    await page.get_by_role("tab", name="Themes").click()
+    await expect(page.locator("summary", has_text="Repairs (comments: 1)")).to_be_visible()
+
+    # The question headings open one section per question.
+    await editor.fill("")
+    await page.get_by_role("button", name="Insert the question headings").click()
+    await expect(editor).to_have_value("# How should water be shared?\n\n# Who is missing from the table?\n")
+
 
 async def test_coverage_counts_a_small_consultation_and_a_concurrent_save_loses_nothing(
     api: Api, browsing: Browsing, database_url: str
 ) -> None:
-    water, ids = await small_consultation(api, database_url)
+    water, ids, _themes = await small_consultation(api, database_url)
     cited = marker(ids["wells"], WELLS, "puits propres")
     first = f"# Wells\n\nClean wells come first.{cited} Costs were not discussed.\n"
     path = f"/api/v1/spaces/{water.slug}/note"

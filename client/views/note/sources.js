@@ -39,8 +39,25 @@ async function readComments(ids) {
   return published(found);
 }
 
+/** A button under a list that adds the next page to it, and goes away when there is no more. */
+function moreButton(list, loadMore) {
+  const button = h('button', { type: 'button', t: 'note.more', on: { click: async () => {
+    button.disabled = true;
+    try {
+      const { items, more } = await loadMore();
+      list.append(...items);
+      button.disabled = false;
+      if (!more) button.remove();
+    } catch (error) {
+      button.replaceWith(h('p', { class: 'form-error', t: errorKey(error) }));
+    }
+  } } });
+  return button;
+}
+
 function searchTab(slug, questions, cite) {
   const results = h('ul', { class: 'note-source-list', 'aria-live': 'polite' });
+  const more = h('div', {});
   const field = (key, control) => h('label', {}, h('span', { t: key }), ' ', control);
   const q = h('input', { type: 'search', name: 'q', required: true });
   const question = h('select', { name: 'question_id' }, h('option', { value: '', t: 'note.anyQuestion' }),
@@ -49,18 +66,31 @@ function searchTab(slug, questions, cite) {
     LANGUAGES.map((code) => h('option', { value: code }, languageName(code))));
   const since = h('input', { type: 'date', name: 'since' });
   const until = h('input', { type: 'date', name: 'until' });
+  async function page(params) {
+    const found = await api.get(`/spaces/${slug}/search?${params}`);
+    const comments = await readComments(found.items.filter((hit) => hit.kind === 'comment').map((hit) => hit.id));
+    return { comments, cursor: found.next_cursor };
+  }
   async function run(event) {
     event.preventDefault();
     const params = new URLSearchParams({ q: q.value });
     if (question.value) params.set('question_id', question.value);
     if (lang.value) params.set('lang', lang.value);
+    // A date picked is the start of that day where the writer is.
     if (since.value) params.set('since', new Date(`${since.value}T00:00:00`).toISOString());
     if (until.value) params.set('until', new Date(`${until.value}T00:00:00`).toISOString());
+    replaceChildren(more);
     try {
-      const page = await api.get(`/spaces/${slug}/search?${params}`);
-      const comments = await readComments(page.items.filter((hit) => hit.kind === 'comment').map((hit) => hit.id));
+      let { comments, cursor } = await page(params);
       replaceChildren(results, comments.length ? comments.map((c) => sourceCard(c, cite))
         : h('li', { class: 'hint', t: 'note.noResults' }));
+      if (cursor) {
+        replaceChildren(more, moreButton(results, async () => {
+          params.set('cursor', cursor);
+          ({ comments, cursor } = await page(params));
+          return { items: comments.map((c) => sourceCard(c, cite)), more: Boolean(cursor) };
+        }));
+      }
     } catch (error) {
       replaceChildren(results, h('li', { class: 'form-error', t: errorKey(error) }));
     }
@@ -68,61 +98,83 @@ function searchTab(slug, questions, cite) {
   return [h('form', { class: 'note-search', role: 'search', on: { submit: run } },
     field('note.searchWords', q), field('note.question', question), field('note.searchLanguage', lang),
     field('note.since', since), field('note.until', until),
-    h('button', { type: 'submit', t: 'note.search' })), results];
+    h('button', { type: 'submit', t: 'note.search' })), results, more];
 }
 
+/** Each question's themes; a question's list is redrawn when its themes change (`theme.updated`). */
 function themesTab(questions, cite) {
-  const list = h('div', { class: 'note-themes' });
-  Promise.all(questions.map(async (question) => {
-    const { themes } = await api.get(`/questions/${question.id}/themes`);
-    return h('section', {}, h('h3', {}, `${question.number}. ${question.title}`),
-      themes.length ? themes.map((theme) => themeView(theme, cite)) : h('p', { class: 'hint', t: 'note.noThemes' }));
-  })).then((sections) => replaceChildren(list, sections))
-    .catch((error) => replaceChildren(list, h('p', { class: 'form-error', t: errorKey(error) })));
-  return list;
+  const sections = new Map(questions.map((question) => [question.id, h('section', {})]));
+  const draw = (question, themes) => replaceChildren(sections.get(question.id),
+    h('h3', {}, `${question.number}. ${question.title}`),
+    themes.length ? themes.map((theme) => themeView(theme, cite)) : h('p', { class: 'hint', t: 'note.noThemes' }));
+  for (const question of questions) {
+    api.get(`/questions/${question.id}/themes`).then(({ themes }) => draw(question, themes))
+      .catch((error) => replaceChildren(sections.get(question.id), h('p', { class: 'form-error', t: errorKey(error) })));
+  }
+  return {
+    element: h('div', { class: 'note-themes' }, [...sections.values()]),
+    update({ question_id: questionId, themes }) {
+      const question = questions.find((q) => q.id === questionId);
+      if (question) draw(question, themes);
+    },
+  };
 }
 
 function themeView(theme, cite) {
   const members = h('ul', { class: 'note-source-list' });
-  let loaded = false;
-  const open = async (event) => {
-    if (!event.target.open || loaded) return;
-    loaded = true;
-    const comments = await readComments(theme.comment_ids.slice(0, THEME_SHOWN));
-    replaceChildren(members, comments.map((c) => sourceCard(c, cite)));
+  let shown = 0;
+  const next = async () => {
+    const ids = theme.comment_ids.slice(shown, shown + THEME_SHOWN);
+    shown += ids.length;
+    return { items: (await readComments(ids)).map((c) => sourceCard(c, cite)), more: shown < theme.comment_ids.length };
   };
-  return h('details', { class: 'note-theme', 'data-theme-id': theme.id, on: { toggle: open } },
-    h('summary', { t: 'note.themeSummary', tArgs: { label: theme.label, comments: theme.comments } }), members);
+  const details = h('details', { class: 'note-theme', 'data-theme-id': theme.id, on: { toggle: async () => {
+    if (!details.open || shown) return;
+    const { items, more } = await next();
+    members.append(...items);
+    if (more) details.append(moreButton(members, next));
+  } } }, h('summary', { t: 'note.themeSummary', tArgs: { label: theme.label, comments: theme.comments } }), members);
+  return details;
 }
 
-function liveTab(store, cite) {
+/** New published comments as they arrive, newest first, the last few kept. */
+function liveTab(cite) {
   const list = h('ul', { class: 'note-source-list', 'aria-live': 'polite' },
     h('li', { class: 'hint', t: 'note.liveWaiting' }));
   const seen = new Set();
-  const stop = store?.subscribe((_state, change) => {
-    if (change.type !== 'events') return;
-    const arrived = published(change.events.filter((e) => e.type === 'comment.created'
-      || e.type === 'comment.approved').map((e) => e.data.comment)).filter((c) => !seen.has(c.id));
-    if (!arrived.length) return;
-    if (!seen.size) replaceChildren(list);
-    for (const comment of arrived) {
-      seen.add(comment.id);
-      list.prepend(sourceCard(comment, cite));
-    }
-    while (list.children.length > LIVE_KEPT) list.lastElementChild.remove();
-  });
-  return { element: list, stop: stop ?? (() => {}) };
+  return {
+    element: list,
+    add(comments) {
+      const arrived = published(comments).filter((c) => !seen.has(c.id));
+      if (!arrived.length) return;
+      if (!seen.size) replaceChildren(list);
+      for (const comment of arrived) {
+        seen.add(comment.id);
+        list.prepend(sourceCard(comment, cite));
+      }
+      while (list.children.length > LIVE_KEPT) list.lastElementChild.remove();
+    },
+  };
 }
+
+/** The events that make a comment readable by everyone: its posting (unmoderated) or its approval. */
+const isArrival = (event) => event.type === 'comment.created' || event.type === 'comment.approved';
 
 /**
  * The side panel: tabs for search, themes and the live stream (arrow keys move between tabs).
  * `cite(citation)` receives the citation text to insert, or null when nothing was selected.
  */
 export function sourcesPanel({ slug, questions, store, cite }) {
-  const live = liveTab(store, cite);
+  const live = liveTab(cite);
+  const themes = themesTab(questions, cite);
+  const stop = store?.subscribe((_state, change) => {
+    const events = change.events ?? [];
+    live.add(events.filter(isArrival).map((e) => e.data.comment));
+    for (const e of events) if (e.type === 'theme.updated' && e.data.themes) themes.update(e.data.themes);
+  }) ?? (() => {});
   const tabs = [
     ['note.tabSearch', h('div', {}, searchTab(slug, questions, cite))],
-    ['note.tabThemes', themesTab(questions, cite)],
+    ['note.tabThemes', themes.element],
     ['note.tabLive', live.element],
   ];
   const buttons = [];
@@ -153,5 +205,5 @@ export function sourcesPanel({ slug, questions, store, cite }) {
     h('h2', { id: 'note-sources-title', t: 'note.sourcesPanel' }),
     h('p', { class: 'hint', t: 'note.citeHint' }),
     h('div', { role: 'tablist', tAttrs: { 'aria-label': 'note.sourcesPanel' } }, buttons), panels);
-  return { element, stop: live.stop };
+  return { element, stop };
 }
