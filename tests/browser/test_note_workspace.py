@@ -38,6 +38,13 @@ async def small_consultation(
     return water, ids, themes
 
 
+async def save(api: Api, water: Consultation, markdown: str, base_version: int | None) -> None:
+    """Another writer's save, straight through the API."""
+    body = {"markdown": markdown, "lang": "en", "base_version": base_version}
+    path = f"/api/v1/spaces/{water.slug}/note"
+    await ok(await api.http.put(path, json=body, headers=water.moderator.headers))
+
+
 def marker(comment_id: int, body: str, words: str) -> str:
     start = body.index(words)
     return f"[^c{comment_id}:{start}-{start + len(words)}]"
@@ -131,9 +138,7 @@ async def test_coverage_counts_a_small_consultation_and_a_concurrent_save_loses_
     water, ids, _themes = await small_consultation(api, database_url)
     cited = marker(ids["wells"], WELLS, "puits propres")
     first = f"# Wells\n\nClean wells come first.{cited} Costs were not discussed.\n"
-    path = f"/api/v1/spaces/{water.slug}/note"
-    body = {"markdown": first, "lang": "en", "base_version": None}
-    await ok(await api.http.put(path, json=body, headers=water.moderator.headers))
+    await save(api, water, first, None)
     axe = (axe_script(),)
     page = await browsing.page(water.moderator, init_scripts=axe)
     await page.goto(f"/#/note/{water.slug}")
@@ -157,8 +162,7 @@ async def test_coverage_counts_a_small_consultation_and_a_concurrent_save_loses_
 
     # Someone else saves meanwhile: this page's save is refused and shows both texts.
     theirs = first.replace("Costs were not discussed.", "Nobody spoke of costs.")
-    body = {"markdown": theirs, "lang": "en", "base_version": 1}
-    await ok(await api.http.put(path, json=body, headers=water.moderator.headers))
+    await save(api, water, theirs, 1)
     editor = page.get_by_role("textbox", name="The note, in Markdown")
     mine = first + "\nMy own paragraph.\n"
     await editor.fill(mine)
