@@ -14,8 +14,12 @@ import { createSpaceStore } from '../live.js';
 import { coverageView, previewView, reviewView, themeCoverage } from './note/checks.js';
 import { publishedView } from './note/published.js';
 import { sourcesPanel } from './note/sources.js';
-import { insertAtCursor } from './note/spans.js';
+import { citedCommentIds, insertAtCursor } from './note/spans.js';
 import { versionsView } from './note/versions.js';
+
+/** Events after which a cited comment's citations need review (docs/protocol.md "Review"). */
+const changesCitedText = ({ type }) => type === 'comment.edited' || type === 'comment.edit_approved'
+  || type === 'comment.hidden' || type === 'comment.deleted' || type === 'comment.rejected';
 
 /** Where a refused save went wrong: the sentence for its code and, for a citation, its marker. */
 function refusalView(error) {
@@ -40,6 +44,7 @@ export function mountNote(container, { slug, live }) {
   let disposed = false;
   let base = null;
   let questions = [];
+  let current = null; // the saved version the panels describe
   const status = h('p', { role: 'status', class: 'hint note-status' });
   const published = h('div', {});
   const workspace = h('div', {});
@@ -65,13 +70,19 @@ export function mountNote(container, { slug, live }) {
   const panels = h('div', { class: 'note-panels' });
 
   async function refreshPanels(note) {
+    current = note;
     const [coverage, versions, themes] = await Promise.all([
       api.get(`${path}/coverage`), api.get(`${path}/versions`),
       Promise.all(questions.map((q) => api.get(`/questions/${q.id}/themes`).then((r) => r.themes))),
     ]);
     if (disposed) return;
-    replaceChildren(panels, previewView(note), reviewView(note, editor),
+    replaceChildren(panels, previewView(note), reviewView(note, editor, cite),
       coverageView(coverage, themeCoverage(note, themes.flat())), versionsView(path, versions.items));
+  }
+
+  /** The panels only, from the saved version as the server now reads it; the editor is left alone. */
+  function recheck() {
+    api.get(path).then((note) => refreshPanels(note)).catch(fail);
   }
 
   function show(note) {
@@ -128,6 +139,8 @@ export function mountNote(container, { slug, live }) {
           author: note.saved_by ?? '' } }));
       }
       if (event.type === 'note.published') loadPublished();
+      // A cited comment edited, hidden or deleted: its citations now need review.
+      if (changesCitedText(event) && citedCommentIds(current).has(event.data.comment?.id)) recheck();
     }
   });
 

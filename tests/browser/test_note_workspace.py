@@ -4,7 +4,7 @@ words; a concurrent save shows both texts and loses nothing; coverage counts a s
 consultation, themes included; the workspace and the published page pass axe."""
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.browser.support import Browsing, Consultation, open_consultation
 from tests.browser.test_accessibility import axe_script, serious_violations
@@ -58,8 +58,27 @@ SELECT_WORDS = """(el, words) => {
 }"""
 
 
-async def select_in_source(page: Page, comment_id: int, words: str) -> None:
-    await page.locator(f'.note-source-text[data-comment-id="{comment_id}"]').evaluate(SELECT_WORDS, words)
+async def select_in_source(scope: Page | Locator, comment_id: int, words: str) -> None:
+    source = scope.locator(f'.note-source-text[data-comment-id="{comment_id}"]:visible')
+    await source.evaluate(SELECT_WORDS, words)
+
+
+async def cite_from_search_and_from_a_theme(page: Page, ids: dict[str, int]) -> None:
+    """Words of the French comment found by search, then the whole comment of a theme."""
+    search = page.get_by_role("search")
+    await search.get_by_label("Words").fill("puits")
+    await search.get_by_label("Language").select_option("fr")
+    await search.get_by_role("button", name="Search").click()
+    await select_in_source(page, ids["wells"], "puits propres")
+    await page.get_by_role("button", name="Cite at the cursor").click()
+    await page.keyboard.type(" and for repairs ")
+    # The tabs are reached and switched from the keyboard.
+    await page.get_by_role("tab", name="Search").focus()
+    await page.keyboard.press("ArrowRight")
+    await expect(page.get_by_role("tab", name="Themes")).to_have_attribute("aria-selected", "true")
+    await page.locator("summary", has_text="Maintenance (comments: 1)").click()
+    themes = page.get_by_role("tabpanel", name="Themes")
+    await themes.get_by_role("button", name="Cite at the cursor").click()
 
 
 async def test_a_moderator_cites_from_search_a_theme_and_the_live_stream_as_exact_spans(
@@ -70,23 +89,7 @@ async def test_a_moderator_cites_from_search_a_theme_and_the_live_stream_as_exac
     await page.goto(f"/#/note/{water.slug}")
     editor = page.get_by_role("textbox", name="The note, in Markdown")
     await editor.fill("Villages ask for ")
-
-    search = page.get_by_role("search")
-    await search.get_by_label("Words").fill("puits")
-    await search.get_by_label("Language").select_option("fr")
-    await search.get_by_role("button", name="Search").click()
-    await select_in_source(page, ids["wells"], "puits propres")
-    await page.get_by_role("button", name="Cite at the cursor").click()
-    await page.keyboard.type(" and for repairs ")
-
-    # The tabs are reached and switched from the keyboard.
-    await page.get_by_role("tab", name="Search").focus()
-    await page.keyboard.press("ArrowRight")
-    await expect(page.get_by_role("tab", name="Themes")).to_have_attribute("aria-selected", "true")
-    await page.locator("summary", has_text="Maintenance (comments: 1)").click()
-    themes = page.get_by_role("tabpanel", name="Themes")
-    await themes.get_by_role("button", name="Cite at the cursor").click()
-
+    await cite_from_search_and_from_a_theme(page, ids)
     wells_marker = marker(ids["wells"], WELLS, "puits propres")
     repairs_marker = f"[^c{ids['repairs']}:0-{len(REPAIRS)}]"
     written = f"Villages ask for “puits propres”{wells_marker} and for repairs “{REPAIRS}”{repairs_marker}"
@@ -100,13 +103,31 @@ async def test_a_moderator_cites_from_search_a_theme_and_the_live_stream_as_exac
         (ids["repairs"], 0, len(REPAIRS), REPAIRS),
     ]
 
+    # Its author edits a cited comment: the citation needs review, and is fixed from the new words.
+    edited = f"{REPAIRS[:-1]} they serve."
+    path = f"/api/v1/comments/{ids['repairs']}"
+    await ok(await api.http.patch(path, json={"body": edited}, headers=water.alice.headers))
+    review = page.locator(".note-review")
+    await expect(review).to_contain_text("Needs review")
+    await review.get_by_role("button", name="Select it in the editor").click()
+    new_words = "live in the villages they serve"
+    await select_in_source(review, ids["repairs"], new_words)
+    await review.get_by_role("button", name="Cite at the cursor").click()
+    fixed = written.replace(
+        f"“{REPAIRS}”{repairs_marker}", f"“{new_words}”{marker(ids['repairs'], edited, new_words)}"
+    )
+    await expect(editor).to_have_value(fixed)
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.locator(".note-status")).to_have_text("Version 2")
+    await expect(page.locator(".note-check")).to_contain_text("No citation needs review.")
+
     # A quote that is not the comment's words is refused in words, naming its marker; nothing is saved.
-    await editor.fill(written.replace("“puits propres”", "“puits sales”"))
+    await editor.fill(fixed.replace("“puits propres”", "“puits sales”"))
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_role("alert")).to_contain_text(
         f"A quotation is not the exact text of the comment it cites. {wells_marker}"
     )
-    await expect(page.locator(".note-status")).to_have_text("Version 1")
+    await expect(page.locator(".note-status")).to_have_text("Version 2")
 
     # A comment posted now arrives in the live tab, ready to cite.
     await page.get_by_role("tab", name="Live").click()
@@ -118,13 +139,13 @@ async def test_a_moderator_cites_from_search_a_theme_and_the_live_stream_as_exac
     # A theme renamed by another moderator is renamed in the themes tab too.
     await ok(
         await api.http.patch(
-            f"/api/v1/questions/{water.questions[0]['id']}/themes/{themes_ids['Maintenance']}",
-            json={"name": "Repairs"},
+            f"/api/v1/questions/{water.questions[0]['id']}/themes/{themes_ids['Clean wells']}",
+            json={"name": "Wells"},
             headers=water.moderator.headers,
         )
     )
     await page.get_by_role("tab", name="Themes").click()
-    await expect(page.locator("summary", has_text="Repairs (comments: 1)")).to_be_visible()
+    await expect(page.locator("summary", has_text="Wells (comments: 1)")).to_be_visible()
 
     # The question headings open one section per question.
     await editor.fill("")

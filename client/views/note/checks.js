@@ -3,8 +3,10 @@
  * unsourced sentence marked; the citations needing review (their comment was edited,
  * hidden or deleted since), each with a way to find its marker in the editor; coverage.
  */
-import { h } from '../../dom.js';
+import { api } from '../../api.js';
+import { h, replaceChildren } from '../../dom.js';
 import { formatPercent, languageName } from '../../i18n.js';
+import { sourceCard } from './sources.js';
 import { citedCommentIds } from './spans.js';
 
 /** The saved version's sections and sentences, unsourced ones marked in words, not only in colour. */
@@ -17,25 +19,45 @@ export function previewView(note) {
       section.title ? h('h3', {}, section.title) : null,
       h('p', {}, section.sentences.map((s) => [s.unsourced
         ? h('mark', { class: 'note-unsourced' }, h('span', { class: 'badge', t: 'note.unsourced' }), ' ', s.text)
-        : h('span', {}, s.text), ' ']))))); 
+        : h('span', {}, s.text), ' '])))));
 }
 
-/** Citations to review, each with a button that selects its marker in the editor to fix it. */
-export function reviewView(note, editor) {
+/** The marker citing this span in the editor's text, with the quotation right before it, if any. */
+function markerPattern(citation) {
+  const marker = `\\[\\^c${citation.comment_id}:[^\\]]*\\b${citation.start}-${citation.end}\\b[^\\]]*\\]`;
+  return new RegExp(`(?:[“"«][^“”"«»]*[”"»])?${marker}`);
+}
+
+/** What the cited comment says now: ready to cite again, or gone (hidden or deleted). */
+function currentText(commentId, cite) {
+  const holder = h('div', { class: 'note-review-current' });
+  api.get(`/comments/${commentId}`).then((comment) => {
+    replaceChildren(holder, comment.status === 'published' && comment.body
+      ? [h('p', { class: 'hint', t: 'note.reviewNow' }), h('ul', { class: 'note-source-list' }, sourceCard(comment, cite))]
+      : h('p', { class: 'hint', t: 'note.reviewGone' }));
+  }).catch(() => replaceChildren(holder, h('p', { class: 'hint', t: 'note.reviewGone' })));
+  return holder;
+}
+
+/**
+ * Citations to review. To fix one, the writer selects its quotation and marker in the
+ * editor (one button), then cites the comment's current words over it, or deletes it.
+ */
+export function reviewView(note, editor, cite) {
   const toReview = note.sections.flatMap((section) => section.sentences)
     .flatMap((s) => s.citations.filter((c) => c.needs_review).map((c) => ({ sentence: s, citation: c })));
   const find = (citation) => {
-    const pattern = new RegExp(`\\[\\^c${citation.comment_id}:[^\\]]*\\b${citation.start}-${citation.end}\\b[^\\]]*\\]`);
-    const match = pattern.exec(editor.value);
+    const match = markerPattern(citation).exec(editor.value);
     editor.focus();
     if (match) editor.setSelectionRange(match.index, match.index + match[0].length);
   };
   return h('section', { class: 'note-check', 'aria-labelledby': 'note-check-title' },
     h('h2', { id: 'note-check-title', t: 'note.check' }),
-    toReview.length ? h('ul', {}, toReview.map(({ sentence, citation }) => h('li', {},
+    toReview.length ? h('ul', {}, toReview.map(({ sentence, citation }) => h('li', { class: 'note-review' },
       h('span', { class: 'badge', t: 'note.needsReview' }), ' ', sentence.text, ' ',
       h('span', { class: 'hint', t: 'note.citedWords', tArgs: { quote: citation.quote } }), ' ',
-      h('button', { type: 'button', t: 'note.findMarker', on: { click: () => find(citation) } }))))
+      h('button', { type: 'button', t: 'note.findMarker', on: { click: () => find(citation) } }),
+      currentText(citation.comment_id, cite))))
       : h('p', { class: 'hint', t: 'note.nothingToReview' }));
 }
 

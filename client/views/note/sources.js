@@ -15,7 +15,7 @@ const LIVE_KEPT = 30;
 const THEME_SHOWN = 10;
 
 /** One comment as a source: its words, selectable (by keyboard too), and a button citing them. */
-function sourceCard(comment, cite) {
+export function sourceCard(comment, cite) {
   const id = uniqueId('source');
   const text = h('textarea', { id, class: 'note-source-text', readonly: true, rows: 3,
     'data-comment-id': comment.id, value: comment.body });
