@@ -6,8 +6,12 @@
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
 import { formatPercent, languageName } from '../../i18n.js';
+import { withReferences } from './published.js';
 import { sourceCard } from './sources.js';
 import { citedCommentIds } from './spans.js';
+
+/** A sentence's text, each citation marker shown as a small reference to its comment. */
+const sentenceText = (text) => withReferences(text, (id) => h('sup', { class: 'note-marker' }, `c${id}`));
 
 /** The saved version's sections and sentences, unsourced ones marked in words, not only in colour. */
 export function previewView(note) {
@@ -18,8 +22,9 @@ export function previewView(note) {
     note.sections.map((section) => h('section', {},
       section.title ? h('h3', {}, section.title) : null,
       h('p', {}, section.sentences.map((s) => [s.unsourced
-        ? h('mark', { class: 'note-unsourced' }, h('span', { class: 'badge', t: 'note.unsourced' }), ' ', s.text)
-        : h('span', {}, s.text), ' '])))));
+        ? h('mark', { class: 'note-unsourced' }, h('span', { class: 'badge', t: 'note.unsourced' }), ' ',
+          sentenceText(s.text))
+        : h('span', {}, sentenceText(s.text)), ' '])))));
 }
 
 /** The marker citing this span in the editor's text, with the quotation right before it, if any. */

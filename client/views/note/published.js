@@ -4,22 +4,27 @@ import { formatDateTime, languageName } from '../../i18n.js';
 
 const MARKER = /\[\^c(\d+):[^\]]*\]/g;
 
+/** The text with each citation marker replaced by `reference(commentId)`. */
+export function withReferences(text, reference) {
+  const parts = [];
+  let at = 0;
+  for (const match of text.matchAll(MARKER)) {
+    parts.push(text.slice(at, match.index), reference(Number(match[1])));
+    at = match.index + match[0].length;
+  }
+  parts.push(text.slice(at));
+  return parts;
+}
+
 export function publishedView(note) {
   const numbers = new Map();
   const paragraphs = note.markdown.split(/\n\s*\n/).map((block) => {
     const heading = /^(#{1,6})\s+(.*)$/.exec(block.trim());
     if (heading) return h(`h${Math.min(heading[1].length + 1, 6)}`, {}, heading[2]);
-    const parts = [];
-    let at = 0;
-    for (const match of block.matchAll(MARKER)) {
-      parts.push(block.slice(at, match.index));
-      const id = Number(match[1]);
+    return h('p', {}, withReferences(block, (id) => {
       if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
-      parts.push(h('sup', {}, h('a', { href: `#note-source-${id}` }, String(numbers.get(id)))));
-      at = match.index + match[0].length;
-    }
-    parts.push(block.slice(at));
-    return h('p', {}, parts);
+      return h('sup', {}, h('a', { href: `#note-source-${id}` }, String(numbers.get(id))));
+    }));
   });
   const sources = [...numbers.entries()].map(([id, number]) => {
     const spans = note.sources.filter((s) => s.comment_id === id);
