@@ -161,7 +161,7 @@ function liveTab(cite) {
 const isArrival = (event) => event.type === 'comment.created' || event.type === 'comment.approved';
 
 /**
- * The side panel: tabs for search, themes and the live stream (arrow keys move between tabs).
+ * The side panel: tabs for search, themes and the live stream (the arrows, Home and End move between tabs).
  * `cite(citation)` receives the citation text to insert, or null when nothing was selected.
  */
 export function sourcesPanel({ slug, questions, store, cite }) {
@@ -196,10 +196,12 @@ export function sourcesPanel({ slug, questions, store, cite }) {
     buttons[index].focus();
   }
   function move(event, index) {
-    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    if (!step) return;
+    const last = buttons.length - 1;
+    const target = { ArrowRight: index === last ? 0 : index + 1, ArrowLeft: index === 0 ? last : index - 1,
+      Home: 0, End: last }[event.key];
+    if (target === undefined) return;
     event.preventDefault();
-    select((index + step + buttons.length) % buttons.length);
+    select(target);
   }
   const element = h('aside', { class: 'note-sources-panel', 'aria-labelledby': 'note-sources-title' },
     h('h2', { id: 'note-sources-title', t: 'note.sourcesPanel' }),
