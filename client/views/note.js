@@ -117,7 +117,13 @@ export function mountNote(container, { slug, live }) {
     if (missing.length) editor.value = [editor.value.trim(), ...missing].filter(Boolean).join('\n\n') + '\n';
   }
 
+  /** Publishes the saved version the writer sees: unsaved changes, or another writer's newer version, wait. */
   async function publish() {
+    if (!current || current.version !== base || current.markdown !== editor.value) {
+      replaceChildren(alert, h('p', { class: 'form-error', t: 'note.saveFirst' }));
+      return;
+    }
+    replaceChildren(alert);
     await api.post(`${path}/publish`, { version: base });
     await loadPublished();
   }
@@ -134,7 +140,7 @@ export function mountNote(container, { slug, live }) {
   const stopEvents = store?.subscribe((_state, change) => {
     for (const event of change.events ?? []) {
       const note = event.data.note;
-      if (event.type === 'note.saved' && base !== null && note.version > base) {
+      if (event.type === 'note.saved' && note.version > (base ?? 0)) {
         status.replaceChildren(h('span', { t: 'note.savedMeanwhile', tArgs: { version: note.version,
           author: note.saved_by ?? '' } }));
       }

@@ -194,6 +194,10 @@ async def test_coverage_counts_a_small_consultation_and_a_concurrent_save_loses_
     await expect(editor).to_have_value(mine)
     assert await serious_violations(page) == []
 
+    # Publishing waits until the writer's text is saved: it is never someone else's unseen version.
+    await page.get_by_role("button", name="Publish this version").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Save your text first")
+
     # Merged by hand and saved on top of theirs; the diff shows what changed.
     await page.get_by_role("button", name="Save").click()
     await expect(page.locator(".note-status")).to_have_text("Version 3")
