@@ -205,7 +205,8 @@ async def test_coverage_counts_a_small_consultation_and_a_concurrent_save_loses_
     added = page.locator(".note-diff .diff-added")
     await expect(added).to_contain_text(["Costs were not discussed.", "My own"])
     await page.get_by_role("button", name="Publish this version").click()
-    reader = await browsing.page(init_scripts=axe)
+    reader = await browsing.page(locale="fr-FR", init_scripts=axe)
     await reader.goto(f"/#/note/{water.slug}")
+    await expect(reader.get_by_role("heading", level=1)).to_have_text("Note de synthèse")
     await expect(reader.locator(".note-sources li")).to_contain_text("puits propres")
     assert await serious_violations(reader) == []
