@@ -30,6 +30,9 @@ class ThemeView(Resource):
     terms: list[Term]
     representative_id: int | None = Field(description="The comment nearest the theme's centre.")
     comments: int = Field(description="Published comments in it.")
+    comment_ids: list[int] = Field(
+        description="Those published comments' ids, most central first (what a note may cite of it)."
+    )
 
 
 class QuestionThemes(Resource):
@@ -91,6 +94,7 @@ def theme_view(row: ThemeRow) -> ThemeView:
         terms=terms,
         representative_id=row.representative_id,
         comments=row.comments,
+        comment_ids=row.comment_ids,
     )
 
 
