@@ -13,7 +13,7 @@ from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
-from server.actions.audit import record_audit
+from server.actions.audit import record_audit, record_delete_under_review
 from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason
 from server.events import Event, record_event
 from server.queries import Executor
@@ -40,9 +40,6 @@ QUESTION_DECISION_EVENTS = {
     "restore": "question.restored",
 }
 QUESTION_DECISIONS = frozenset({*QUESTION_DECISION_EVENTS, "dismiss_flags"})
-# Visibilities in which a moderator has a reason to read the text: the author's
-# delete then keeps it as evidence rather than erasing it.
-UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
 # What the public sees of a question: published ones, and the tombstones of
 # those once public (`published_at`). A pending or rejected one was never theirs.
 PUBLICLY_LISTED = frozenset({"published", "hidden", "deleted"})
@@ -245,25 +242,11 @@ async def delete_own_question(
         space = await space_queries.lock_space(conn, space.id)
         await guards.check_may_write(conn, viewer, space, withdrawing=True)
         question = await locked_live_question(conn, question.id)
-        open_flags = await flag_queries.count_open_flags(conn, question.id, target="question")
-        under_review = question.visibility in UNDER_REVIEW or open_flags > 0
-        await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=under_review)
-        audit = None
-        if under_review:
-            audit = await record_audit(
-                conn,
-                space.id,
-                viewer,
-                "question.delete",
-                "question",
-                question.id,
-                details={
-                    "visibility": question.visibility,
-                    "open_flags": open_flags,
-                    "title": question.title,
-                    "body": question.body,
-                },
-            )
+        text = {"title": question.title, "body": question.body}
+        audit = await record_delete_under_review(
+            conn, viewer, space.id, "question", question.id, question.visibility, text
+        )
+        await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=audit is not None)
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
         event = await record_question_moderation_event(
