@@ -115,18 +115,42 @@ async def record_comment_event(
         "flags": flag_summary(flags).model_dump(mode="json"),
         "queue": (await queue_counts(db, space.id, settings)).model_dump(mode="json"),
     }
-    shown = public_change and row.status != "pending" and space.status != "draft"
+    shown = public_change and row.status != "pending"
+    return await record_decision_event(
+        db, space, type_, "comment", public_view, row.author_id, moderators, decision, shown, notify_author
+    )
+
+
+async def record_decision_event(
+    db: Executor,
+    space: SpaceRow,
+    type_: str,
+    target: str,
+    public_view: dict[str, Any],
+    author_id: int | None,
+    moderators: dict[str, Any],
+    decision: dict[str, Any],
+    shown: bool,
+    notify_author: bool,
+) -> Event:
+    """The event of a decision on a comment or a question (`target`), once its payloads are built.
+
+    While the space is a draft nobody but its moderators hears of it; otherwise
+    the public sees `public_view` when it is `shown`, and the author, when
+    notified, the decision's action and reason.
+    """
+    drafted = space.status == "draft"
     personal = None
-    if notify_author and space.status != "draft":
+    if notify_author and not drafted:
         notice = {key: decision[key] for key in ("action", "reason", "by")}
-        personal = {"comment": public_view, "decision": notice}
+        personal = {target: public_view, "decision": notice}
     return await record_event(
         db,
         space.id,
         type_,
-        public={"comment": public_view} if shown else None,
+        public={target: public_view} if shown and not drafted else None,
         moderators=moderators,
-        recipient_id=row.author_id if personal else None,
+        recipient_id=author_id if personal else None,
         personal=personal,
     )
 

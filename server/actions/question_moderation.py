@@ -14,8 +14,8 @@ from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit, record_delete_under_review
-from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason
-from server.events import Event, record_event
+from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason, record_decision_event
+from server.events import Event
 from server.queries import Executor
 from server.queries import flags as flag_queries
 from server.queries import question_moderation as moderation_queries
@@ -79,19 +79,8 @@ async def record_question_moderation_event(
     if audit is not None:
         moderators["audit"] = audit.model_dump(mode="json")
     shown = row.published_at is not None and row.visibility in PUBLICLY_LISTED
-    drafted = space.status == "draft"
-    personal = None
-    if notify_author and not drafted:
-        notice = {key: decision[key] for key in ("action", "reason", "by")}
-        personal = {"question": public_view, "decision": notice}
-    return await record_event(
-        db,
-        space.id,
-        type_,
-        public={"question": public_view} if shown and not drafted else None,
-        moderators=moderators,
-        recipient_id=row.author_id if personal else None,
-        personal=personal,
+    return await record_decision_event(
+        db, space, type_, "question", public_view, row.author_id, moderators, decision, shown, notify_author
     )
 
 
