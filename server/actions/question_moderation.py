@@ -15,6 +15,7 @@ from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit, record_delete_under_review
 from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason, record_decision_event
+from server.actions.showing import apply_showing_decision
 from server.events import Event
 from server.queries import Executor
 from server.queries import flags as flag_queries
@@ -31,15 +32,16 @@ from server.schemas.audit import AuditEntry
 from server.schemas.common import Role
 from server.schemas.moderation import DecisionBody, QuestionQueueItem, flag_summary
 
-# The event each decision on a question writes, as DECISION_EVENTS for comments
-# (dismissing flags writes one of two, below); pinning and answers are for comments.
+# The event each decision in effect on a question writes, as DECISION_EVENTS for
+# comments; pinning and answers are for comments.
 QUESTION_DECISION_EVENTS = {
     "approve": "question.approved",
     "reject": "question.rejected",
     "hide": "question.hidden",
     "restore": "question.restored",
+    "dismiss_flags": "question.flags_dismissed",
 }
-QUESTION_DECISIONS = frozenset({*QUESTION_DECISION_EVENTS, "dismiss_flags"})
+QUESTION_DECISIONS = frozenset(QUESTION_DECISION_EVENTS)
 # What the public sees of a question: published ones, and the tombstones of
 # those once public (`published_at`). A pending or rejected one was never theirs.
 PUBLICLY_LISTED = frozenset({"published", "hidden", "deleted"})
@@ -135,28 +137,6 @@ def _applies(action: str, question: QuestionRow) -> bool:
     }[action]
 
 
-async def _apply(db: Executor, question: QuestionRow, action: str, reason: str | None) -> str:
-    """Write the decision; return its event type."""
-    set_visibility = moderation_queries.set_question_visibility
-    if action == "approve":
-        await set_visibility(db, question.id, "published", removed_by=None, reason=None)
-    elif action == "reject":
-        await set_visibility(db, question.id, "rejected", removed_by="moderator", reason=reason)
-    elif action == "hide":
-        await set_visibility(db, question.id, "hidden", removed_by="moderator", reason=reason)
-        await flag_queries.resolve_flags(db, question.id, "upheld", target="question")
-    elif action == "restore":
-        await set_visibility(db, question.id, "published", removed_by=None, reason=None)
-        await flag_queries.resolve_flags(db, question.id, "dismissed", target="question")
-    else:
-        await flag_queries.resolve_flags(db, question.id, "dismissed", target="question")
-        if question.visibility == "hidden" and question.removed_by == "flags":
-            await set_visibility(db, question.id, "published", removed_by=None, reason=None)
-            return "question.restored"
-        return "question.flags_dismissed"
-    return QUESTION_DECISION_EVENTS[action]
-
-
 async def decide_on_question(
     services: Services, viewer: Viewer, question_id: int, body: DecisionBody
 ) -> tuple[QuestionRow, Event]:
@@ -177,7 +157,17 @@ async def decide_on_question(
             raise errors.NoOpenFlags()
         if not _applies(body.action, question):
             raise errors.AlreadyDecided(details=state)
-        type_ = await _apply(conn, question, body.action, reason)
+        in_effect = await apply_showing_decision(
+            conn,
+            moderation_queries.set_question_visibility,
+            "question",
+            question.id,
+            body.action,
+            reason,
+            state=question.visibility,
+            removed_by=question.removed_by,
+        )
+        type_ = QUESTION_DECISION_EVENTS[in_effect]
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
         audit = await record_audit(
