@@ -52,7 +52,13 @@ async def themed_space(api: Api, database_url: str) -> dict[str, Any]:
         question["id"],
         theme["id"],
     )
-    return {"moderator": moderator, "ana": ana, "question": question, "theme": theme["id"], "comments": comments}
+    return {
+        "moderator": moderator,
+        "ana": ana,
+        "question": question,
+        "theme": theme["id"],
+        "comments": comments,
+    }
 
 
 def cloud(statistics: dict[str, Any]) -> dict[str, int]:
