@@ -195,6 +195,41 @@ async def test_publishing_shows_everyone_the_note_and_which_comments_it_cited(
     assert others["mine"] == []
 
 
+async def test_a_comment_withdrawn_after_publication_is_no_longer_quoted_on_the_published_page(
+    api: Api,
+) -> None:
+    s = await scene(api)
+    wells, meters = s["wells"]["id"], s["meters"]["id"]
+    markdown = (
+        f"# Water\n\nOne wrote “Nous avons besoin de puits propres.”[^c{wells}:0-35]. "
+        f"Another wrote “Water meters in every home”[^c{meters}:0-26] and nobody disagreed.\n"
+    )
+    assert (await save(api, s["moderator"], markdown, None)).status_code == 200
+    published = await api.http.post(
+        "/api/v1/spaces/water/note/publish", json={"version": 1}, headers=s["moderator"].headers
+    )
+    assert published.status_code == 200, published.text
+    deleted = await api.http.delete(f"/api/v1/comments/{meters}", headers=s["bo"].headers)
+    assert deleted.status_code == 200, deleted.text
+    page = (await api.http.get("/api/v1/spaces/water/note/published")).json()
+    assert page["markdown"] == (
+        f"# Water\n\nOne wrote “Nous avons besoin de puits propres.”[^c{wells}:0-35]. "
+        "Another wrote [source withdrawn] and nobody disagreed.\n"
+    )
+    assert [source["comment_id"] for source in page["sources"]] == [wells]
+    assert "meters" not in str(page).lower()
+    cited = (await api.http.get("/api/v1/spaces/water/note/cited")).json()
+    assert cited["comment_ids"] == [wells]
+    note = (await api.http.get("/api/v1/spaces/water/note", headers=s["moderator"].headers)).json()
+    flags = {
+        c["comment_id"]: c["needs_review"]
+        for sec in note["sections"]
+        for x in sec["sentences"]
+        for c in x["citations"]
+    }
+    assert flags == {wells: False, meters: True} and note["citations_needing_review"] == 1
+
+
 async def test_saves_reach_moderators_live_and_never_the_public(api: Api, server: RunningServer) -> None:
     s = await scene(api)
     async with (

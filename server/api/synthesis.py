@@ -38,6 +38,7 @@ from server.synthesis.coverage import measure_coverage
 from server.synthesis.draft import draft_note
 from server.synthesis.markup import count_words
 from server.synthesis.reading import read_note
+from server.synthesis.withdrawn import without_withdrawn_quotes
 
 STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
 NOTE_ERRORS = (*STEWARD_ERRORS, errors.BackgroundNoteNotFound)
@@ -184,13 +185,18 @@ async def get_published(request: Request, _: None) -> PublishedNote:
     saved = await synthesis_actions.read_saved_note(pool, space.id, note.published_version)
     version, sources = saved.version, saved.sources
     pseudonyms = await read_pseudonyms(pool, space.id)
+    # A comment hidden, rejected or deleted since is not offered as a source, nor quoted.
+    withdrawn = {
+        c.comment_id
+        for c in saved.citations
+        if (source := sources.get(c.comment_id)) is None or source.status != "published"
+    }
     return PublishedNote(
         space=space.slug,
         version=version.version,
         lang=version.lang,
-        markdown=version.body,
+        markdown=without_withdrawn_quotes(version.body, version.lang, withdrawn),
         published_at=note.published_at,
-        # A comment hidden or deleted since is not offered as a source: its words are withdrawn.
         sources=[
             PublishedSource(
                 comment_id=c.comment_id,
@@ -201,7 +207,7 @@ async def get_published(request: Request, _: None) -> PublishedNote:
                 attribution=attribution(source, pseudonyms),
             )
             for c in saved.citations
-            if (source := sources.get(c.comment_id)) is not None and source.status == "published"
+            if c.comment_id not in withdrawn and (source := sources[c.comment_id])
         ],
     )
 
