@@ -7,6 +7,7 @@ from typing import Any
 from tests.helpers import Api, RunningServer, fetch_rows
 from tests.live import LiveClient, live_client
 from tests.space_helpers import screen_token
+from tests.themes import store_theme, term
 
 DROUGHT = "The drought has emptied our wells."
 SEQUIA = "La sequía secó los pozos del pueblo."
@@ -14,11 +15,7 @@ PUMPS = "Buy my solar pumps, cheapest pumps in town."
 TARIFFS = "Tariffs should rise with use."
 # A theme as a grouping labels it (server/insight/labels.py): one concept said in two
 # languages, and two that only one comment each said.
-TERMS = [
-    {"phrase": "drought", "lang": "en", "variants": ["sequía"]},
-    {"phrase": "solar pumps", "lang": "en", "variants": []},
-    {"phrase": "tariffs", "lang": "en", "variants": []},
-]
+TERMS = [term("drought", "sequía"), term("solar pumps"), term("tariffs")]
 # Statistics are coalesced (1 s by default): a few intervals.
 UPDATE_TIMEOUT_SECS = 10
 
@@ -36,27 +33,12 @@ async def themed_space(api: Api, database_url: str) -> dict[str, Any]:
         await api.comment(bo, question["id"], PUMPS),
         await api.comment(ana, question["id"], TARIFFS, lang="en"),
     ]
-    [theme] = await fetch_rows(
-        database_url,
-        """INSERT INTO themes (question_id, space_id, terms, representative_id, centre)
-           SELECT id, space_id, $2, $3, '{}' FROM questions WHERE id = $1 RETURNING id""",
-        question["id"],
-        TERMS,
-        comments[0]["id"],
-    )
-    await fetch_rows(
-        database_url,
-        """INSERT INTO theme_members (comment_id, question_id, theme_id, similarity)
-           SELECT unnest($1::bigint[]), $2, $3, 1""",
-        [c["id"] for c in comments],
-        question["id"],
-        theme["id"],
-    )
+    theme = await store_theme(database_url, question["id"], [c["id"] for c in comments], TERMS)
     return {
         "moderator": moderator,
         "ana": ana,
         "question": question,
-        "theme": theme["id"],
+        "theme": theme,
         "comments": comments,
     }
 

@@ -10,6 +10,7 @@ import pytest
 from server.exports.docx_note import read_footnotes
 from server.running.settings import Settings
 from tests.helpers import Api, User
+from tests.themes import store_theme, term
 
 ANA_WATER = "El agua es un derecho, no una mercancía. Nadie debería pagar por lo básico."
 ANA_METERS = "Los contadores ayudan a ver las fugas."
@@ -44,7 +45,7 @@ async def scene(api: Api) -> dict[str, Any]:
     dan = await api.register("Dan")
     ana_water = await api.comment(ana, first["id"], ANA_WATER, lang="es")
     bo_water = await api.comment(bo, first["id"], BO_WATER, quoting="named")
-    await api.comment(chloe, first["id"], CHLOE_REPLY, lang="fr", parent_id=ana_water["id"])
+    chloe_reply = await api.comment(chloe, first["id"], CHLOE_REPLY, lang="fr", parent_id=ana_water["id"])
     ana_meters = await api.comment(ana, second["id"], ANA_METERS, lang="es")
     chloe_meters = await api.comment(chloe, second["id"], CHLOE_METERS, lang="fr")
     hidden = await api.comment(dan, second["id"], DAN_HIDDEN)
@@ -65,6 +66,8 @@ async def scene(api: Api) -> dict[str, Any]:
         "bo_water": bo_water["id"],
         "ana_meters": ana_meters["id"],
         "chloe_meters": chloe_meters["id"],
+        "chloe_reply": chloe_reply["id"],
+        "hidden": hidden["id"],
     }
 
 
@@ -87,8 +90,18 @@ async def save(api: Api, who: User, markdown: str) -> dict[str, Any]:
     return note
 
 
-async def test_coverage_counts_what_the_note_cites_against_the_published_consultation(api: Api) -> None:
+async def test_coverage_counts_what_the_note_cites_against_the_published_consultation(
+    api: Api, database_url: str
+) -> None:
     s = await scene(api)
+    first, second = s["questions"]
+    water = await store_theme(
+        database_url, first, [s["ana_water"], s["bo_water"]], [term("water")], "Free water"
+    )
+    pipes = await store_theme(database_url, first, [s["chloe_reply"]], [term("canalisations", lang="fr")])
+    await store_theme(database_url, second, [s["ana_meters"], s["chloe_meters"]], [term("meters")])
+    # A theme left with no published comment is nothing to cite.
+    await store_theme(database_url, second, [s["hidden"]], [term("pumps")])
     markdown = (
         "# Paying for water\n\n"
         f"One participant called water {cite(s['ana_water'], ANA_WATER, 'un derecho, no una mercancía')}. "
@@ -118,6 +131,12 @@ async def test_coverage_counts_what_the_note_cites_against_the_published_consult
     # 9 + 12 + 11 words in the three sentences; the heading and the markers are not counted.
     assert coverage["words"] == 32
     assert coverage["uncited_questions"] == []
+    # Of three themes with published comments, the note cites the water one and the meters one.
+    assert coverage["themes"] == {"cited": 2, "total": 3, "share": 0.6667}
+    assert coverage["uncited_themes"] == [
+        {"id": pipes, "question_id": first, "label": "canalisations", "comments": 1}
+    ]
+    assert water not in [t["id"] for t in coverage["uncited_themes"]]
 
 
 async def test_the_draft_cites_every_sentence_and_counts_supports_instead_of_claiming_agreement(

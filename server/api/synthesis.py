@@ -18,6 +18,7 @@ from server.exports.note_document import build_document, render_markdown
 from server.insight.quoting import attribution, read_pseudonyms
 from server.queries import questions as question_queries
 from server.queries import synthesis as synthesis_queries
+from server.queries import themes as theme_queries
 from server.schemas.synthesis import (
     CitedContributions,
     Coverage,
@@ -135,6 +136,8 @@ async def get_coverage(request: Request, _: None) -> Coverage:
         saved.citations,
         published,
         pseudonyms,
+        await theme_queries.list_space_themes(svc.pool, space.id),
+        await theme_queries.list_space_memberships(svc.pool, space.id),
         target_words=svc.settings.note_target_words,
         max_participant_share=svc.settings.note_max_participant_share,
     )

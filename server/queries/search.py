@@ -56,12 +56,18 @@ async def search_space(
     author_id: int | None,
     since: datetime | None,
     until: datetime | None,
+    theme_id: int | None,
+    cited: bool | None,
+    cited_version: int | None,
     after: SearchAfter | None,
     limit: int,
 ) -> list[SearchHitRow]:
     """Comments and questions matching `text`, best first (rank, then comments before
     questions, then newest). Only published comments unless `include_unpublished`
-    (moderators: pending, hidden and rejected too; deleted ones have no text)."""
+    (moderators: pending, hidden and rejected too; deleted ones have no text).
+
+    `theme_id` keeps the theme's comments; `cited` those that the note's `cited_version`
+    cites (true) or does not (false). Either leaves questions out: only comments have them."""
     rows = await db.fetch(
         f"""WITH hits AS (
                 SELECT 'comment' AS kind, c.id, c.question_id, {COMMENT_LANGUAGE} AS lang, c.author_id,
@@ -81,6 +87,11 @@ async def search_space(
                   AND ($6::bigint IS NULL OR c.author_id = $6)
                   AND ($7::timestamptz IS NULL OR c.created_at >= $7)
                   AND ($8::timestamptz IS NULL OR c.created_at < $8)
+                  AND ($13::bigint IS NULL OR EXISTS (
+                      SELECT 1 FROM theme_members m WHERE m.comment_id = c.id AND m.theme_id = $13))
+                  AND ($14::boolean IS NULL OR $14 = EXISTS (
+                      SELECT 1 FROM synthesis_citations sc
+                      WHERE sc.space_id = $1 AND sc.version = $15 AND sc.comment_id = c.id))
                 UNION ALL
                 SELECT 'question', q.id, q.id, NULL, q.author_id, q.status, q.created_at,
                        q.title || E'\\n\\n' || q.body, {ANY_LANGUAGE_QUERY},
@@ -94,6 +105,7 @@ async def search_space(
                   AND ($6::bigint IS NULL OR q.author_id = $6)
                   AND ($7::timestamptz IS NULL OR q.created_at >= $7)
                   AND ($8::timestamptz IS NULL OR q.created_at < $8)
+                  AND $13::bigint IS NULL AND $14::boolean IS NULL
             ), page AS (
                 SELECT * FROM hits
                 WHERE $9::real IS NULL
@@ -119,5 +131,8 @@ async def search_space(
         after.kind if after else None,
         after.id if after else None,
         limit,
+        theme_id,
+        cited,
+        cited_version,
     )
     return [SearchHitRow(**dict(r)) for r in rows]
