@@ -26,6 +26,7 @@ from server.schemas.synthesis import (
     NoteDiff,
     NoteDiffQuery,
     NoteDraft,
+    NoteDraftQuery,
     NoteExportQuery,
     NotePublish,
     NoteSave,
@@ -37,6 +38,7 @@ from server.schemas.synthesis import (
 )
 from server.synthesis.coverage import measure_coverage
 from server.synthesis.draft import draft_note
+from server.synthesis.draft_wording import DRAFT_LANGUAGES
 from server.synthesis.markup import count_words
 from server.synthesis.reading import read_note
 from server.synthesis.withdrawn import without_withdrawn_quotes
@@ -143,14 +145,17 @@ async def get_coverage(request: Request, _: None) -> Coverage:
     )
 
 
-@api.get("/spaces/{slug}/note/draft", raises=STEWARD_ERRORS)
+@api.get("/spaces/{slug}/note/draft", query=NoteDraftQuery, raises=(*STEWARD_ERRORS, errors.InvalidQuery))
 async def get_draft(request: Request, _: None) -> NoteDraft:
-    """A generated first draft, per question, every sentence cited"""
+    """A generated first draft, per question, every sentence cited, in the note's language"""
     space = admission(request).moderated_space
+    lang = parse_query(request, NoteDraftQuery).lang
+    if lang is None:
+        lang = next((code for code in space.languages[:1] if code in DRAFT_LANGUAGES), "en")
     pool = services(request).pool
     questions = [q for q in await question_queries.list_questions(pool, space.id) if q.kind == "discussion"]
     published = await synthesis_queries.list_published_sources(pool, space.id)
-    return NoteDraft(lang="en", markdown=draft_note(questions, published))
+    return NoteDraft(lang=lang, markdown=draft_note(questions, published, lang))
 
 
 @api.get("/spaces/{slug}/note/export", query=NoteExportQuery, raises=(*NOTE_ERRORS, errors.InvalidQuery))

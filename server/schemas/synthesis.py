@@ -139,6 +139,12 @@ class Coverage(Resource):
     uncited_themes: list[UncitedTheme] = Field(description="Themes the note cites nothing of, largest first.")
 
 
+class NoteDraftQuery(Query):
+    lang: Literal["en", "fr", "es"] | None = Field(
+        default=None, description="Default: the space's first language, else English."
+    )
+
+
 class NoteDraft(Resource):
     lang: str
     markdown: str
