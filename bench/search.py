@@ -79,6 +79,9 @@ async def main(comments: int, searches: int) -> None:
                 author_id=None,
                 since=None,
                 until=None,
+                theme_id=None,
+                cited=None,
+                cited_version=None,
                 after=None,
                 limit=21,
             )

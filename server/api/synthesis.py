@@ -149,9 +149,9 @@ async def get_coverage(request: Request, _: None) -> Coverage:
 async def get_draft(request: Request, _: None) -> NoteDraft:
     """A generated first draft, per question, every sentence cited, in the note's language"""
     space = admission(request).moderated_space
-    lang = parse_query(request, NoteDraftQuery).lang
-    if lang is None:
-        lang = next((code for code in space.languages[:1] if code in DRAFT_LANGUAGES), "en")
+    asked = parse_query(request, NoteDraftQuery).lang
+    first = space.languages[0] if space.languages else "en"
+    lang: str = asked or (first if first in DRAFT_LANGUAGES else "en")
     pool = services(request).pool
     questions = [q for q in await question_queries.list_questions(pool, space.id) if q.kind == "discussion"]
     published = await synthesis_queries.list_published_sources(pool, space.id)
