@@ -661,6 +661,42 @@ END $$;
 CREATE OR REPLACE TRIGGER comments_text_changed BEFORE UPDATE OF body ON comments
     FOR EACH ROW EXECUTE FUNCTION roundtable_comment_text_changed();
 
+-- A comment that stops being published (hidden, rejected, deleted) leaves its theme
+-- at once, and its theme's label keeps only the concepts (a phrase or any of its
+-- variants) that a published member still says: the screens' cloud must not carry the
+-- withdrawn words until the next regrouping. One that becomes published (approved,
+-- restored) is embedded and placed again by the themes keeper.
+CREATE OR REPLACE FUNCTION roundtable_comment_status_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    left_theme bigint;
+BEGIN
+    IF OLD.status = 'published' AND NEW.status <> 'published' THEN
+        DELETE FROM theme_members WHERE comment_id = OLD.id RETURNING theme_id INTO left_theme;
+        IF left_theme IS NOT NULL THEN
+            UPDATE themes t SET terms = coalesce((
+                SELECT jsonb_agg(e.term ORDER BY e.position)
+                FROM jsonb_array_elements(t.terms) WITH ORDINALITY AS e(term, position)
+                WHERE EXISTS (
+                    SELECT 1 FROM theme_members m JOIN comments c ON c.id = m.comment_id
+                    WHERE m.theme_id = t.id AND c.status = 'published' AND c.id <> OLD.id
+                      AND EXISTS (
+                          SELECT 1 FROM jsonb_array_elements_text(
+                              jsonb_build_array(e.term -> 'phrase') || coalesce(e.term -> 'variants', '[]')
+                          ) AS said(phrase)
+                          WHERE strpos(lower(c.body), lower(said.phrase)) > 0))
+            ), '[]'::jsonb)
+            WHERE t.id = left_theme;
+        END IF;
+    ELSIF OLD.status <> 'published' AND NEW.status = 'published'
+          AND NOT EXISTS (SELECT 1 FROM theme_members WHERE comment_id = OLD.id) THEN
+        NEW.vector_pending := true;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER comments_status_changed BEFORE UPDATE OF status ON comments
+    FOR EACH ROW EXECUTE FUNCTION roundtable_comment_status_changed();
+
 -- Terms a space's moderators keep off screens' theme clouds, lower-case.
 CREATE TABLE IF NOT EXISTS theme_excluded_terms (
     space_id bigint NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,

@@ -3,6 +3,11 @@
 Starts an embedded PostgreSQL in a temporary folder, fills one space with
 comments in English, French and Spanish, then times searches through the same
 query the API runs. Usage: python bench/search.py [--comments N] [--searches N]
+
+Figures of 2026-12-01, 100,000 comments, 60 searches, on two cores shared with other work:
+p50 188 ms, p95 406 ms (target missed). Before the words were parsed once per search rather
+than once per row and configuration, p95 was 592 ms. What remains is mostly ranking every
+matching row (a common word matches a third of the space) before the page is cut.
 """
 
 import argparse
@@ -79,6 +84,9 @@ async def main(comments: int, searches: int) -> None:
                 author_id=None,
                 since=None,
                 until=None,
+                theme_id=None,
+                cited=None,
+                cited_version=None,
                 after=None,
                 limit=21,
             )

@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 
 from tests.helpers import Api, User, assert_error
+from tests.themes import store_theme, term
 
 
 async def search(api: Api, who: User | None, **params: Any) -> dict[str, Any]:
@@ -128,6 +129,48 @@ async def test_results_page_by_cursor_and_filter_by_question_language_and_author
         "/api/v1/spaces/water/search", params={"q": "meters", "cursor": first_page["next_cursor"]}
     )
     assert_error(response, 400, "invalid_cursor")
+
+
+async def test_moderators_filter_by_theme_and_everyone_by_what_the_note_cites(
+    api: Api, database_url: str
+) -> None:
+    await api.space("water")
+    moderator = await api.moderator("water")
+    question = await api.question("water", "Water?")
+    author = await api.register()
+    leaks, prices, meters = [
+        await api.comment(author, question["id"], text)
+        for text in ("Water leaks everywhere.", "Water prices keep rising.", "Water meters in homes.")
+    ]
+    theme = await store_theme(database_url, question["id"], [leaks["id"], prices["id"]], [term("water")])
+    in_theme = await search(api, moderator, q="water", theme_id=theme)
+    assert {h["id"] for h in in_theme["items"]} == {leaks["id"], prices["id"]}
+    # Themes are the moderators': a participant's filter by theme is refused.
+    response = await api.http.get(
+        "/api/v1/spaces/water/search", params={"q": "water", "theme_id": theme}, headers=author.headers
+    )
+    assert_error(response, 403, "not_moderator")
+    # The question "Water?" matches too, but only comments are cited or not.
+    assert (await search(api, moderator, q="water", cited="true"))["items"] == []
+    assert len((await search(api, moderator, q="water", cited="false"))["items"]) == 3
+    markdown = f"One wrote “Water meters in homes.”[^c{meters['id']}:0-22]."
+    saved = await api.http.put(
+        "/api/v1/spaces/water/note",
+        json={"markdown": markdown, "lang": "en", "base_version": None},
+        headers=moderator.headers,
+    )
+    assert saved.status_code == 200, saved.text
+    cited = await search(api, moderator, q="water", cited="true")
+    assert [h["id"] for h in cited["items"]] == [meters["id"]]
+    uncited = await search(api, moderator, q="water", cited="false")
+    assert {h["id"] for h in uncited["items"]} == {leaks["id"], prices["id"]}
+    # Participants filter against the published note: none is published yet.
+    assert (await search(api, author, q="water", cited="true"))["items"] == []
+    published = await api.http.post(
+        "/api/v1/spaces/water/note/publish", json={"version": 1}, headers=moderator.headers
+    )
+    assert published.status_code == 200, published.text
+    assert [h["id"] for h in (await search(api, author, q="water", cited="true"))["items"]] == [meters["id"]]
 
 
 async def test_a_search_without_words_or_with_a_backward_date_range_is_refused(api: Api) -> None:

@@ -2,6 +2,7 @@
 quotes its comment's exact words in their language, attributed by the author's consent."""
 
 import io
+import re
 from typing import Any
 
 import docx
@@ -9,7 +10,8 @@ import pytest
 
 from server.exports.docx_note import read_footnotes
 from server.running.settings import Settings
-from tests.helpers import Api, User
+from tests.helpers import Api, User, assert_error
+from tests.themes import store_theme, term
 
 ANA_WATER = "El agua es un derecho, no una mercancía. Nadie debería pagar por lo básico."
 ANA_METERS = "Los contadores ayudan a ver las fugas."
@@ -32,9 +34,9 @@ async def support(api: Api, comment: dict[str, Any], *who: User) -> None:
         assert response.status_code == 200, response.text
 
 
-async def scene(api: Api) -> dict[str, Any]:
+async def scene(api: Api, languages: tuple[str, ...] = ("en", "fr", "es")) -> dict[str, Any]:
     """Two questions, three languages, four authors (one hidden), supports counted."""
-    await api.space("water")
+    await api.space("water", languages=list(languages))
     moderator = await api.moderator("water")
     first = await api.question("water", "Who pays for water?")
     second = await api.question("water", "Should homes have meters?")
@@ -44,7 +46,7 @@ async def scene(api: Api) -> dict[str, Any]:
     dan = await api.register("Dan")
     ana_water = await api.comment(ana, first["id"], ANA_WATER, lang="es")
     bo_water = await api.comment(bo, first["id"], BO_WATER, quoting="named")
-    await api.comment(chloe, first["id"], CHLOE_REPLY, lang="fr", parent_id=ana_water["id"])
+    chloe_reply = await api.comment(chloe, first["id"], CHLOE_REPLY, lang="fr", parent_id=ana_water["id"])
     ana_meters = await api.comment(ana, second["id"], ANA_METERS, lang="es")
     chloe_meters = await api.comment(chloe, second["id"], CHLOE_METERS, lang="fr")
     hidden = await api.comment(dan, second["id"], DAN_HIDDEN)
@@ -65,6 +67,8 @@ async def scene(api: Api) -> dict[str, Any]:
         "bo_water": bo_water["id"],
         "ana_meters": ana_meters["id"],
         "chloe_meters": chloe_meters["id"],
+        "chloe_reply": chloe_reply["id"],
+        "hidden": hidden["id"],
     }
 
 
@@ -76,10 +80,12 @@ def cite(comment_id: int, body: str, *pieces: str) -> str:
     return f"“{' … '.join(pieces)}”[^c{comment_id}:{','.join(spans)}]"
 
 
-async def save(api: Api, who: User, markdown: str) -> dict[str, Any]:
+async def save(
+    api: Api, who: User, markdown: str, lang: str = "en", base: int | None = None
+) -> dict[str, Any]:
     response = await api.http.put(
         "/api/v1/spaces/water/note",
-        json={"markdown": markdown, "lang": "en", "base_version": None},
+        json={"markdown": markdown, "lang": lang, "base_version": base},
         headers=who.headers,
     )
     assert response.status_code == 200, response.text
@@ -87,8 +93,18 @@ async def save(api: Api, who: User, markdown: str) -> dict[str, Any]:
     return note
 
 
-async def test_coverage_counts_what_the_note_cites_against_the_published_consultation(api: Api) -> None:
+async def test_coverage_counts_what_the_note_cites_against_the_published_consultation(
+    api: Api, database_url: str
+) -> None:
     s = await scene(api)
+    first, second = s["questions"]
+    water = await store_theme(
+        database_url, first, [s["ana_water"], s["bo_water"]], [term("water")], "Free water"
+    )
+    pipes = await store_theme(database_url, first, [s["chloe_reply"]], [term("canalisations", lang="fr")])
+    await store_theme(database_url, second, [s["ana_meters"], s["chloe_meters"]], [term("meters")])
+    # A theme left with no published comment is nothing to cite.
+    await store_theme(database_url, second, [s["hidden"]], [term("pumps")])
     markdown = (
         "# Paying for water\n\n"
         f"One participant called water {cite(s['ana_water'], ANA_WATER, 'un derecho, no una mercancía')}. "
@@ -118,6 +134,12 @@ async def test_coverage_counts_what_the_note_cites_against_the_published_consult
     # 9 + 12 + 11 words in the three sentences; the heading and the markers are not counted.
     assert coverage["words"] == 32
     assert coverage["uncited_questions"] == []
+    # Of three themes with published comments, the note cites the water one and the meters one.
+    assert coverage["themes"] == {"cited": 2, "total": 3, "share": 0.6667}
+    assert coverage["uncited_themes"] == [
+        {"id": pipes, "question_id": first, "label": "canalisations", "comments": 1}
+    ]
+    assert water not in [t["id"] for t in coverage["uncited_themes"]]
 
 
 async def test_the_draft_cites_every_sentence_and_counts_supports_instead_of_claiming_agreement(
@@ -143,6 +165,64 @@ async def test_the_draft_cites_every_sentence_and_counts_supports_instead_of_cla
         "Who pays for water?",
         "Should homes have meters?",
     ]
+
+
+def unquoted(draft: str) -> str:
+    return re.sub("«[^»]*»", "", draft).lower()
+
+
+async def test_the_draft_is_written_in_french_or_spanish_with_the_same_counts_and_citations(
+    api: Api,
+) -> None:
+    s = await scene(api, languages=("fr", "es", "en"))
+    # No `lang`: the space's first language.
+    french = await api.http.get("/api/v1/spaces/water/note/draft", headers=s["moderator"].headers)
+    assert french.status_code == 200, french.text
+    assert french.json()["lang"] == "fr"
+    draft = french.json()["markdown"]
+    assert (
+        "Cette question a reçu 3 commentaires et réponses de 3 participants, "
+        "en anglais, espagnol et français ;" in draft
+    )
+    assert (
+        "Cette question a reçu 2 commentaires et réponses de 2 participants, en espagnol et français ;"
+        in draft
+    )
+    assert (
+        f"« El agua es un derecho, no una mercancía. … »[^c{s['ana_water']}:0-40], "
+        "a écrit un participant en espagnol ; 3 participants l'ont soutenu." in draft
+    )
+    assert "1 participant l'a soutenu." in draft and "aucun participant ne l'a encore soutenu." in draft
+    # The draft's own words, quotes aside (Chloé wrote "D'accord"), never claim agreement.
+    assert all(word not in unquoted(draft) for word in ("accord", "consensus", "unanim"))
+    spanish = await api.http.get(
+        "/api/v1/spaces/water/note/draft", params={"lang": "es"}, headers=s["moderator"].headers
+    )
+    draft_es = spanish.json()["markdown"]
+    assert (
+        "Esta pregunta recibió 3 comentarios y respuestas de 3 participantes, en español, francés e inglés;"
+        in draft_es
+    )
+    assert (
+        "Esta pregunta recibió 2 comentarios y respuestas de 2 participantes, en español y francés;"
+        in draft_es
+    )
+    assert "escribió un participante en inglés; 1 participante lo apoyó." in draft_es
+    assert (
+        "3 participantes lo apoyaron." in draft_es
+        and "ningún participante lo ha apoyado todavía." in draft_es
+    )
+    assert all(word not in unquoted(draft_es) for word in ("acuerdo", "consenso", "unánim"))
+    assert DAN_HIDDEN not in draft + draft_es
+    # Saved as they are, every quotation holds and no sentence is unsourced.
+    for version, (lang, markdown) in enumerate((("fr", draft), ("es", draft_es))):
+        note = await save(api, s["moderator"], markdown, lang, base=version or None)
+        assert note["unsourced_sentences"] == 0
+        assert len(note["sections"][0]["sentences"]) == 4
+    refused = await api.http.get(
+        "/api/v1/spaces/water/note/draft", params={"lang": "de"}, headers=s["moderator"].headers
+    )
+    assert_error(refused, 422, "invalid_query")
 
 
 async def test_the_word_export_footnotes_each_quote_in_its_language_attributed_by_consent(api: Api) -> None:

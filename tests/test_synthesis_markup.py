@@ -5,6 +5,7 @@ import pytest
 
 from server import errors
 from server.synthesis.markup import Citation, count_words, parse_note
+from server.synthesis.withdrawn import without_withdrawn_quotes
 
 
 def test_headings_open_sections_and_are_not_sentences() -> None:
@@ -54,3 +55,14 @@ def test_a_malformed_marker_is_refused(marker: str) -> None:
 
 def test_words_leave_markers_out() -> None:
     assert count_words("Two words[^c12:0-40].") == 2
+
+
+def test_a_withdrawn_quotation_gives_way_to_its_marker_and_stacked_citations_of_others_stay() -> None:
+    markdown = "Ils ont écrit « des puits propres »[^c1:0-17][^c2:3-20]. Et “pompes”[^c2:0-6], [^c1:4-9]."
+    assert without_withdrawn_quotes(markdown, "fr", {2}) == (
+        "Ils ont écrit [source retirée][^c1:0-17]. Et [source retirée], [^c1:4-9]."
+    )
+    assert without_withdrawn_quotes(markdown, "es", {1, 2}) == (
+        "Ils ont écrit [fuente retirada]. Et [fuente retirada], ."
+    )
+    assert without_withdrawn_quotes(markdown, "fr", set()) == markdown

@@ -26,6 +26,24 @@ async def scene(api: Api) -> dict[str, Any]:
     return {"moderator": moderator, "chloe": chloe, "bo": bo, "wells": wells, "meters": meters}
 
 
+def cite_wells(wells: int) -> str:
+    return f"One wrote “Nous avons besoin de puits propres.”[^c{wells}:0-35]"
+
+
+def cite_meters(meters: int) -> str:
+    return f"Another wrote “Water meters in every home”[^c{meters}:0-26]"
+
+
+def review_flags(note: dict[str, Any]) -> dict[int, bool]:
+    """Each cited comment's `needs_review`, as the moderators' workspace shows it."""
+    return {
+        c["comment_id"]: c["needs_review"]
+        for section in note["sections"]
+        for sentence in section["sentences"]
+        for c in sentence["citations"]
+    }
+
+
 async def save(api: Api, who: User, markdown: str, base: int | None, lang: str = "en") -> Any:
     return await api.http.put(
         "/api/v1/spaces/water/note",
@@ -120,23 +138,14 @@ async def test_a_stale_save_gets_a_conflict_with_the_current_version_and_nothing
 async def test_editing_or_hiding_a_cited_comment_marks_its_citations_for_review(api: Api) -> None:
     s = await scene(api)
     wells, meters = s["wells"]["id"], s["meters"]["id"]
-    markdown = (
-        f"One wrote “Nous avons besoin de puits propres.”[^c{wells}:0-35]. "
-        f"Another wrote “Water meters in every home”[^c{meters}:0-26]."
-    )
+    markdown = f"{cite_wells(wells)}. {cite_meters(meters)}."
     assert (await save(api, s["moderator"], markdown, None)).status_code == 200
     edited = await api.http.patch(
         f"/api/v1/comments/{wells}", json={"body": "Des puits, vite."}, headers=s["chloe"].headers
     )
     assert edited.status_code == 200, edited.text
     note = (await api.http.get("/api/v1/spaces/water/note", headers=s["moderator"].headers)).json()
-    flags = {
-        c["comment_id"]: c["needs_review"]
-        for sec in note["sections"]
-        for x in sec["sentences"]
-        for c in x["citations"]
-    }
-    assert flags == {wells: True, meters: False} and note["citations_needing_review"] == 1
+    assert review_flags(note) == {wells: True, meters: False} and note["citations_needing_review"] == 1
     hidden = await api.http.post(
         f"/api/v1/comments/{meters}/decisions",
         json={"action": "hide", "reason": "spam"},
@@ -193,6 +202,31 @@ async def test_publishing_shows_everyone_the_note_and_which_comments_it_cited(
     assert cited == {"version": 1, "comment_ids": [wells], "mine": [wells]}
     others = (await api.http.get("/api/v1/spaces/water/note/cited", headers=s["bo"].headers)).json()
     assert others["mine"] == []
+
+
+async def test_a_comment_withdrawn_after_publication_is_no_longer_quoted_on_the_published_page(
+    api: Api,
+) -> None:
+    s = await scene(api)
+    wells, meters = s["wells"]["id"], s["meters"]["id"]
+    markdown = f"# Water\n\n{cite_wells(wells)}. {cite_meters(meters)} and nobody disagreed.\n"
+    assert (await save(api, s["moderator"], markdown, None)).status_code == 200
+    published = await api.http.post(
+        "/api/v1/spaces/water/note/publish", json={"version": 1}, headers=s["moderator"].headers
+    )
+    assert published.status_code == 200, published.text
+    deleted = await api.http.delete(f"/api/v1/comments/{meters}", headers=s["bo"].headers)
+    assert deleted.status_code == 200, deleted.text
+    page = (await api.http.get("/api/v1/spaces/water/note/published")).json()
+    assert page["markdown"] == (
+        f"# Water\n\n{cite_wells(wells)}. Another wrote [source withdrawn] and nobody disagreed.\n"
+    )
+    assert [source["comment_id"] for source in page["sources"]] == [wells]
+    assert "meters" not in str(page).lower()
+    cited = (await api.http.get("/api/v1/spaces/water/note/cited")).json()
+    assert cited["comment_ids"] == [wells]
+    note = (await api.http.get("/api/v1/spaces/water/note", headers=s["moderator"].headers)).json()
+    assert review_flags(note) == {wells: False, meters: True} and note["citations_needing_review"] == 1
 
 
 async def test_saves_reach_moderators_live_and_never_the_public(api: Api, server: RunningServer) -> None:

@@ -21,7 +21,11 @@ async def get_statistics(request: Request, _: None) -> Statistics:
     return await statistics_insight.read_space_statistics(pool, space.id, moderators=roles.is_steward(role))
 
 
-@api.get("/spaces/{slug}/search", query=SearchQuery, raises=(errors.InvalidQuery, errors.InvalidCursor))
+@api.get(
+    "/spaces/{slug}/search",
+    query=SearchQuery,
+    raises=(errors.InvalidQuery, errors.InvalidCursor, errors.NotModerator),
+)
 async def search(request: Request, _: None) -> SearchPage:
     """Full-text search over a space's comments and questions"""
     pool = services(request).pool

@@ -18,6 +18,7 @@ from server.exports.note_document import build_document, render_markdown
 from server.insight.quoting import attribution, read_pseudonyms
 from server.queries import questions as question_queries
 from server.queries import synthesis as synthesis_queries
+from server.queries import themes as theme_queries
 from server.schemas.synthesis import (
     CitedContributions,
     Coverage,
@@ -25,6 +26,7 @@ from server.schemas.synthesis import (
     NoteDiff,
     NoteDiffQuery,
     NoteDraft,
+    NoteDraftQuery,
     NoteExportQuery,
     NotePublish,
     NoteSave,
@@ -36,8 +38,10 @@ from server.schemas.synthesis import (
 )
 from server.synthesis.coverage import measure_coverage
 from server.synthesis.draft import draft_note
+from server.synthesis.draft_wording import DRAFT_LANGUAGES
 from server.synthesis.markup import count_words
 from server.synthesis.reading import read_note
+from server.synthesis.withdrawn import without_withdrawn_quotes
 
 STEWARD_ERRORS = (errors.SpaceNotFound, errors.NotModerator)
 NOTE_ERRORS = (*STEWARD_ERRORS, errors.BackgroundNoteNotFound)
@@ -134,19 +138,24 @@ async def get_coverage(request: Request, _: None) -> Coverage:
         saved.citations,
         published,
         pseudonyms,
+        await theme_queries.list_space_themes(svc.pool, space.id),
+        await theme_queries.list_space_memberships(svc.pool, space.id),
         target_words=svc.settings.note_target_words,
         max_participant_share=svc.settings.note_max_participant_share,
     )
 
 
-@api.get("/spaces/{slug}/note/draft", raises=STEWARD_ERRORS)
+@api.get("/spaces/{slug}/note/draft", query=NoteDraftQuery, raises=(*STEWARD_ERRORS, errors.InvalidQuery))
 async def get_draft(request: Request, _: None) -> NoteDraft:
-    """A generated first draft, per question, every sentence cited"""
+    """A generated first draft, per question, every sentence cited, in the note's language"""
     space = admission(request).moderated_space
+    asked = parse_query(request, NoteDraftQuery).lang
+    first = space.languages[0] if space.languages else "en"
+    lang: str = asked or (first if first in DRAFT_LANGUAGES else "en")
     pool = services(request).pool
     questions = [q for q in await question_queries.list_questions(pool, space.id) if q.kind == "discussion"]
     published = await synthesis_queries.list_published_sources(pool, space.id)
-    return NoteDraft(lang="en", markdown=draft_note(questions, published))
+    return NoteDraft(lang=lang, markdown=draft_note(questions, published, lang))
 
 
 @api.get("/spaces/{slug}/note/export", query=NoteExportQuery, raises=(*NOTE_ERRORS, errors.InvalidQuery))
@@ -184,13 +193,18 @@ async def get_published(request: Request, _: None) -> PublishedNote:
     saved = await synthesis_actions.read_saved_note(pool, space.id, note.published_version)
     version, sources = saved.version, saved.sources
     pseudonyms = await read_pseudonyms(pool, space.id)
+    # A comment hidden, rejected or deleted since is not offered as a source, nor quoted.
+    withdrawn = {
+        c.comment_id
+        for c in saved.citations
+        if (source := sources.get(c.comment_id)) is None or source.status != "published"
+    }
     return PublishedNote(
         space=space.slug,
         version=version.version,
         lang=version.lang,
-        markdown=version.body,
+        markdown=without_withdrawn_quotes(version.body, version.lang, withdrawn),
         published_at=note.published_at,
-        # A comment hidden or deleted since is not offered as a source: its words are withdrawn.
         sources=[
             PublishedSource(
                 comment_id=c.comment_id,
@@ -201,7 +215,7 @@ async def get_published(request: Request, _: None) -> PublishedNote:
                 attribution=attribution(source, pseudonyms),
             )
             for c in saved.citations
-            if (source := sources.get(c.comment_id)) is not None and source.status == "published"
+            if c.comment_id not in withdrawn and (source := sources[c.comment_id])
         ],
     )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from server.insight.quoting import Pseudonyms, attribution
 from server.queries.synthesis import CitationRow, SourceRow
 from server.synthesis.citations import SpanKey, key
-from server.synthesis.draft import language_name
+from server.synthesis.draft_wording import language_name
 from server.synthesis.markup import HEADING, MARKER, blocks, read_spans
 
 

@@ -11,6 +11,7 @@ import orjson
 from server import errors
 from server.queries import Executor
 from server.queries import search as search_queries
+from server.queries import synthesis as synthesis_queries
 from server.queries.search import MATCH_END, MATCH_START, SearchAfter, SearchHitRow
 from server.schemas.common import from_row, page_of
 from server.schemas.insight import SearchHit, SearchPage, SearchQuery
@@ -55,9 +56,17 @@ def decode_cursor(cursor: str, fingerprint: str) -> SearchAfter:
 
 async def search(db: Executor, space_id: int, query: SearchQuery, *, moderators: bool) -> SearchPage:
     """One page of results. Pending, hidden and rejected comments are found by the
-    space's moderators only; everyone else searches published text alone."""
+    space's moderators only; everyone else searches published text alone.
+
+    Themes are the moderators' (and screens'), so only moderators filter by one. `cited`
+    is against the note's latest version for moderators, its published one for others."""
     if query.since and query.until and query.since >= query.until:
         raise errors.InvalidQuery("`since` must be before `until`.", details=[{"loc": ["since"]}])
+    if query.theme_id is not None and not moderators:
+        raise errors.NotModerator("Only the space's moderators filter by theme.")
+    cited_version = None
+    if query.cited is not None and (note := await synthesis_queries.get_note(db, space_id)) is not None:
+        cited_version = note.version if moderators else note.published_version
     fingerprint = _fingerprint(query, moderators)
     after = decode_cursor(query.cursor, fingerprint) if query.cursor else None
     rows = await search_queries.search_space(
@@ -70,6 +79,9 @@ async def search(db: Executor, space_id: int, query: SearchQuery, *, moderators:
         author_id=query.author_id,
         since=query.since,
         until=query.until,
+        theme_id=query.theme_id,
+        cited=query.cited,
+        cited_version=cited_version,
         after=after,
         limit=query.limit + 1,
     )

@@ -73,9 +73,6 @@ def group_question(database_url: str, question_id: int, previous: dict[int, int]
     of the grouping being replaced). None when there are fewer than two to group."""
     import numpy as np
 
-    from server.insight.embeddings import embed_texts
-    from server.insight.labels import label_theme
-    from server.insight.plain_text import plain_text
     from server.insight.themes import group_comments
 
     rows = asyncio.run(_read_question(database_url, question_id))
@@ -87,11 +84,7 @@ def group_question(database_url: str, question_id: int, previous: dict[int, int]
     by_id = {row[0]: (row[1], row[2]) for row in rows}
     themes = []
     for theme in grouping.themes:
-        pieces = [(by_id[c][0], plain_text(by_id[c][1])) for c in theme.comment_ids]
-        concepts = label_theme(pieces, embed_texts)
-        terms: list[dict[str, object]] = [
-            {"phrase": c.phrase, "lang": c.language, "variants": list(c.variants)} for c in concepts
-        ]
+        terms = _label_terms([by_id[c] for c in theme.comment_ids])
         themes.append(ThemeResult(theme.comment_ids, theme.representative_id, theme.centre.tolist(), terms))
     stability = _stability(grouping, previous)
     centring = grouping.centring
@@ -102,6 +95,16 @@ def group_question(database_url: str, question_id: int, previous: dict[int, int]
         centring.overall_mean.tolist(),
         stability,
     )
+
+
+def _label_terms(comments: list[tuple[str, str]]) -> list[dict[str, object]]:
+    """A theme's label as stored: its concepts, from its (language, Markdown body) comments."""
+    from server.insight.embeddings import embed_texts
+    from server.insight.labels import label_theme
+    from server.insight.plain_text import plain_text
+
+    concepts = label_theme([(lang, plain_text(body)) for lang, body in comments], embed_texts)
+    return [{"phrase": c.phrase, "lang": c.language, "variants": list(c.variants)} for c in concepts]
 
 
 def _stability(grouping: "Grouping", previous: dict[int, int]) -> float | None:
@@ -139,10 +142,7 @@ def split_theme(
     from threadpoolctl import threadpool_limits
 
     from server.insight.centring import normalise_rows
-    from server.insight.embeddings import embed_texts
-    from server.insight.labels import label_theme
     from server.insight.placement import centring_from
-    from server.insight.plain_text import plain_text
     from server.insight.themes import COMPUTE_THREADS, KMEANS_RESTARTS
 
     rows = asyncio.run(_read_question(database_url, question_id, theme_id))
@@ -160,12 +160,7 @@ def split_theme(
         centre = normalise_rows(points[members].mean(axis=0, keepdims=True))[0]
         nearest_first = members[np.argsort(-(points[members] @ centre), kind="stable")]
         ids = tuple(rows[i][0] for i in nearest_first.tolist())
-        concepts = label_theme(
-            [(rows[i][1], plain_text(rows[i][2])) for i in nearest_first.tolist()], embed_texts
-        )
-        terms: list[dict[str, object]] = [
-            {"phrase": c.phrase, "lang": c.language, "variants": list(c.variants)} for c in concepts
-        ]
+        terms = _label_terms([(rows[i][1], rows[i][2]) for i in nearest_first.tolist()])
         halves.append(ThemeResult(ids, ids[0], centre.tolist(), terms))
     halves.sort(key=lambda half: -len(half.comment_ids))
     return halves[0], halves[1]

@@ -14,6 +14,7 @@ from server.live.outbound import Outbox
 from server.queries import live as live_queries
 from server.queries.spaces import SpaceRow
 from server.running.database import Pool
+from server.schemas.insight import Statistics
 
 Kind = Literal["participant", "moderator", "screen"]
 
@@ -56,6 +57,9 @@ class Channel:
     open_questions: set[int] | None = None
     # (event seq, support changes) when statistics were last sent: unchanged, none are sent.
     statistics_version: tuple[int, int] | None = None
+    # The space's statistics and the version they were read at, kept by the coalesced
+    # updates (server/live/statistics.py) so that a snapshot at that version reuses them.
+    statistics_cache: tuple[tuple[int, int], Statistics] | None = None
 
     def ring_after(self, seq: int) -> list[Event] | None:
         """Events after `seq` up to last_seq, or None when the ring no longer reaches back."""

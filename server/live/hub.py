@@ -151,7 +151,10 @@ class Hub:
                     space.id,
                     audience,
                     user_id,
-                    with_statistics=audience == "moderators" or connection.kind == "screen",
+                    statistics_of=channel
+                    if audience == "moderators" or connection.kind == "screen"
+                    else None,
+                    tally=self._tally,
                 )
                 state["presence"] = channel.presence or None
                 connection.outbox.push(
@@ -226,4 +229,4 @@ class Hub:
         await presence.push_presence(self._presence, self._channels)
 
     async def _push_statistics(self) -> None:
-        await statistics.push_statistics(self._pool, self._channels)
+        await statistics.push_statistics(self._pool, self._channels, self._tally)

@@ -4,7 +4,10 @@ from typing import Any
 
 from server.access import roles
 from server.events import Audience
-from server.insight.statistics import for_audience, read_statistics
+from server.insight.statistics import for_audience
+from server.live.channels import Channel
+from server.live.statistics import snapshot_statistics
+from server.live.tally import NoTally, Tally
 from server.queries import controls as control_queries
 from server.queries import live as live_queries
 from server.queries import questions as question_queries
@@ -27,12 +30,14 @@ async def read_snapshot(
     audience: Audience,
     user_id: int | None = None,
     *,
-    with_statistics: bool = False,
+    statistics_of: Channel | None = None,
+    tally: Tally | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Return (seq, state): every read sees the same committed moment, that of `seq`.
 
-    Pending comments are in it for moderators, and for their own authors;
-    statistics for moderators and screens, who then receive them live.
+    Pending comments are in it for moderators, and for their own authors; statistics
+    when `statistics_of` (the space's channel) is given: for moderators and screens, who
+    then receive them live.
     """
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         space = await space_queries.get_space(conn, space_id)
@@ -49,7 +54,11 @@ async def read_snapshot(
         comments = comments[-SNAPSHOT_COMMENTS:]
         spotlight = await read_spotlight(conn, space.id)
         announcements = await control_queries.list_active_announcements(conn, space.id)
-        statistics = await read_statistics(conn, space.id, space.event_seq) if with_statistics else None
+        statistics = (
+            await snapshot_statistics(conn, statistics_of, space.event_seq, tally or NoTally())
+            if statistics_of is not None
+            else None
+        )
     space_view = space_schemas.space(space, moderators, "anonymous", roles.accepting_input(space))
     state = {
         "space": space_view.model_dump(mode="json", exclude={"my_role"}),

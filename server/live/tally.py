@@ -1,5 +1,5 @@
 """What live delivery reports about itself: deliveries and their lag, catch-ups,
-resyncs and slow clients closed. The hub calls a `Tally`; `server/running/metrics.py`
+resyncs, slow clients closed and statistics computed. The hub calls a `Tally`; `server/running/metrics.py`
 turns the calls into Prometheus metrics, and tests and tools may pass nothing."""
 
 from typing import Protocol
@@ -18,6 +18,9 @@ class Tally(Protocol):
     def closed_slow(self, connections: int) -> None:
         """Connections closed because they fell too far behind (4008)."""
 
+    def statistics_read(self, reason: str) -> None:
+        """A space's statistics were computed, for a `snapshot` or an `update`."""
+
 
 class NoTally:
     """Counts nothing: live delivery without metrics."""
@@ -32,4 +35,7 @@ class NoTally:
         return None
 
     def closed_slow(self, connections: int) -> None:
+        return None
+
+    def statistics_read(self, reason: str) -> None:
         return None

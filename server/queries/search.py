@@ -14,12 +14,19 @@ HEADLINE_OPTIONS = (
     f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=12, "
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
-# The query in every configuration: the index finds any comment that matches it
-# in one of them, then each comment is checked in its own language's.
-ANY_LANGUAGE_QUERY = """(websearch_to_tsquery('roundtable_english'::regconfig, $2)
-    || websearch_to_tsquery('roundtable_french'::regconfig, $2)
-    || websearch_to_tsquery('roundtable_spanish'::regconfig, $2)
-    || websearch_to_tsquery('roundtable_simple'::regconfig, $2))"""
+# The words parsed once per search in each configuration (`words` in the query below):
+# the index finds any comment matching them in one of them, then each comment is checked
+# and ranked in its own language's, picked as roundtable_search_config picks (schema.sql).
+# Parsing per row instead (websearch_to_tsquery with the row's configuration) was most of
+# a search's time over 100,000 comments.
+WORDS = """words AS MATERIALIZED (
+    SELECT en, fr, es, simple, en || fr || es || simple AS any_language
+    FROM (SELECT websearch_to_tsquery('roundtable_english'::regconfig, $2) AS en,
+                 websearch_to_tsquery('roundtable_french'::regconfig, $2) AS fr,
+                 websearch_to_tsquery('roundtable_spanish'::regconfig, $2) AS es,
+                 websearch_to_tsquery('roundtable_simple'::regconfig, $2) AS simple) parsed)"""
+LANGUAGE_QUERY = f"""(CASE split_part({COMMENT_LANGUAGE}, '-', 1)
+    WHEN 'en' THEN w.en WHEN 'fr' THEN w.fr WHEN 'es' THEN w.es ELSE w.simple END)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,44 +63,51 @@ async def search_space(
     author_id: int | None,
     since: datetime | None,
     until: datetime | None,
+    theme_id: int | None,
+    cited: bool | None,
+    cited_version: int | None,
     after: SearchAfter | None,
     limit: int,
 ) -> list[SearchHitRow]:
     """Comments and questions matching `text`, best first (rank, then comments before
     questions, then newest). Only published comments unless `include_unpublished`
-    (moderators: pending, hidden and rejected too; deleted ones have no text)."""
+    (moderators: pending, hidden and rejected too; deleted ones have no text).
+
+    `theme_id` keeps the theme's comments; `cited` those that the note's `cited_version`
+    cites (true) or does not (false). Either leaves questions out: only comments have them."""
     rows = await db.fetch(
-        f"""WITH hits AS (
+        f"""WITH {WORDS}, hits AS (
                 SELECT 'comment' AS kind, c.id, c.question_id, {COMMENT_LANGUAGE} AS lang, c.author_id,
-                       c.status, c.created_at, c.body AS text,
-                       websearch_to_tsquery(roundtable_search_config({COMMENT_LANGUAGE}), $2) AS query,
+                       c.status, c.created_at, c.body AS text, {LANGUAGE_QUERY} AS query,
                        roundtable_search_config({COMMENT_LANGUAGE}) AS config,
-                       ts_rank(c.search_vector,
-                               websearch_to_tsquery(roundtable_search_config({COMMENT_LANGUAGE}), $2)) AS rank
-                FROM comments c
+                       ts_rank(c.search_vector, {LANGUAGE_QUERY}) AS rank
+                FROM words w JOIN comments c ON c.search_vector @@ w.any_language
                 WHERE c.space_id = $1
-                  AND c.search_vector @@ {ANY_LANGUAGE_QUERY}
-                  AND c.search_vector
-                      @@ websearch_to_tsquery(roundtable_search_config({COMMENT_LANGUAGE}), $2)
+                  AND c.search_vector @@ {LANGUAGE_QUERY}
                   AND (c.status = 'published' OR ($3 AND c.status <> 'deleted'))
                   AND ($4::bigint IS NULL OR c.question_id = $4)
                   AND ($5::text IS NULL OR {COMMENT_LANGUAGE} = $5)
                   AND ($6::bigint IS NULL OR c.author_id = $6)
                   AND ($7::timestamptz IS NULL OR c.created_at >= $7)
                   AND ($8::timestamptz IS NULL OR c.created_at < $8)
+                  AND ($13::bigint IS NULL OR EXISTS (
+                      SELECT 1 FROM theme_members m WHERE m.comment_id = c.id AND m.theme_id = $13))
+                  AND ($14::boolean IS NULL OR $14 = EXISTS (
+                      SELECT 1 FROM synthesis_citations sc
+                      WHERE sc.space_id = $1 AND sc.version = $15 AND sc.comment_id = c.id))
                 UNION ALL
                 SELECT 'question', q.id, q.id, NULL, q.author_id, q.status, q.created_at,
-                       q.title || E'\\n\\n' || q.body, {ANY_LANGUAGE_QUERY},
-                       'roundtable_english'::regconfig, ts_rank(q.search_vector, {ANY_LANGUAGE_QUERY})
-                FROM questions q
+                       q.title || E'\\n\\n' || q.body, w.any_language,
+                       'roundtable_english'::regconfig, ts_rank(q.search_vector, w.any_language)
+                FROM words w JOIN questions q ON q.search_vector @@ w.any_language
                 WHERE q.space_id = $1
-                  AND q.search_vector @@ {ANY_LANGUAGE_QUERY}
                   AND (q.visibility = 'published' OR ($3 AND q.visibility <> 'deleted'))
                   AND ($4::bigint IS NULL OR q.id = $4)
                   AND $5::text IS NULL
                   AND ($6::bigint IS NULL OR q.author_id = $6)
                   AND ($7::timestamptz IS NULL OR q.created_at >= $7)
                   AND ($8::timestamptz IS NULL OR q.created_at < $8)
+                  AND $13::bigint IS NULL AND $14::boolean IS NULL
             ), page AS (
                 SELECT * FROM hits
                 WHERE $9::real IS NULL
@@ -119,5 +133,8 @@ async def search_space(
         after.kind if after else None,
         after.id if after else None,
         limit,
+        theme_id,
+        cited,
+        cited_version,
     )
     return [SearchHitRow(**dict(r)) for r in rows]

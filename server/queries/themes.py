@@ -226,6 +226,16 @@ async def list_memberships(db: Executor, question_id: int) -> dict[int, int]:
     return {r["comment_id"]: r["theme_id"] for r in rows}
 
 
+async def list_space_memberships(db: Executor, space_id: int) -> dict[int, int]:
+    """Comment id to theme id, for every placed comment of the space's questions."""
+    rows = await db.fetch(
+        """SELECT m.comment_id, m.theme_id FROM theme_members m JOIN themes t ON t.id = m.theme_id
+           WHERE t.space_id = $1""",
+        space_id,
+    )
+    return {r["comment_id"]: r["theme_id"] for r in rows}
+
+
 _THEME_VIEW = """
     SELECT t.id, t.question_id, t.space_id, t.name, t.terms, t.representative_id,
            count(c.id) AS comments,

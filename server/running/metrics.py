@@ -132,8 +132,15 @@ class Metrics:
             "Connections closed for falling too far behind (4008).",
             registry=r,
         )
+        self.statistics_reads = Counter(
+            "roundtable_statistics_reads",
+            "Times a space's statistics were computed, for a snapshot or a coalesced update.",
+            ["reason"],
+            registry=r,
+        )
         self.bus_reconnects = Counter(
-            "roundtable_bus_reconnects", "Times the bus reconnected to Redis (each repaired from the log).",
+            "roundtable_bus_reconnects",
+            "Times the bus reconnected to Redis (each repaired from the log).",
             registry=r,
         )
         self.rate_limit_refusals = Counter(
@@ -215,6 +222,9 @@ class LiveTally:
     def closed_slow(self, connections: int) -> None:
         if connections:
             self._metrics.slow_client_closes.inc(connections)
+
+    def statistics_read(self, reason: str) -> None:
+        self._metrics.statistics_reads.labels(reason).inc()
 
     async def bus_reconnected(self) -> None:
         self._metrics.bus_reconnects.inc()

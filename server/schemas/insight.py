@@ -110,6 +110,12 @@ class SearchQuery(BaseModel):
     author_id: Id | None = None
     since: AwareDatetime | None = Field(default=None, description="Written at or after this time.")
     until: AwareDatetime | None = Field(default=None, description="Written before this time.")
+    theme_id: Id | None = Field(default=None, description="Only comments of this theme (moderators only).")
+    cited: bool | None = Field(
+        default=None,
+        description="Only comments the note cites (true) or does not (false): its latest version for "
+        "moderators, its published one for everyone else.",
+    )
     cursor: str | None = None
     limit: int = Field(default=20, ge=1, le=SEARCH_PAGE_MAX)
 

@@ -103,6 +103,13 @@ class UncitedComment(Resource):
     excerpt: str
 
 
+class UncitedTheme(Resource):
+    id: int
+    question_id: int
+    label: str = Field(description="The moderators' name for it, else its terms joined.")
+    comments: int = Field(description="Published comments in it.")
+
+
 class Share(Resource):
     cited: int
     total: int
@@ -128,7 +135,14 @@ class Coverage(Resource):
     )
     words: int
     target_words: int
-    themes: None = Field(default=None, description="Not reported yet: themes are not stored per space.")
+    themes: Share = Field(description="Themes (with published comments) of which the note cites a comment.")
+    uncited_themes: list[UncitedTheme] = Field(description="Themes the note cites nothing of, largest first.")
+
+
+class NoteDraftQuery(Query):
+    lang: Literal["en", "fr", "es"] | None = Field(
+        default=None, description="Default: the space's first language, else English."
+    )
 
 
 class NoteDraft(Resource):

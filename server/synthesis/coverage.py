@@ -3,15 +3,17 @@ languages and participants cited, the most-supported comments left out, one voic
 too loud, and the length against the target.
 
 Counted over published comments and replies only: hidden and pending ones are not
-the consultation's public record. Themes are not counted: they are not stored per
-space yet (server/insight/themes.py groups on demand).
+the consultation's public record. A theme counts as cited when the note cites one of
+its published comments.
 """
 
 from collections import Counter
 
 from server.insight.quoting import Pseudonyms, attribution
 from server.queries.synthesis import CitationRow, SourceRow
-from server.schemas.synthesis import Coverage, ParticipantWarning, Share, UncitedComment
+from server.queries.themes import ThemeRow
+from server.schemas.synthesis import Coverage, ParticipantWarning, Share, UncitedComment, UncitedTheme
+from server.schemas.themes import theme_view
 from server.synthesis.markup import parse_note
 
 # The panel lists a handful: enough to spot what is missing, short enough to read.
@@ -28,6 +30,8 @@ def measure_coverage(
     citations: list[CitationRow],
     published: list[SourceRow],
     pseudonyms: Pseudonyms,
+    themes: list[ThemeRow],
+    memberships: dict[int, int],
     *,
     target_words: int,
     max_participant_share: float,
@@ -57,6 +61,11 @@ def measure_coverage(
         for author, count in per_author.most_common()
         if count / total_citations > max_participant_share
     ]
+    shown_themes = [t for t in themes if t.comments > 0]
+    cited_themes = {memberships[s.id] for s in cited if s.id in memberships}
+    uncited_themes = sorted(
+        (t for t in shown_themes if t.id not in cited_themes), key=lambda t: (-t.comments, t.id)
+    )
     return Coverage(
         questions=_share(len(cited_questions), len(questions)),
         languages=_share(len(cited_languages), len(languages)),
@@ -73,6 +82,11 @@ def measure_coverage(
             for s in uncited
         ],
         dominant_participants=loud,
+        themes=_share(sum(1 for t in shown_themes if t.id in cited_themes), len(shown_themes)),
+        uncited_themes=[
+            UncitedTheme(id=t.id, question_id=t.question_id, label=theme_view(t).label, comments=t.comments)
+            for t in uncited_themes
+        ],
         words=sum(sentence.words for section in parse_note(markdown) for sentence in section.sentences),
         target_words=target_words,
     )

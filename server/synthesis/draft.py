@@ -3,35 +3,24 @@
 Deterministic and offline: the same comments give the same draft. Every sentence it
 writes carries citation markers, and it never says that participants agree: it shows
 how many supported each quoted comment, counted, and leaves judgement to the writer.
-The draft is in English; moderators translate what they keep.
+The draft is in English, French or Spanish (server/synthesis/draft_wording.py); the
+quotes stay in the words and language their authors wrote them in.
 """
 
 import re
 
 from server.queries.questions import QuestionRow
 from server.queries.synthesis import SourceRow
+from server.synthesis.draft_wording import WORDINGS, language_name
 
 # Three quotes per question keep a 1,000-word note within reach for a handful of questions.
 QUOTES_PER_QUESTION = 3
 # About one long sentence: a quote is evidence, not the whole comment.
 MAX_QUOTE_CHARS = 160
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "und": "an undetermined language"}
 # A quote stops before what the note's markup would read as its own: quotation marks,
 # an ellipsis (a piece separator), a citation marker's bracket, a line break.
 _QUOTE_STOP = re.compile(r"[\"“”«»…\[\]\n]")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code.split("-", maxsplit=1)[0], code)
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def quote_span(body: str) -> tuple[int, int, bool] | None:
@@ -55,7 +44,9 @@ def quote_span(body: str) -> tuple[int, int, bool] | None:
     return start, start + end, start + end < len(body.rstrip())
 
 
-def draft_note(questions: list[QuestionRow], published: list[SourceRow]) -> str:
+def draft_note(questions: list[QuestionRow], published: list[SourceRow], lang: str = "en") -> str:
+    """The draft in `lang` (one of DRAFT_LANGUAGES); quotes stay in their own language."""
+    wording = WORDINGS[lang]
     sections = []
     for question in questions:
         sources = [s for s in published if s.question_id == question.id]
@@ -63,25 +54,22 @@ def draft_note(questions: list[QuestionRow], published: list[SourceRow]) -> str:
         picked = [(s, span) for s in quoted if (span := quote_span(s.body)) is not None][:QUOTES_PER_QUESTION]
         if not picked:
             continue
-        participants = len({s.author_id for s in sources})
-        languages = sorted({s.lang for s in sources}, key=lambda code: (code == "und", language_name(code)))
+        names = sorted({s.lang for s in sources}, key=lambda code: (code == "und", language_name(code, lang)))
         markers = "".join(f"[^c{s.id}:{a}-{b}]" for s, (a, b, _) in picked)
-        lines = [
-            f"{_plural(participants, 'participant', 'participants')}, writing in "
-            f"{_listed([language_name(code) for code in languages])}, contributed "
-            f"{_plural(len(sources), 'comment or reply', 'comments and replies')} to this question; "
-            f"the most supported are quoted below.{markers}"
-        ]
+        overview = wording.overview.format(
+            participants=wording.count(len({s.author_id for s in sources}), wording.participants),
+            languages=wording.listed([language_name(code, lang) for code in names]),
+            comments=wording.count(len(sources), wording.comments),
+        )
+        lines = [overview + markers]
         for source, (start, end, cut) in picked:
-            quote = source.body[start:end] + (" …" if cut else "")
-            supports = (
-                "no participant has supported it yet"
-                if source.support_count == 0
-                else f"{_plural(source.support_count, 'participant', 'participants')} supported it"
-            )
             lines.append(
-                f"“{quote}”[^c{source.id}:{start}-{end}], wrote one participant in "
-                f"{language_name(source.lang)}; {supports}."
+                wording.quoted.format(
+                    quote=source.body[start:end] + (" …" if cut else ""),
+                    marker=f"[^c{source.id}:{start}-{end}]",
+                    language=language_name(source.lang, lang),
+                    supports=wording.supports(source.support_count),
+                )
             )
         sections.append(f"# {question.title}\n\n" + " ".join(lines))
     return "\n\n".join(sections) + "\n" if sections else ""

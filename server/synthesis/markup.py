@@ -166,14 +166,20 @@ def _quote_before(sentence: str, marker_at: int) -> tuple[str, ...] | None:
 
     Markers stacked after one quotation ("…"[^c1:0-4][^c2:5-9]) each cite it: the
     preceding markers are skipped over to find it."""
-    before = sentence[:marker_at]
+    quotation = quotation_span(sentence, marker_at)
+    if quotation is None:
+        return None
+    quote = sentence[quotation[0] + 1 : quotation[1] - 1].strip(" \u00a0\u202f")
+    return tuple(_ELLIPSIS.split(quote))
+
+
+def quotation_span(text: str, marker_at: int) -> tuple[int, int] | None:
+    """Where the quotation that the marker at `marker_at` cites lies, quotation marks
+    included, if it cites one; markers stacked before it are skipped over."""
+    before = text[:marker_at]
     while (stacked := re.search(r"\[\^c[^\]]*\]$", before)) is not None:
         before = before[: stacked.start()]
     if not before or before[-1] not in _OPENING:
         return None
-    opening = _OPENING[before[-1]]
-    opened = before.rfind(opening, 0, len(before) - 1)
-    if opened < 0:
-        return None
-    quote = before[opened + 1 : -1].strip(" \u00a0\u202f")
-    return tuple(_ELLIPSIS.split(quote))
+    opened = before.rfind(_OPENING[before[-1]], 0, len(before) - 1)
+    return None if opened < 0 else (opened, len(before))
