@@ -11,7 +11,7 @@ import { h, replaceChildren } from '../dom.js';
 import { errorKey } from '../errors.js';
 import { LANGUAGES, languageName } from '../i18n.js';
 import { createSpaceStore } from '../live.js';
-import { coverageView, previewView, reviewView, themeCoverage } from './note/checks.js';
+import { coverageView, previewView, reviewView } from './note/checks.js';
 import { publishedView } from './note/published.js';
 import { sourcesPanel } from './note/sources.js';
 import { citedCommentIds, insertAtCursor } from './note/spans.js';
@@ -71,13 +71,10 @@ export function mountNote(container, { slug, live }) {
 
   async function refreshPanels(note) {
     current = note;
-    const [coverage, versions, themes] = await Promise.all([
-      api.get(`${path}/coverage`), api.get(`${path}/versions`),
-      Promise.all(questions.map((q) => api.get(`/questions/${q.id}/themes`).then((r) => r.themes))),
-    ]);
+    const [coverage, versions] = await Promise.all([api.get(`${path}/coverage`), api.get(`${path}/versions`)]);
     if (disposed) return;
     replaceChildren(panels, previewView(note), reviewView(note, editor, cite),
-      coverageView(coverage, themeCoverage(note, themes.flat())), versionsView(path, versions.items));
+      coverageView(coverage), versionsView(path, versions.items));
   }
 
   /** The panels only, from the saved version as the server now reads it; the editor is left alone. */

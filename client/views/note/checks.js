@@ -8,7 +8,6 @@ import { h, replaceChildren } from '../../dom.js';
 import { formatPercent, languageName } from '../../i18n.js';
 import { withReferences } from './published.js';
 import { sourceCard } from './sources.js';
-import { citedCommentIds } from './spans.js';
 
 /** A sentence's text, each citation marker shown as a small reference to its comment. */
 const sentenceText = (text) => withReferences(text, (id) => h('sup', { class: 'note-marker' }, `c${id}`));
@@ -66,15 +65,8 @@ export function reviewView(note, editor, cite) {
       : h('p', { class: 'hint', t: 'note.nothingToReview' }));
 }
 
-/** Themes cited: a theme counts when the note cites at least one of its comments. */
-export function themeCoverage(note, themes) {
-  const cited = citedCommentIds(note);
-  const uncited = themes.filter((theme) => !theme.comment_ids.some((id) => cited.has(id)));
-  const total = themes.length;
-  return { cited: total - uncited.length, total, share: total ? (total - uncited.length) / total : 0, uncited };
-}
-
-export function coverageView(coverage, themes) {
+/** What the note draws on, as the server counts it (themes: those with published comments). */
+export function coverageView(coverage) {
   const share = (key, value) => h('li', { t: key, tArgs: {
     cited: value.cited, total: value.total, share: formatPercent(value.share) } });
   return h('section', { class: 'note-coverage', 'aria-labelledby': 'note-coverage-title' },
@@ -82,13 +74,13 @@ export function coverageView(coverage, themes) {
     h('ul', {},
       share('note.coverageQuestions', coverage.questions),
       share('note.coverageLanguages', coverage.languages),
-      share('note.coverageThemes', themes),
+      share('note.coverageThemes', coverage.themes),
       share('note.coverageParticipants', coverage.participants),
       h('li', { t: 'note.coverageWords', tArgs: { words: coverage.words, target: coverage.target_words } })),
     coverage.uncited_languages.length ? h('p', { t: 'note.coverageUncitedLanguages', tArgs: {
       languages: coverage.uncited_languages.map(languageName).join(', ') } }) : null,
-    themes.uncited.length ? [h('h3', { t: 'note.coverageUncitedThemes' }),
-      h('ul', { class: 'note-uncited-themes' }, themes.uncited.map((theme) => h('li', {}, theme.label)))] : null,
+    coverage.uncited_themes.length ? [h('h3', { t: 'note.coverageUncitedThemes' }),
+      h('ul', { class: 'note-uncited-themes' }, coverage.uncited_themes.map((theme) => h('li', {}, theme.label)))] : null,
     coverage.dominant_participants.map((p) => h('p', { class: 'form-error', t: 'note.coverageDominant',
       tArgs: { participant: p.participant, share: formatPercent(p.share) } })),
     coverage.most_supported_uncited.length ? [
