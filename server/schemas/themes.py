@@ -30,6 +30,7 @@ class ThemeView(Resource):
     terms: list[Term]
     representative_id: int | None = Field(description="The comment nearest the theme's centre.")
     comments: int = Field(description="Published comments in it.")
+    comment_ids: list[int] = Field(description="Those comments' ids, oldest first.")
 
 
 class QuestionThemes(Resource):
@@ -91,6 +92,7 @@ def theme_view(row: ThemeRow) -> ThemeView:
         terms=terms,
         representative_id=row.representative_id,
         comments=row.comments,
+        comment_ids=row.comment_ids,
     )
 
 
