@@ -224,6 +224,10 @@ async def test_screens_receive_the_theme_cloud_without_excluded_terms(
             headers=scene["moderator"].headers,
         )
         assert response.status_code == 200, response.text
+        kept = await api.http.get(
+            "/api/v1/spaces/water/themes/excluded-terms", headers=scene["moderator"].headers
+        )
+        assert kept.json() == {"terms": [excluded.lower()]}
         async with asyncio.timeout(SETTLE_TIMEOUT_SECS):
             while True:
                 update = await wall.receive_type("statistics")
