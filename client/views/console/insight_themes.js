@@ -102,7 +102,7 @@ export function createThemesSection({ slug, store, say }) {
         fill();
       } else opened.delete(theme.id);
     });
-    return h('li', { class: 'insight-theme', 'data-theme-id': theme.id },
+    return h('li', { class: 'insight-theme', 'data-theme-id': theme.id, 'data-comments': theme.comments },
       h('p', { class: 'insight-theme-head' }, h('bdi', { class: 'insight-theme-label' }, theme.label), ' ',
         h('span', { class: 'insight-theme-size', t: 'console.insight.themeSize', tArgs: { count: theme.comments } })),
       theme.representative_id ? h('p', { class: 'insight-theme-representative' },
@@ -125,7 +125,8 @@ export function createThemesSection({ slug, store, say }) {
     return h('section', { class: 'insight-theme-question', 'data-question-id': question.id,
       'aria-labelledby': `insight-themes-q${question.id}` },
     h('h4', { id: `insight-themes-q${question.id}` }, questionName(store.state, question.id)),
-    themes ? h('p', { class: 'hint insight-theme-summary', t: 'console.insight.themeCount',
+    themes ? h('p', { class: 'hint insight-theme-summary', 'data-unplaced': themes.unplaced,
+      t: 'console.insight.themeCount',
       tArgs: { count: themes.themes.length, unplaced: themes.unplaced } }) : null,
     body, regroup);
   }
