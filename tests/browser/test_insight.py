@@ -1,6 +1,7 @@
 """The console's Insight panel and the screen's theme cloud: the right numbers on a small
-space, themes with their comments and the moderators' controls, language mismatches, and
-everything following new comments and moderators' changes live."""
+space, themes with their comments and the moderators' controls, language mismatches,
+everything following new comments and moderators' changes live, and both passing axe-core
+in English, French and Spanish."""
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
@@ -13,6 +14,7 @@ from playwright.async_api import Page, expect
 from server.insight.worker import InsightWorker
 from server.running.settings import Settings
 from tests.browser.support import LOAD_MS, Browsing, Consultation, open_consultation
+from tests.browser.test_accessibility import axe_script, serious_violations
 from tests.browser.test_console import as_moderator
 from tests.helpers import Api, RunningServer, start_server
 
@@ -76,9 +78,11 @@ async def grouped_consultation(api: Api) -> tuple[Consultation, dict[str, Any]]:
             await asyncio.sleep(RETRY_SECS)  # the keeper is still embedding them
 
 
-async def open_screen(api: Api, browsing: Browsing, water: Consultation, **page: Any) -> Page:
+async def open_screen(
+    api: Api, browsing: Browsing, water: Consultation, name: str = "Hall", **page: Any
+) -> Page:
     """A screen with its token: statistics, and so themes, go to screens and moderators only."""
-    screen = await as_moderator(api, water, "POST", f"/spaces/{water.slug}/screens", name="Hall")
+    screen = await as_moderator(api, water, "POST", f"/spaces/{water.slug}/screens", name=name)
     wall = await browsing.page(**page)
     await wall.goto(f"{water.screen_url}?token={screen['token']}")
     await expect(wall.locator(".screen-title")).to_be_visible()
@@ -185,3 +189,32 @@ async def test_themes_show_in_the_console_and_as_a_cloud_on_the_screen_and_follo
         arg=[question_id, before + 1],
         timeout=PLACEMENT_MS,
     )
+
+
+async def test_axe_finds_no_serious_or_critical_violation_in_the_insight_view_and_the_theme_cloud(
+    api: Api, browsing: Browsing
+) -> None:
+    water, grouping = await grouped_consultation(api)
+    await api.comment(
+        water.alice,
+        water.questions[1]["id"],
+        "Los pozos de riego sin control secan el acuífero del valle.",
+        lang="en",
+    )
+    for locale in ("en-GB", "fr-FR", "es-ES"):
+        lang = locale[:2]
+        page = await browsing.page(water.moderator, locale=locale, init_scripts=(axe_script(),))
+        await page.goto(f"/#/console/{water.slug}")
+        await expect(page.locator("html")).to_have_attribute("lang", lang)
+        await expect(page.locator(".insight-theme")).to_have_count(len(grouping["themes"]))
+        await expect(page.locator(".insight-mismatch-list li")).to_have_count(1)
+        await page.locator(".insight-theme summary").first.click()
+        await expect(page.locator(".insight-theme-comments li").first).to_be_visible()
+        assert await serious_violations(page) == [], locale
+
+        wall = await open_screen(
+            api, browsing, water, name=f"Hall {lang}", locale=locale, init_scripts=(axe_script(),)
+        )
+        await expect(wall.locator("html")).to_have_attribute("lang", lang)
+        await expect(wall.locator(".cloud-term").first).to_be_visible()
+        assert await serious_violations(wall) == [], locale
