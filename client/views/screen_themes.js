@@ -13,7 +13,7 @@ const CLOUD_SIZES = 5;
 
 /** The step (1 … CLOUD_SIZES) of a term's weight between the lightest and the heaviest shown. */
 export function cloudSize(weight, lightest, heaviest) {
-  if (heaviest <= lightest) return CLOUD_SIZES;
+  if (heaviest <= lightest) return Math.ceil(CLOUD_SIZES / 2); // all alike: none stands out
   return 1 + Math.round(((weight - lightest) / (heaviest - lightest)) * (CLOUD_SIZES - 1));
 }
 
@@ -23,7 +23,7 @@ export function cloudSize(weight, lightest, heaviest) {
  */
 export function themeCloud(cloud) {
   const shown = (cloud ?? []).slice(0, CLOUD_MAX_TERMS);
-  if (!shown.length) return h('p', { class: 'counter-note cloud-empty', t: 'screen.noThemes' });
+  if (!shown.length) return h('p', { class: 'cloud-empty', t: 'screen.noThemes' });
   const weights = shown.map((term) => term.weight);
   const [lightest, heaviest] = [Math.min(...weights), Math.max(...weights)];
   const ordered = [...shown].sort((a, b) => a.phrase.localeCompare(b.phrase));

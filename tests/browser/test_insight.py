@@ -162,9 +162,11 @@ async def test_themes_show_in_the_console_and_as_a_cloud_on_the_screen_and_follo
     await expect(biggest.locator(".insight-theme-label")).to_have_text("Water for all", timeout=LOAD_MS)
     await expect(biggest.locator("details")).to_have_attribute("open", "")
 
-    screen = await open_screen(api, browsing, water)
+    # On a 720p wall, the smallest the screen is made for, the cloud is in sight whole.
+    screen = await open_screen(api, browsing, water, viewport={"width": 1280, "height": 720})
     terms = screen.locator(".theme-cloud .cloud-term")
     await expect(terms.first).to_be_visible()
+    await expect(screen.locator(".theme-cloud")).to_be_in_viewport(ratio=1)
     counter = screen.locator(f'.counter-list li[data-question-id="{question_id}"] .counter-themes')
     await expect(counter).to_have_text(f"{len(themes)} theme" + ("s" if len(themes) > 1 else ""))
     assert await screen.evaluate("document.scrollingElement.scrollHeight <= innerHeight")
