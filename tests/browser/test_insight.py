@@ -13,7 +13,7 @@ from playwright.async_api import Page, expect
 
 from server.insight.worker import InsightWorker
 from server.running.settings import Settings
-from tests.browser.support import LOAD_MS, Browsing, Consultation, open_consultation
+from tests.browser.support import LOAD_MS, PHONE, Browsing, Consultation, open_consultation
 from tests.browser.test_accessibility import axe_script, serious_violations
 from tests.browser.test_console import as_moderator
 from tests.helpers import Api, RunningServer, start_server
@@ -136,6 +136,12 @@ async def test_the_insight_view_shows_the_space_numbers_and_follows_a_new_commen
     await expect(mismatch.locator(".lang-tag").nth(1)).to_contain_text("Spanish")
     link = mismatch.get_by_role("link")
     await expect(link).to_have_attribute("href", f"#/spaces/{water.slug}?question={second}")
+
+    # On a phone the tables fit the width: nothing to scroll sideways.
+    phone = await browsing.page(water.moderator, viewport=PHONE)
+    await phone.goto(f"/#/console/{water.slug}")
+    await expect(figure(phone, "insight-totals", "Comments")).to_have_text("3")
+    assert await phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
 
 async def test_themes_show_in_the_console_and_as_a_cloud_on_the_screen_and_follow_changes_live(
