@@ -183,8 +183,15 @@ async def test_themes_show_in_the_console_and_as_a_cloud_on_the_screen_and_follo
     await page.get_by_role("button", name="Save terms").click()
     await expect(screen.locator(".cloud-term", has_text=excluded)).to_have_count(0, timeout=STATISTICS_MS)
 
+    # A theme split in the console is one more theme there and on the screen's count.
+    assert themes[0]["comments"] > 1
+    await biggest.get_by_role("button", name="Split in two").click()
+    await expect(block.locator(".insight-theme")).to_have_count(len(themes) + 1, timeout=LOAD_MS)
+    await expect(counter).to_have_text(f"{len(themes) + 1} themes", timeout=STATISTICS_MS)
+    split = await as_moderator(api, water, "GET", f"/questions/{question_id}/themes")
+
     # A new comment is placed into a theme or held unplaced: either way the console follows it.
-    before = sum(t["comments"] for t in themes) + grouping["unplaced"]
+    before = sum(t["comments"] for t in split["themes"]) + split["unplaced"]
     await api.comment(water.bob, question_id, "Les forages agricoles vident la nappe phréatique.", lang="fr")
     await page.wait_for_function(
         """([id, want]) => {

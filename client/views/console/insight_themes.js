@@ -82,7 +82,7 @@ export function createThemesSection({ slug, store, say }) {
     });
     const split = h('button', { type: 'button', class: 'secondary', t: 'console.insight.split',
       'data-focus': `split-${theme.id}` });
-    split.addEventListener('click', () => act(split, theme.question_id, () => api.post(`${base}/split`, {}),
+    split.addEventListener('click', () => act(split, theme.question_id, () => api.post(`${base}/split`),
       'console.insight.splitDone'));
     return [renameForm, others.length ? mergeForm : null, theme.comments > 1 ? split : null];
   }
@@ -115,7 +115,7 @@ export function createThemesSection({ slug, store, say }) {
     const regroup = h('button', { type: 'button', class: 'secondary', t: 'console.insight.regroup',
       'data-focus': `regroup-${question.id}` });
     regroup.addEventListener('click', () => act(regroup, question.id,
-      () => api.post(`/questions/${question.id}/themes/regroup`, {}), 'console.insight.regrouped'));
+      () => api.post(`/questions/${question.id}/themes/regroup`), 'console.insight.regrouped'));
     let body;
     if (!themes) body = h('p', { class: 'hint', t: 'common.loading' });
     else if (!themes.themes.length) body = h('p', { class: 'hint', t: 'console.insight.noThemes' });
