@@ -19,7 +19,7 @@ AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
 
 # Tests that restart servers and time their recovery run alone, after the parallel run:
 # beside another worker's load their start-up and settle timeouts are not theirs to keep.
-SERIAL_TESTS := tests/test_faults.py tests/insight/test_live_themes.py
+SERIAL_TESTS := tests/test_faults.py tests/insight/test_live_themes.py tests/test_live_processes.py tests/test_live_shutdown.py
 
 .PHONY: run test screenshots browser-deps lint typecheck pytest bench bench-node bench-insight faults clean lock
 

@@ -6,6 +6,13 @@ CREATE TABLE IF NOT EXISTS schema_version (
     applied_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- The digest of the schema.sql last applied in full: a start-up with the same file skips it.
+CREATE TABLE IF NOT EXISTS schema_applied (
+    only_row   boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    digest     text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE IF NOT EXISTS users (
     id            bigserial PRIMARY KEY,
     email         text NOT NULL,

@@ -20,7 +20,7 @@ import { mountUser } from './views/user.js';
 
 const main = document.getElementById('main');
 // Views that follow a space live; elsewhere a "Live" dot would promise updates that never come.
-const LIVE_VIEWS = new Set(['space', 'console', 'screen']);
+const LIVE_VIEWS = new Set(['space', 'console', 'screen', 'note']);
 const announcer = createAnnouncer(document.getElementById('announcer'), document.getElementById('confirmation'));
 const liveListeners = new Set();
 let live = null;
@@ -108,7 +108,7 @@ const VIEWS = {
   user: (route) => mountUser(main, route),
   console: (route) => mountConsole(main, { slug: route.slug, live, announcer }),
   screen: (route) => mountScreenView(route),
-  note: (route) => mountNote(main, { slug: route.slug }),
+  note: (route) => mountNote(main, { slug: route.slug, live }),
   'not-found': () => {
     replaceChildren(main, h('h1', { t: 'notFound.title' }), h('p', {}, h('a', { href: links.spaces(),
       t: 'nav.spaces' })));

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -49,6 +50,7 @@ from server.running.database import (
     DATABASE_DOWN_ERRORS,
     DatabaseUnavailable,
     apply_schema,
+    close_pool,
     create_pool,
     resolve_database_url,
 )
@@ -121,7 +123,9 @@ def create_app(settings: Settings | None = None, insight_worker: InsightWorker |
     than started and shut down with the app."""
     settings = settings or Settings()
     api = build_api()
-    document = openapi_document(api, version("roundtable"))
+    # Built on first request: generating every model's JSON schema takes most of a second,
+    # which every process start (and every test's server) would otherwise pay.
+    document: dict[str, Any] | None = None
     metrics = Metrics()
 
     @asynccontextmanager
@@ -155,9 +159,12 @@ def create_app(settings: Settings | None = None, insight_worker: InsightWorker |
                 connection.outbox.close(CLOSE_GOING_AWAY, "server shutting down")
             await bus.stop()
             await hub.stop()
-            await pool.close()
+            await close_pool(pool, settings.db_acquire_timeout_secs)
 
     async def openapi(request: Request) -> Response:
+        nonlocal document
+        if document is None:
+            document = openapi_document(api, version("roundtable"))
         return json_response(document)
 
     async def healthz(request: Request) -> Response:

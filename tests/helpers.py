@@ -88,7 +88,7 @@ async def fresh_database(postgres_server_url: str, template: str) -> AsyncIterat
     name = f"roundtable_test_{os.getpid()}_{next(_databases)}"
     conn = await asyncpg.connect(postgres_server_url)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
     finally:
         await conn.close()
     try:

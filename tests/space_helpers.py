@@ -61,3 +61,26 @@ async def post_comment(
 
 async def screen_token(api: Api, slug: str, name: str = "Wall") -> dict[str, Any]:
     return await ok(await as_admin(api, "POST", f"/api/v1/spaces/{slug}/screens", {"name": name}), 201)
+
+
+async def group_into_theme(database_url: str, question_id: int, name: str, comment_ids: list[int]) -> int:
+    """A theme holding these comments, written as the keeper would (without embedding them)."""
+    [theme] = await fetch_rows(
+        database_url,
+        """INSERT INTO themes (question_id, space_id, name, centre)
+           SELECT id, space_id, $2, '{0}' FROM questions WHERE id = $1 RETURNING id""",
+        question_id,
+        name,
+    )
+    for similarity, comment_id in enumerate(reversed(comment_ids)):
+        await fetch_rows(
+            database_url,
+            """INSERT INTO theme_members (comment_id, question_id, theme_id, similarity)
+               VALUES ($1, $2, $3, $4)""",
+            comment_id,
+            question_id,
+            theme["id"],
+            similarity,
+        )
+    theme_id: int = theme["id"]
+    return theme_id

@@ -6,7 +6,6 @@ from typing import Any
 import httpx
 import pytest
 
-from server.actions import accounts as account_actions
 from server.running.settings import Settings
 from tests.helpers import PASSWORD, Api, app_env, assert_error, fetch_rows, two_processes
 from tests.moderation import SLUG, make_scene
@@ -103,13 +102,14 @@ async def test_registering_past_the_address_limit_is_refused_before_the_password
     api: Api, monkeypatch: pytest.MonkeyPatch, database_url: str
 ) -> None:
     hashed: list[str] = []
-    real_hash = account_actions.hash_password  # type: ignore[attr-defined]
+    passwords = api.server.services.passwords
+    real_hash = passwords.hash
 
     async def counting_hash(password: str) -> str:
         hashed.append(password)
         return await real_hash(password)
 
-    monkeypatch.setattr(account_actions, "hash_password", counting_hash)
+    monkeypatch.setattr(passwords, "hash", counting_hash)
     limit = 20
     for n in range(limit):
         body = {"email": f"bot{n}@example.org", "password": PASSWORD, "display_name": f"Bot {n}"}

@@ -1,7 +1,7 @@
 /**
  * The background note of a space (#/note/<slug>): everyone reads the published note with
- * its sources; the space's moderators also write it, see what is unsourced or needs review,
- * check coverage, start from a generated draft, export and publish.
+ * its sources; the space's moderators also write it here, citing comments found by search,
+ * in a theme or arriving live, and check what is unsourced, needs review or is not covered.
  *
  * Saves carry the version they were based on; a stale one is refused (note_conflict) and
  * the current text is shown beside the writer's, so nothing is lost.
@@ -9,80 +9,49 @@
 import { api } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorKey } from '../errors.js';
-import { LANGUAGES, formatDateTime, formatPercent, languageName } from '../i18n.js';
+import { LANGUAGES, languageName } from '../i18n.js';
+import { createSpaceStore } from '../live.js';
+import { coverageView, previewView, reviewView, themeCoverage } from './note/checks.js';
+import { publishedView } from './note/published.js';
+import { sourcesPanel } from './note/sources.js';
+import { citedCommentIds, insertAtCursor } from './note/spans.js';
+import { versionsView } from './note/versions.js';
 
-const MARKER = /\[\^c(\d+):[^\]]*\]/g;
+/** Events after which a cited comment's citations need review (docs/protocol.md "Review"). */
+const changesCitedText = ({ type }) => type === 'comment.edited' || type === 'comment.edit_approved'
+  || type === 'comment.hidden' || type === 'comment.deleted' || type === 'comment.rejected';
 
-/** The published note's text, its citation markers shown as numbered references. */
-function publishedView(note) {
-  const numbers = new Map();
-  const paragraphs = note.markdown.split(/\n\s*\n/).map((block) => {
-    const heading = /^(#{1,6})\s+(.*)$/.exec(block.trim());
-    if (heading) return h(`h${Math.min(heading[1].length + 1, 6)}`, {}, heading[2]);
-    const parts = [];
-    let at = 0;
-    for (const match of block.matchAll(MARKER)) {
-      parts.push(block.slice(at, match.index));
-      const id = Number(match[1]);
-      if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
-      parts.push(h('sup', {}, h('a', { href: `#note-source-${id}` }, String(numbers.get(id)))));
-      at = match.index + match[0].length;
-    }
-    parts.push(block.slice(at));
-    return h('p', {}, parts);
-  });
-  const sources = [...numbers.entries()].map(([id, number]) => {
-    const spans = note.sources.filter((s) => s.comment_id === id);
-    if (!spans.length) return h('li', { id: `note-source-${id}`, value: number, t: 'note.sourceWithdrawn' });
-    return h('li', { id: `note-source-${id}`, value: number },
-      h('q', { lang: spans[0].lang }, spans.map((s) => s.quote).join(' … ')), ' — ',
-      spans[0].attribution, ` (${languageName(spans[0].lang)})`);
-  });
-  return h('article', { class: 'note-published', lang: note.lang },
-    h('p', { class: 'hint', t: 'note.publishedAt', tArgs: { date: formatDateTime(note.published_at) } }),
-    paragraphs,
-    sources.length ? [h('h2', { t: 'note.sources' }), h('ol', { class: 'note-sources' }, sources)] : null);
+/** Where a refused save went wrong: the sentence for its code and, for a citation, its marker. */
+function refusalView(error) {
+  const marker = error.details?.marker;
+  return h('p', { class: 'form-error' }, h('span', { t: errorKey(error) }),
+    marker ? [' ', h('code', {}, marker)] : null);
 }
 
-function coverageView(coverage) {
-  const share = (key, value) => h('li', { t: key, tArgs: {
-    cited: value.cited, total: value.total, share: formatPercent(value.share) } });
-  return h('section', { class: 'note-coverage', 'aria-labelledby': 'note-coverage-title' },
-    h('h2', { id: 'note-coverage-title', t: 'note.coverage' }),
-    h('ul', {},
-      share('note.coverageQuestions', coverage.questions),
-      share('note.coverageLanguages', coverage.languages),
-      share('note.coverageParticipants', coverage.participants),
-      h('li', { t: 'note.coverageWords', tArgs: { words: coverage.words, target: coverage.target_words } })),
-    coverage.dominant_participants.map((p) => h('p', { class: 'form-error', t: 'note.coverageDominant',
-      tArgs: { participant: p.participant, share: formatPercent(p.share) } })),
-    coverage.most_supported_uncited.length ? [
-      h('h3', { t: 'note.coverageUncited' }),
-      h('ul', {}, coverage.most_supported_uncited.map((c) => h('li', {},
-        h('span', { t: 'note.supports', tArgs: { count: c.support_count } }), ' ',
-        h('q', {}, c.excerpt), ` [^c${c.id}]`)))] : null);
+/** The current version beside the writer's text as it was when the save was refused. */
+function conflictView(details, mine) {
+  return h('div', { class: 'note-conflict' },
+    h('p', { class: 'form-error', t: 'note.conflict', tArgs: { version: details.current_version } }),
+    h('div', { class: 'note-conflict-texts' },
+      h('section', {}, h('h3', { t: 'note.conflictMine' }),
+        h('textarea', { class: 'note-mine', readonly: true, rows: 10, value: mine,
+          tAttrs: { 'aria-label': 'note.conflictMine' } })),
+      h('section', {}, h('h3', { t: 'note.conflictTheirs', tArgs: { version: details.current_version } }),
+        h('pre', { class: 'note-current' }, details.markdown ?? ''))));
 }
 
-function sentencesView(note) {
-  const flagged = note.sections.flatMap((section) => section.sentences)
-    .filter((s) => s.unsourced || s.citations.some((c) => c.needs_review));
-  return h('section', { class: 'note-check', 'aria-labelledby': 'note-check-title' },
-    h('h2', { id: 'note-check-title', t: 'note.check' }),
-    h('p', { t: 'note.checkSummary', tArgs: { count: note.unsourced_sentences,
-      review: note.citations_needing_review, words: note.words } }),
-    h('ul', {}, flagged.map((s) => h('li', {},
-      h('span', { class: 'badge', t: s.unsourced ? 'note.unsourced' : 'note.needsReview' }), ' ', s.text))));
-}
-
-export function mountNote(container, { slug }) {
+export function mountNote(container, { slug, live }) {
   let disposed = false;
   let base = null;
+  let questions = [];
+  let current = null; // the saved version the panels describe
   const status = h('p', { role: 'status', class: 'hint note-status' });
   const published = h('div', {});
   const workspace = h('div', {});
   replaceChildren(container, h('h1', { t: 'note.title' }), status, published, workspace);
   const path = `/spaces/${slug}/note`;
-  const fail = (error) => { if (!disposed) status.replaceChildren(h('span', { t: errorKey(error) })); };
+  const alert = h('div', { role: 'alert' });
+  const fail = (error) => { if (!disposed) replaceChildren(alert, refusalView(error)); };
 
   async function loadPublished() {
     try {
@@ -98,12 +67,22 @@ export function mountNote(container, { slug }) {
   const editor = h('textarea', { class: 'note-editor', rows: 20, tAttrs: { 'aria-label': 'note.markdown' } });
   const language = h('select', { tAttrs: { 'aria-label': 'note.language' } },
     LANGUAGES.map((code) => h('option', { value: code }, languageName(code))));
-  const conflict = h('div', { role: 'alert' });
   const panels = h('div', { class: 'note-panels' });
 
   async function refreshPanels(note) {
-    const coverage = await api.get(`${path}/coverage`);
-    if (!disposed) replaceChildren(panels, sentencesView(note), coverageView(coverage));
+    current = note;
+    const [coverage, versions, themes] = await Promise.all([
+      api.get(`${path}/coverage`), api.get(`${path}/versions`),
+      Promise.all(questions.map((q) => api.get(`/questions/${q.id}/themes`).then((r) => r.themes))),
+    ]);
+    if (disposed) return;
+    replaceChildren(panels, previewView(note), reviewView(note, editor, cite),
+      coverageView(coverage, themeCoverage(note, themes.flat())), versionsView(path, versions.items));
+  }
+
+  /** The panels only, from the saved version as the server now reads it; the editor is left alone. */
+  function recheck() {
+    api.get(path).then((note) => refreshPanels(note)).catch(fail);
   }
 
   function show(note) {
@@ -115,15 +94,14 @@ export function mountNote(container, { slug }) {
   }
 
   async function save() {
-    replaceChildren(conflict);
+    replaceChildren(alert);
     try {
       show(await api.put(path, { markdown: editor.value, lang: language.value, base_version: base }));
     } catch (error) {
       if (error.code !== 'note_conflict') return fail(error);
-      // Keep the writer's text; show the current version to merge by hand, and base on it.
+      // Keep the writer's text in the editor and beside theirs; the next save is based on theirs.
       base = error.details.current_version;
-      replaceChildren(conflict, h('p', { class: 'form-error', t: 'note.conflict',
-        tArgs: { version: base } }), h('pre', { class: 'note-current' }, error.details.markdown ?? ''));
+      replaceChildren(alert, conflictView(error.details, editor.value));
     }
   }
 
@@ -132,13 +110,47 @@ export function mountNote(container, { slug }) {
     editor.value = editor.value.trim() ? `${editor.value.trim()}\n\n${markdown}` : markdown;
   }
 
+  /** One section per discussion question: its title as a heading, unless the note has it already. */
+  async function insertHeadings() {
+    const present = new Set(editor.value.split('\n').map((line) => line.replace(/^#+\s*/, '').trim()));
+    const missing = questions.filter((q) => !present.has(q.title)).map((q) => `# ${q.title}`);
+    if (missing.length) editor.value = [editor.value.trim(), ...missing].filter(Boolean).join('\n\n') + '\n';
+  }
+
+  /** Publishes the saved version the writer sees: unsaved changes, or another writer's newer version, wait. */
   async function publish() {
+    if (!current || current.version !== base || current.markdown !== editor.value) {
+      replaceChildren(alert, h('p', { class: 'form-error', t: 'note.saveFirst' }));
+      return;
+    }
+    replaceChildren(alert);
     await api.post(`${path}/publish`, { version: base });
     await loadPublished();
   }
 
+  const cite = (citation) => {
+    if (citation) insertAtCursor(editor, citation);
+    else replaceChildren(alert, h('p', { class: 'form-error', t: 'note.nothingSelected' }));
+  };
+
   const button = (key, action) => h('button', { type: 'button', t: key, on: { click: () => action().catch(fail) } });
 
+  // Moderators hear of another writer's save and of publishing as they happen.
+  const store = live?.subscribe(slug, createSpaceStore());
+  const stopEvents = store?.subscribe((_state, change) => {
+    for (const event of change.events ?? []) {
+      const note = event.data.note;
+      if (event.type === 'note.saved' && note.version > (base ?? 0)) {
+        status.replaceChildren(h('span', { t: 'note.savedMeanwhile', tArgs: { version: note.version,
+          author: note.saved_by ?? '' } }));
+      }
+      if (event.type === 'note.published') loadPublished();
+      // A cited comment edited, hidden or deleted: its citations now need review.
+      if (changesCitedText(event) && citedCommentIds(current).has(event.data.comment?.id)) recheck();
+    }
+  });
+
+  let sources = null;
   async function loadWorkspace() {
     let note = null;
     try {
@@ -147,18 +159,31 @@ export function mountNote(container, { slug }) {
       // Not a moderator here: the published note is all there is to see.
       if (error.code !== 'background_note_not_found') return;
     }
+    questions = (await api.get(`/spaces/${slug}/questions`)).discussion.filter((q) => q.title);
     if (disposed) return;
+    sources = sourcesPanel({ slug, questions, store, cite });
     replaceChildren(workspace,
-      h('h2', { t: 'note.workspace' }), conflict,
-      h('p', {}, language, ' ', button('note.save', save), ' ', button('note.draft', draft), ' ',
-        button('note.publish', publish), ' ',
-        h('a', { href: `/api/v1${path}/export?format=docx`, download: '', t: 'note.exportWord' }), ' ',
-        h('a', { href: `/api/v1${path}/export?format=markdown`, download: '', t: 'note.exportMarkdown' })),
-      h('p', { class: 'hint', t: 'note.syntax' }), editor, panels);
+      h('h2', { t: 'note.workspace' }), alert,
+      h('div', { class: 'note-workspace' },
+        h('div', { class: 'note-writing' },
+          h('p', { class: 'button-row' }, language, button('note.save', save), button('note.draft', draft),
+            button('note.insertHeadings', insertHeadings), button('note.publish', publish),
+            h('a', { href: `/api/v1${path}/export?format=docx`, download: '', t: 'note.exportWord' }),
+            h('a', { href: `/api/v1${path}/export?format=markdown`, download: '', t: 'note.exportMarkdown' })),
+          h('p', { class: 'hint', t: 'note.syntax' }), editor),
+        sources.element),
+      panels);
     if (note) show(note);
   }
 
   loadPublished();
   loadWorkspace();
-  return { unmount() { disposed = true; } };
+  return {
+    unmount() {
+      disposed = true;
+      sources?.stop();
+      stopEvents?.();
+      if (store) live.unsubscribe(slug);
+    },
+  };
 }

@@ -27,26 +27,35 @@ TOKEN_BYTES = 32
 # Longer than any token this server gives out; a longer one is not worth a lookup.
 TOKEN_MAX_CHARS = 200
 
-# argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
-_hasher = PasswordHasher()
-# Verified against when an email is unknown, so the answer takes as long as for
-# a known one and does not reveal which emails have accounts.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+class Passwords:
+    """Password hashing: argon2id at the cost the settings give.
 
+    The defaults are argon2-cffi's (RFC 9106's low-memory profile: 3 passes over
+    64 MiB). A test suite may lower them; a deployment should not.
+    """
 
-async def hash_password(password: str) -> str:
-    # Hashing is deliberately slow; keep it off the event loop.
-    return await asyncio.to_thread(_hasher.hash, password)
+    def __init__(self, time_cost: int, memory_kib: int) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        # Verified against when an email is unknown, so the answer takes as long as for
+        # a known one and does not reveal which emails have accounts. Made on first use,
+        # off the event loop.
+        self._dummy_hash: str | None = None
 
+    async def hash(self, password: str) -> str:
+        # Hashing is deliberately slow; keep it off the event loop.
+        return await asyncio.to_thread(self._hasher.hash, password)
 
-async def verify_password(password_hash: str | None, password: str) -> bool:
-    def verify() -> bool:
-        try:
-            return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-        except (VerificationError, InvalidHashError):
-            return False
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        def verify() -> bool:
+            if self._dummy_hash is None:
+                self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+            try:
+                matches = self._hasher.verify(password_hash or self._dummy_hash, password)
+                return matches and password_hash is not None
+            except (VerificationError, InvalidHashError):
+                return False
 
-    return await asyncio.to_thread(verify)
+        return await asyncio.to_thread(verify)
 
 
 def new_token() -> str:

@@ -7,7 +7,7 @@ import asyncpg
 
 from server import errors
 from server.access import rate_limits
-from server.access.identity import hash_password, new_token, token_hash, verify_password
+from server.access.identity import new_token, token_hash
 from server.live.revocation import close_session_connections, close_user_connections
 from server.queries import Executor
 from server.queries import restrictions as restriction_queries
@@ -50,7 +50,7 @@ async def _insert_user(
     # A taken email is refused before the costly hash, not after it.
     if await user_queries.get_user_by_email(services.pool, email):
         raise errors.EmailTaken()
-    password_hash = await hash_password(password)
+    password_hash = await services.passwords.hash(password)
     async with services.pool.acquire() as conn:
         # Two people picking the same handle at once: the loser retries.
         for _ in range(5):
@@ -117,7 +117,7 @@ async def login(services: Services, body: LoginBody, address: str) -> tuple[str,
         limit = rate_limits.RateLimit(most, window)
         await rate_limits.count_attempt(counters, key, limit, errors.TooManyLoginAttempts, {"scope": scope})
     user = await user_queries.get_user_by_email(services.pool, body.email)
-    if not await verify_password(user.password_hash if user else None, body.password) or not user:
+    if not await services.passwords.verify(user.password_hash if user else None, body.password) or not user:
         raise errors.InvalidCredentials()
     # A right password was no guess: it neither counts from this address nor
     # against this account from it.
@@ -160,9 +160,9 @@ async def update_profile(services: Services, user: UserRow, token: str, body: Pr
     new_hash = None
     if body.new_password is not None:
         current = body.current_password
-        if current is None or not await verify_password(user.password_hash, current):
+        if current is None or not await services.passwords.verify(user.password_hash, current):
             raise errors.WrongPassword()
-        new_hash = await hash_password(body.new_password)
+        new_hash = await services.passwords.hash(body.new_password)
     async with services.pool.acquire() as conn, conn.transaction():
         updated = await user_queries.update_profile(
             conn,
@@ -193,7 +193,8 @@ async def create_admin(services: Services, email: str, password: str, display_na
             language="en",
             is_admin=True,
         )
-    await user_queries.set_admin(services.pool, existing.id, await hash_password(password), display_name)
+    password_hash = await services.passwords.hash(password)
+    await user_queries.set_admin(services.pool, existing.id, password_hash, display_name)
     user = await user_queries.get_user(services.pool, existing.id)
     assert user is not None
     return user

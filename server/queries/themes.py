@@ -57,7 +57,7 @@ class ThemeRow:
     terms: list[dict[str, Any]]
     representative_id: int | None
     comments: int  # published members
-    comment_ids: list[int]  # the same, oldest first
+    comment_ids: list[int]  # those members, most central first
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +229,8 @@ async def list_memberships(db: Executor, question_id: int) -> dict[int, int]:
 _THEME_VIEW = """
     SELECT t.id, t.question_id, t.space_id, t.name, t.terms, t.representative_id,
            count(c.id) AS comments,
-           coalesce(array_agg(c.id ORDER BY c.id) FILTER (WHERE c.id IS NOT NULL), '{}') AS comment_ids
+           coalesce(array_agg(c.id ORDER BY m.similarity DESC, c.id) FILTER (WHERE c.id IS NOT NULL), '{}')
+               AS comment_ids
     FROM themes t
     LEFT JOIN theme_members m ON m.theme_id = t.id
     LEFT JOIN comments c ON c.id = m.comment_id AND c.status = 'published'

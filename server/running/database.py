@@ -1,6 +1,9 @@
 """The database pool and the schema: schema.sql is applied whole, idempotently."""
 
+import asyncio
+import hashlib
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema.sql"
 # Any constant works: it only has to be the same in every process so that two
 # processes starting together apply the schema one after the other.
 SCHEMA_LOCK_KEY = 7_264_110
+
+log = logging.getLogger(__name__)
 
 Pool = asyncpg.Pool
 # What a request meets while PostgreSQL is down, restarting or too slow: the
@@ -104,21 +109,54 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     """
 
 
+async def close_pool(pool: Pool, within_secs: float) -> None:
+    """Close the pool once its connections come back, but never wait past `within_secs`.
+
+    A shutdown must end in bounded time even if a connection is stuck on an unanswering
+    server: whatever is still out then is cut.
+    """
+    try:
+        async with asyncio.timeout(within_secs):
+            await pool.close()
+    except TimeoutError:
+        log.warning("database pool still busy after %.0f s at shutdown; closing it by force", within_secs)
+        pool.terminate()
+
+
 def schema_sql() -> str:
     return SCHEMA_PATH.read_text(encoding="utf-8")
 
 
 async def apply_schema(url: str) -> int:
-    """Apply schema.sql (safe to repeat) and return the schema version it records."""
+    """Apply schema.sql (safe to repeat) and return the schema version it records.
+
+    A database that was last given this very text is left alone: every process start
+    (and every test's server) would otherwise run the whole file again to no effect.
+    """
+    sql = schema_sql()
+    digest = hashlib.sha256(sql.encode()).hexdigest()
     conn = await asyncpg.connect(url)
     try:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", SCHEMA_LOCK_KEY)
-            await conn.execute(schema_sql())
+            if await _applied_digest(conn) != digest:
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_applied (digest) VALUES ($1)"
+                    " ON CONFLICT (only_row) DO UPDATE SET digest = EXCLUDED.digest, applied_at = now()",
+                    digest,
+                )
             version: int = await conn.fetchval("SELECT max(version) FROM schema_version")
         return version
     finally:
         await conn.close()
+
+
+async def _applied_digest(conn: asyncpg.Connection) -> str | None:
+    if await conn.fetchval("SELECT to_regclass('schema_applied')") is None:
+        return None
+    digest: str | None = await conn.fetchval("SELECT digest FROM schema_applied")
+    return digest
 
 
 async def resolve_database_url(settings: Settings) -> str:

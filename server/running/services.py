@@ -2,8 +2,10 @@
 
 import asyncio
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
+from server.access.identity import Passwords
 from server.access.rate_limits import CounterStore, LocalCounters
 from server.events import Event
 from server.live.bus import Bus
@@ -33,6 +35,10 @@ class Services:
     # The database the pool connects to: the insight worker reads a question's vectors itself,
     # so that a million floats are never decoded and pickled on the event loop's process.
     database_url: str = ""
+
+    @cached_property
+    def passwords(self) -> Passwords:
+        return Passwords(self.settings.password_hash_time_cost, self.settings.password_hash_memory_kib)
 
     async def publish(self, *events: Event) -> None:
         """Deliver committed events here and hand them to the other processes.

@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     session_ttl_secs: PositiveInt = Field(
         default=14 * 24 * 3600, description="How long a login session lasts."
     )
+    password_hash_time_cost: PositiveInt = Field(
+        default=3, description="argon2id passes over memory when hashing a password (argon2-cffi's default)."
+    )
+    password_hash_memory_kib: int = Field(
+        default=64 * 1024,
+        ge=32,  # argon2's floor: 8 KiB for each of its 4 lanes
+        description="argon2id memory per password hash, in KiB (64 MiB, argon2-cffi's default). "
+        "Only a test suite should lower it.",
+    )
     login_window_secs: PositiveInt = Field(
         default=15 * 60, description="Window over which failed logins are counted."
     )

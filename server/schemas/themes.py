@@ -30,7 +30,9 @@ class ThemeView(Resource):
     terms: list[Term]
     representative_id: int | None = Field(description="The comment nearest the theme's centre.")
     comments: int = Field(description="Published comments in it.")
-    comment_ids: list[int] = Field(description="Those comments' ids, oldest first.")
+    comment_ids: list[int] = Field(
+        description="Those published comments' ids, most central first (what a note may cite of it)."
+    )
 
 
 class QuestionThemes(Resource):
