@@ -14,7 +14,12 @@ from server.access.identity import Viewer
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import audit as audit_queries
+from server.queries import flags as flag_queries
 from server.schemas.audit import AuditEntry, entry
+
+# States in which a moderator has a reason to read a comment's or a question's
+# text: the author's delete then keeps it as evidence rather than erasing it.
+UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
 
 
 async def record_audit(
@@ -57,3 +62,33 @@ async def record_moderators_event(
 ) -> Event:
     """An event only the space's moderators see, carrying the audit entry its action wrote."""
     return await record_event(db, space_id, type_, public=None, moderators=audited(data, entry))
+
+
+async def record_delete_under_review(
+    db: Executor,
+    viewer: Viewer,
+    space_id: int,
+    target: str,
+    target_id: int,
+    state: str,
+    text: dict[str, str],
+) -> AuditEntry | None:
+    """The audit entry of an author's delete of a comment or question under review
+    (pending, flagged, hidden or rejected), which keeps its `text` as evidence; None
+    when nothing is under review and the text may be erased.
+
+    `state` is the comment's status or the question's visibility, which plays it.
+    """
+    open_flags = await flag_queries.count_open_flags(db, target_id, target=target)
+    if state not in UNDER_REVIEW and open_flags == 0:
+        return None
+    state_key = "status" if target == "comment" else "visibility"
+    return await record_audit(
+        db,
+        space_id,
+        viewer,
+        f"{target}.delete",
+        target,
+        target_id,
+        details={state_key: state, "open_flags": open_flags, **text},
+    )

@@ -5,14 +5,13 @@ from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import pending_edits
 from server.actions import spotlight as spotlight_actions
-from server.actions.audit import audited, record_audit
+from server.actions.audit import audited, record_delete_under_review
 from server.actions.mentions import render_with_mentions
 from server.actions.questions import visible_question
 from server.events import Event, payload, record_event
 from server.insight.comment_languages import detect_comment_languages
 from server.queries import Executor
 from server.queries import comments as comment_queries
-from server.queries import flags as flag_queries
 from server.queries import languages as language_queries
 from server.queries import moderation as moderation_queries
 from server.queries import questions as question_queries
@@ -26,10 +25,6 @@ from server.schemas import comments as comment_schemas
 from server.schemas.audit import AuditEntry
 from server.schemas.comments import CommentCreate, CommentPatch
 from server.schemas.common import Role
-
-# States in which a moderator has a reason to read the text: deleting it then
-# keeps the text as evidence rather than erasing it.
-UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
 
 
 async def _comment_event(
@@ -222,21 +217,11 @@ async def delete_comment(services: Services, viewer: Viewer, comment_id: int) ->
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space = await _own_comment(conn, viewer, comment_id)
         await guards.check_may_write(conn, viewer, space, withdrawing=True)
-        open_flags = await flag_queries.count_open_flags(conn, comment.id)
-        under_review = comment.status in UNDER_REVIEW or open_flags > 0
-        await comment_queries.mark_comment_deleted(conn, comment.id, keep_evidence=under_review)
-        audit = None
-        if under_review:
-            audit = await record_audit(
-                conn,
-                space.id,
-                viewer,
-                "comment.delete",
-                "comment",
-                comment.id,
-                details={"status": comment.status, "open_flags": open_flags, "body": comment.body},
-            )
-        else:
+        audit = await record_delete_under_review(
+            conn, viewer, space.id, "comment", comment.id, comment.status, {"body": comment.body}
+        )
+        await comment_queries.mark_comment_deleted(conn, comment.id, keep_evidence=audit is not None)
+        if audit is None:
             await comment_queries.delete_revisions(conn, comment.id)
         await comment_queries.replace_mentions(conn, comment.id, [])
         row, event = await _comment_event(

@@ -24,8 +24,10 @@ from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
 from server.queries.comments import CommentRow
 from server.queries.flags import FlagRow, FlagSummaryRow
+from server.queries.spaces import SpaceRow
 from server.running.services import Services
 from server.schemas.audit import AuditEntry
+from server.schemas.common import Role
 from server.schemas.moderation import FlagBody, flag_summary
 
 FlagTarget = Literal["comment", "question"]
@@ -37,6 +39,14 @@ def check_flag_text(body: FlagBody) -> None:
     """A flag for "other" reasons says what they are."""
     if body.reason == "other" and not body.text:
         raise errors.FlagTextRequired()
+
+
+async def lock_space_to_flag(conn: Executor, viewer: Viewer, space: SpaceRow, role: Role) -> SpaceRow:
+    """The space under its lock, once the viewer may flag in it: a flag is a write, so
+    the checks of posting apply (suspension, lock, mute, ban) to the space as it is now."""
+    space = await space_queries.lock_space(conn, space.id)
+    await roles.check_may_post(conn, viewer, space, role)
+    return space
 
 
 async def add_flag(
@@ -123,10 +133,7 @@ async def flag_comment(
     user_id = roles.require_user(viewer)
     async with services.pool.acquire() as conn, conn.transaction():
         comment, space, role = await find_visible_comment(conn, viewer, comment_id)
-        # A flag is a write: the checks of posting apply (suspension, lock, mute,
-        # ban), on the space as it is under its lock.
-        space = await space_queries.lock_space(conn, space.id)
-        await roles.check_may_post(conn, viewer, space, role)
+        space = await lock_space_to_flag(conn, viewer, space, role)
         if comment.author_id == user_id:
             raise errors.OwnComment("You cannot flag your own comment.")
         await comment_queries.lock_comment(conn, comment.id)

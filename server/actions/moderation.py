@@ -17,6 +17,7 @@ from server.actions.audit import record_audit, record_moderators_event
 from server.actions.comments import lock_comment_for_change
 from server.actions.mentions import render_with_mentions
 from server.actions.pending_edits import apply_edit_decision, has_pending_edit
+from server.actions.showing import apply_showing_decision
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
@@ -32,12 +33,13 @@ from server.schemas import comments as comment_schemas
 from server.schemas.audit import AuditEntry
 from server.schemas.moderation import DecisionBody, ModeratorEditBody, QueueCounts, claim_view, flag_summary
 
-# The event each decision writes (dismissing flags writes one of two, below).
+# The event each decision in effect writes (dismissing the flags that hid a comment restores it).
 DECISION_EVENTS = {
     "approve": "comment.approved",
     "reject": "comment.rejected",
     "hide": "comment.hidden",
     "restore": "comment.restored",
+    "dismiss_flags": "comment.flags_dismissed",
     "pin": "comment.pinned",
     "unpin": "comment.unpinned",
     "mark_answer": "comment.answer_marked",
@@ -115,18 +117,42 @@ async def record_comment_event(
         "flags": flag_summary(flags).model_dump(mode="json"),
         "queue": (await queue_counts(db, space.id, settings)).model_dump(mode="json"),
     }
-    shown = public_change and row.status != "pending" and space.status != "draft"
+    shown = public_change and row.status != "pending"
+    return await record_decision_event(
+        db, space, type_, "comment", public_view, row.author_id, moderators, decision, shown, notify_author
+    )
+
+
+async def record_decision_event(
+    db: Executor,
+    space: SpaceRow,
+    type_: str,
+    target: str,
+    public_view: dict[str, Any],
+    author_id: int | None,
+    moderators: dict[str, Any],
+    decision: dict[str, Any],
+    shown: bool,
+    notify_author: bool,
+) -> Event:
+    """The event of a decision on a comment or a question (`target`), once its payloads are built.
+
+    While the space is a draft nobody but its moderators hears of it; otherwise
+    the public sees `public_view` when it is `shown`, and the author, when
+    notified, the decision's action and reason.
+    """
+    drafted = space.status == "draft"
     personal = None
-    if notify_author and space.status != "draft":
+    if notify_author and not drafted:
         notice = {key: decision[key] for key in ("action", "reason", "by")}
-        personal = {"comment": public_view, "decision": notice}
+        personal = {target: public_view, "decision": notice}
     return await record_event(
         db,
         space.id,
         type_,
-        public={"comment": public_view} if shown else None,
+        public={target: public_view} if shown and not drafted else None,
         moderators=moderators,
-        recipient_id=row.author_id if personal else None,
+        recipient_id=author_id if personal else None,
         personal=personal,
     )
 
@@ -157,29 +183,23 @@ def _applies(action: str, comment: CommentRow) -> bool:
 
 async def _apply(db: Executor, comment: CommentRow, action: str, reason: str | None) -> str:
     """Write the decision; return its event type."""
-    set_status = moderation_queries.set_comment_status
     if action in ("approve", "reject") and has_pending_edit(comment):
         return await apply_edit_decision(db, comment, action)
-    if action == "approve":
-        await set_status(db, comment.id, "published", removed_by=None, reason=None)
-    elif action == "reject":
-        await set_status(db, comment.id, "rejected", removed_by="moderator", reason=reason)
-    elif action == "hide":
-        await set_status(db, comment.id, "hidden", removed_by="moderator", reason=reason)
-        await flag_queries.resolve_flags(db, comment.id, "upheld")
-    elif action == "restore":
-        await set_status(db, comment.id, "published", removed_by=None, reason=None)
-        await flag_queries.resolve_flags(db, comment.id, "dismissed")
-    elif action == "dismiss_flags":
-        await flag_queries.resolve_flags(db, comment.id, "dismissed")
-        if comment.status == "hidden" and comment.removed_by == "flags":
-            await set_status(db, comment.id, "published", removed_by=None, reason=None)
-            return "comment.restored"
-        return "comment.flags_dismissed"
-    elif action in ("pin", "unpin"):
+    if action in ("pin", "unpin"):
         await moderation_queries.set_pinned(db, comment.id, action == "pin")
-    else:
+    elif action in ("mark_answer", "unmark_answer"):
         await moderation_queries.set_moderator_answer(db, comment.id, action == "mark_answer")
+    else:
+        action = await apply_showing_decision(
+            db,
+            moderation_queries.set_comment_status,
+            "comment",
+            comment.id,
+            action,
+            reason,
+            state=comment.status,
+            removed_by=comment.removed_by,
+        )
     return DECISION_EVENTS[action]
 
 

@@ -11,6 +11,7 @@ from server.access.identity import Viewer
 from server.actions.flags import (
     add_flag,
     check_flag_text,
+    lock_space_to_flag,
     most_counted_reason,
     record_flagged,
     record_hide_by_flags,
@@ -27,7 +28,6 @@ from server.queries import Executor
 from server.queries import flags as flag_queries
 from server.queries import question_moderation as moderation_queries
 from server.queries import questions as question_queries
-from server.queries import spaces as space_queries
 from server.queries.flags import FlagRow, FlagSummaryRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
@@ -44,9 +44,7 @@ async def flag_question(
         question, space, role = await readable_question(conn, viewer, question_id, user_id)
         if question.kind != "participant":
             raise errors.QuestionNotModerated("Moderators' questions are not flagged.")
-        # A flag is a write: the checks of posting apply, on the space under its lock.
-        space = await space_queries.lock_space(conn, space.id)
-        await roles.check_may_post(conn, viewer, space, role)
+        space = await lock_space_to_flag(conn, viewer, space, role)
         if question.author_id == user_id:
             raise errors.OwnComment("You cannot flag your own question.")
         question = await locked_live_question(conn, question.id)

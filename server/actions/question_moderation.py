@@ -13,9 +13,10 @@ from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
-from server.actions.audit import record_audit
-from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason
-from server.events import Event, record_event
+from server.actions.audit import record_audit, record_delete_under_review
+from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason, record_decision_event
+from server.actions.showing import apply_showing_decision
+from server.events import Event
 from server.queries import Executor
 from server.queries import flags as flag_queries
 from server.queries import question_moderation as moderation_queries
@@ -31,18 +32,16 @@ from server.schemas.audit import AuditEntry
 from server.schemas.common import Role
 from server.schemas.moderation import DecisionBody, QuestionQueueItem, flag_summary
 
-# The event each decision on a question writes, as DECISION_EVENTS for comments
-# (dismissing flags writes one of two, below); pinning and answers are for comments.
+# The event each decision in effect on a question writes, as DECISION_EVENTS for
+# comments; pinning and answers are for comments.
 QUESTION_DECISION_EVENTS = {
     "approve": "question.approved",
     "reject": "question.rejected",
     "hide": "question.hidden",
     "restore": "question.restored",
+    "dismiss_flags": "question.flags_dismissed",
 }
-QUESTION_DECISIONS = frozenset({*QUESTION_DECISION_EVENTS, "dismiss_flags"})
-# Visibilities in which a moderator has a reason to read the text: the author's
-# delete then keeps it as evidence rather than erasing it.
-UNDER_REVIEW = frozenset({"pending", "hidden", "rejected"})
+QUESTION_DECISIONS = frozenset(QUESTION_DECISION_EVENTS)
 # What the public sees of a question: published ones, and the tombstones of
 # those once public (`published_at`). A pending or rejected one was never theirs.
 PUBLICLY_LISTED = frozenset({"published", "hidden", "deleted"})
@@ -82,19 +81,8 @@ async def record_question_moderation_event(
     if audit is not None:
         moderators["audit"] = audit.model_dump(mode="json")
     shown = row.published_at is not None and row.visibility in PUBLICLY_LISTED
-    drafted = space.status == "draft"
-    personal = None
-    if notify_author and not drafted:
-        notice = {key: decision[key] for key in ("action", "reason", "by")}
-        personal = {"question": public_view, "decision": notice}
-    return await record_event(
-        db,
-        space.id,
-        type_,
-        public={"question": public_view} if shown and not drafted else None,
-        moderators=moderators,
-        recipient_id=row.author_id if personal else None,
-        personal=personal,
+    return await record_decision_event(
+        db, space, type_, "question", public_view, row.author_id, moderators, decision, shown, notify_author
     )
 
 
@@ -149,28 +137,6 @@ def _applies(action: str, question: QuestionRow) -> bool:
     }[action]
 
 
-async def _apply(db: Executor, question: QuestionRow, action: str, reason: str | None) -> str:
-    """Write the decision; return its event type."""
-    set_visibility = moderation_queries.set_question_visibility
-    if action == "approve":
-        await set_visibility(db, question.id, "published", removed_by=None, reason=None)
-    elif action == "reject":
-        await set_visibility(db, question.id, "rejected", removed_by="moderator", reason=reason)
-    elif action == "hide":
-        await set_visibility(db, question.id, "hidden", removed_by="moderator", reason=reason)
-        await flag_queries.resolve_flags(db, question.id, "upheld", target="question")
-    elif action == "restore":
-        await set_visibility(db, question.id, "published", removed_by=None, reason=None)
-        await flag_queries.resolve_flags(db, question.id, "dismissed", target="question")
-    else:
-        await flag_queries.resolve_flags(db, question.id, "dismissed", target="question")
-        if question.visibility == "hidden" and question.removed_by == "flags":
-            await set_visibility(db, question.id, "published", removed_by=None, reason=None)
-            return "question.restored"
-        return "question.flags_dismissed"
-    return QUESTION_DECISION_EVENTS[action]
-
-
 async def decide_on_question(
     services: Services, viewer: Viewer, question_id: int, body: DecisionBody
 ) -> tuple[QuestionRow, Event]:
@@ -191,7 +157,17 @@ async def decide_on_question(
             raise errors.NoOpenFlags()
         if not _applies(body.action, question):
             raise errors.AlreadyDecided(details=state)
-        type_ = await _apply(conn, question, body.action, reason)
+        in_effect = await apply_showing_decision(
+            conn,
+            moderation_queries.set_question_visibility,
+            "question",
+            question.id,
+            body.action,
+            reason,
+            state=question.visibility,
+            removed_by=question.removed_by,
+        )
+        type_ = QUESTION_DECISION_EVENTS[in_effect]
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
         audit = await record_audit(
@@ -245,25 +221,11 @@ async def delete_own_question(
         space = await space_queries.lock_space(conn, space.id)
         await guards.check_may_write(conn, viewer, space, withdrawing=True)
         question = await locked_live_question(conn, question.id)
-        open_flags = await flag_queries.count_open_flags(conn, question.id, target="question")
-        under_review = question.visibility in UNDER_REVIEW or open_flags > 0
-        await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=under_review)
-        audit = None
-        if under_review:
-            audit = await record_audit(
-                conn,
-                space.id,
-                viewer,
-                "question.delete",
-                "question",
-                question.id,
-                details={
-                    "visibility": question.visibility,
-                    "open_flags": open_flags,
-                    "title": question.title,
-                    "body": question.body,
-                },
-            )
+        text = {"title": question.title, "body": question.body}
+        audit = await record_delete_under_review(
+            conn, viewer, space.id, "question", question.id, question.visibility, text
+        )
+        await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=audit is not None)
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
         event = await record_question_moderation_event(

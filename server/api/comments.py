@@ -156,11 +156,7 @@ async def list_revisions(request: Request, _: None) -> RevisionList:
 )
 async def support(request: Request, _: None) -> Comment:
     """Support (+1) a comment"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row = await comment_actions.set_support(
-        services(request), await viewer(request), comment_id, support=True
-    )
-    return comment_schemas.comment(row)
+    return await _set_support(request, support=True)
 
 
 @api.delete(
@@ -170,9 +166,13 @@ async def support(request: Request, _: None) -> Comment:
 )
 async def unsupport(request: Request, _: None) -> Comment:
     """Take back one's support"""
+    return await _set_support(request, support=False)
+
+
+async def _set_support(request: Request, *, support: bool) -> Comment:
     comment_id = path_id(request, "id", errors.CommentNotFound)
     row = await comment_actions.set_support(
-        services(request), await viewer(request), comment_id, support=False
+        services(request), await viewer(request), comment_id, support=support
     )
     return comment_schemas.comment(row)
 

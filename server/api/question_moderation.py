@@ -14,17 +14,18 @@ from server.schemas import questions as question_schemas
 from server.schemas.moderation import DecisionBody, FlagBody, QuestionFlagWrite
 from server.schemas.questions import QuestionWrite
 
-api = ApiModule(tag="moderation")
+# Both routes act on a participant's question that is still there.
+api = ApiModule(
+    tag="moderation",
+    raises=(errors.QuestionNotFound, errors.QuestionNotModerated, errors.QuestionDeleted),
+)
 
 
 @api.post(
     "/questions/{id:int}/decisions",
     auth=MODERATOR,
     raises=(
-        errors.QuestionNotFound,
         errors.NotModerator,
-        errors.QuestionNotModerated,
-        errors.QuestionDeleted,
         errors.AlreadyDecided,
         errors.ReasonRequired,
         errors.NoOpenFlags,
@@ -45,12 +46,7 @@ async def decide_on_question(request: Request, body: DecisionBody) -> QuestionWr
     status=201,
     rate_limit="flag",
     auth=USER,
-    raises=(
-        errors.QuestionNotFound,
-        errors.QuestionNotModerated,
-        errors.QuestionDeleted,
-        *FLAG_ERRORS,
-    ),
+    raises=FLAG_ERRORS,
 )
 async def flag_question(request: Request, body: FlagBody) -> QuestionFlagWrite:
     """Flag a participant's question for the moderators' attention"""

@@ -31,7 +31,7 @@ async def test_a_moderator_drafts_saves_and_publishes_and_a_reader_sees_the_sour
     )
     await page.get_by_role("button", name="Save").click()
     await expect(page.locator(".note-status")).to_have_text("Version 1")
-    await expect(page.locator(".note-preview")).to_contain_text("0 unsourced sentences")
+    await expect(page.locator(".note-preview")).to_contain_text("Unsourced sentences: 0.")
     await expect(page.locator(".note-coverage")).to_contain_text("Participants cited: 1 of 1")
     await page.get_by_role("button", name="Publish this version").click()
     await expect(page.locator(".note-published")).to_contain_text(BOB_SAID)
