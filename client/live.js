@@ -155,6 +155,7 @@ export function createLiveClient({ url, screenToken, onStateChange = () => {}, o
         sendSubscribe(message.space, entry);
         return;
       case 'presence': entry?.store.applyPresence(message); return;
+      case 'statistics': entry?.store.applyStatistics(message.statistics); return;
       case 'heartbeat': // nothing to answer; it says how far each space has been sent
         for (const [space, seq] of Object.entries(message.spaces)) {
           const known = spaces.get(space);
@@ -228,6 +229,8 @@ export function createLiveClient({ url, screenToken, onStateChange = () => {}, o
  * @property {object | null | undefined} myRestriction This reader's mute or ban as the live stream
  *   last told it (`participant.muted`… personal payloads); undefined until it says anything.
  * @property {object | null} queue Moderators: {pending, flagged, recent} from the latest event carrying it.
+ * @property {object | null} statistics Moderators and screens: the space's statistics (docs/protocol.md
+ *   "statistics"), from the snapshot, then each coalesced `statistics` message; null for others.
  * @property {number | null} seq The last seq applied (snapshot or event).
  * @property {string | null} epoch The space's events log identity.
  * @property {'public' | 'moderators' | null} role Whose payloads this store receives.
@@ -242,6 +245,8 @@ export function createLiveClient({ url, screenToken, onStateChange = () => {}, o
  * @property {(events: object[], seq?: number) => void} applyEvents Apply an `events` message's
  *   events, skipping any at or below the last applied seq; `seq` is the frame's seq.
  * @property {(presence: object) => void} applyPresence Take a `presence` message's counts.
+ * @property {(statistics: object) => void} applyStatistics Take a `statistics` message's numbers
+ *   (listeners get a `{type: 'statistics'}` change); older ones than those held are ignored.
  */
 
 /**
@@ -256,7 +261,7 @@ export function createSpaceStore({ maxComments = Infinity } = {}) {
   /** @type {SpaceState} */
   const state = { space: null, questions: { discussion: [], participant: [] }, comments: {},
     commentsComplete: true, presence: null, spotlight: { now: null, next: [] }, announcements: [],
-    myRestriction: undefined, queue: null, seq: null, epoch: null, role: null };
+    myRestriction: undefined, queue: null, statistics: null, seq: null, epoch: null, role: null };
   const listeners = new Set();
 
   const notify = (change) => { for (const listener of listeners) listener(state, change); };
@@ -316,6 +321,7 @@ export function createSpaceStore({ maxComments = Infinity } = {}) {
       state.presence = s.presence ?? null;
       state.spotlight = s.spotlight ?? { now: null, next: [] };
       state.announcements = [...(s.announcements ?? [])];
+      state.statistics = s.statistics ?? null;
       bound();
       state.seq = snapshot.seq;
       state.epoch = snapshot.epoch;
@@ -338,6 +344,12 @@ export function createSpaceStore({ maxComments = Infinity } = {}) {
     applyPresence({ participants, moderators, screens, writing }) {
       state.presence = { participants, moderators, screens, writing };
       notify({ type: 'presence' });
+    },
+    applyStatistics(statistics) {
+      // A resync's snapshot may already hold newer numbers than a message sent before it.
+      if (state.statistics && statistics.seq < state.statistics.seq) return;
+      state.statistics = statistics;
+      notify({ type: 'statistics' });
     },
   };
 }

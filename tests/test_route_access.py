@@ -128,6 +128,7 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("PATCH", "/questions/{id}/themes/{theme_id}"),
             ("POST", "/questions/{id}/themes/{theme_id}/merge"),
             ("POST", "/questions/{id}/themes/{theme_id}/split"),
+            ("GET", "/spaces/{slug}/themes/excluded-terms"),
             ("PUT", "/spaces/{slug}/themes/excluded-terms"),
         ],
         Level.MODERATOR,

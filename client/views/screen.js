@@ -1,7 +1,7 @@
 /**
  * The big-screen display: the space's title, the spotlight (what the moderators
  * put on screen) or else the active question, announcements, a wall of the
- * newest visible comments, and counters. Built to run all day: the live store
+ * newest visible comments, counters and the theme cloud. Built to run all day: the live store
  * and the wall keep a bounded number of comments, and after a drop it says since
  * when it is stale, reconnects and catches up by itself.
  */
@@ -11,6 +11,7 @@ import { createSpaceStore } from '../live.js';
 import { authorLine, languageTag } from './comment.js';
 import { prominence } from './thread.js';
 import { spotlightContent } from './console/spotlight.js';
+import { themeCloud, themeCounts } from './screen_themes.js';
 
 // Readable from the back of a room, a screen shows a few dozen comments at
 // most; keeping the DOM to this many items keeps memory flat all day.
@@ -85,6 +86,7 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   const languages = h('ul', { class: 'counter-list languages' });
   const chartHolder = h('div', { class: 'chart-holder' });
   const rate = h('p', { class: 'counter-note' });
+  const cloudHolder = h('div', { class: 'cloud-holder' });
   const spotlight = h('section', { class: 'screen-spotlight', hidden: true, 'aria-labelledby': 'spotlight-heading' });
   const announcements = h('ul', { class: 'screen-announcements', hidden: true, tAttrs: {
     'aria-label': 'screen.announcements' } });
@@ -108,7 +110,9 @@ export function mountScreen(container, { slug, live, onLiveState }) {
           h('h2', { class: 'screen-label', t: 'screen.online' }), online,
           h('h2', { class: 'screen-label', t: 'screen.perQuestion' }), perQuestion,
           h('h2', { class: 'screen-label', t: 'screen.languages' }), languages,
-          h('h2', { class: 'screen-label', t: 'screen.perMinute' }), chartHolder, rate))));
+          h('h2', { class: 'screen-label', t: 'screen.perMinute' }), chartHolder, rate),
+        h('section', { class: 'screen-themes', 'aria-labelledby': 'screen-themes-title' },
+          h('h2', { id: 'screen-themes-title', class: 'screen-label', t: 'screen.themes' }), cloudHolder))));
   replaceChildren(container, h('p', { class: 'screen-loading', role: 'status', t: 'common.loading' }));
 
   /** @type {Map<number, HTMLElement>} the wall's items by comment id (at most WALL_MAX_ITEMS) */
@@ -219,12 +223,17 @@ export function mountScreen(container, { slug, live, onLiveState }) {
     const presence = state.presence;
     online.textContent = formatNumber(presence ? presence.participants : 0);
 
+    const themes = themeCounts(state.statistics);
     replaceChildren(perQuestion, state.questions.discussion.map((question) => {
       const count = (baseline.get(question.id) ?? 0) + visible.filter((c) => c.question_id === question.id).length;
-      return h('li', { class: question.id === activeQuestion(state)?.id ? 'is-active' : null },
-        h('span', { class: 'counter-name', t: 'screen.questionShort', tArgs: { number: question.number } }),
-        h('span', { class: 'counter-value' }, formatNumber(count)));
+      return h('li', { class: question.id === activeQuestion(state)?.id ? 'is-active' : null,
+        'data-question-id': question.id },
+      h('span', { class: 'counter-name', t: 'screen.questionShort', tArgs: { number: question.number } }),
+      themes.get(question.id) ? h('span', { class: 'counter-themes', t: 'screen.themeCount',
+        tArgs: { count: themes.get(question.id) } }) : null,
+      h('span', { class: 'counter-value' }, formatNumber(count)));
     }));
+    replaceChildren(cloudHolder, themeCloud(state.statistics?.cloud));
 
     const byLanguage = new Map();
     for (const comment of visible) byLanguage.set(comment.lang, (byLanguage.get(comment.lang) ?? 0) + 1);
@@ -294,7 +303,7 @@ export function mountScreen(container, { slug, live, onLiveState }) {
   }
 
   function onChange(state, change) {
-    if (change.type === 'presence') return scheduleCounters();
+    if (change.type === 'presence' || change.type === 'statistics') return scheduleCounters();
     if (change.type === 'snapshot') {
       if (!built) {
         built = true;

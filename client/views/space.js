@@ -294,7 +294,7 @@ export function mountSpace(container, { slug, live, announcer, questionId = null
       space = state.space;
       if (built) laterSnapshot(state, fresh);
       else firstSnapshot(state);
-    } else {
+    } else if (change.type === 'events') { // a moderator's page also hears `statistics`: not shown here
       keepScrollAnchor(page, () => applyEvents(state, change.events));
     }
   }

@@ -1,5 +1,6 @@
-"""Themes endpoints: a question's themes for its moderators, regrouping, renaming and
-merging themes, the terms kept off screens, and a comment's similar comments in any language."""
+"""Themes endpoints: a question's themes for its moderators, regrouping, renaming and merging
+themes, the terms kept off screens (read and replaced), and a comment's similar comments in any
+language."""
 
 from starlette.requests import Request
 
@@ -8,7 +9,8 @@ from server.access.admission import ANYONE, MODERATOR
 from server.actions import comments as comment_actions
 from server.actions import themes as theme_actions
 from server.api.declaring import ApiModule
-from server.api.routing import path_id, path_slug, services, viewer
+from server.api.routing import admission, path_id, path_slug, services, viewer
+from server.queries import themes as theme_queries
 from server.schemas.comments import comment
 from server.schemas.themes import (
     ExcludedTerms,
@@ -80,6 +82,13 @@ async def split(request: Request, _: None) -> QuestionThemes:
     return await theme_actions.split_theme(
         services(request), await viewer(request), request.path_params["id"], theme_id
     )
+
+
+@api.get("/spaces/{slug}/themes/excluded-terms", raises=(errors.SpaceNotFound, errors.NotModerator))
+async def get_excluded_terms(request: Request, _: None) -> ExcludedTermsView:
+    """The terms kept off the screens' theme cloud"""
+    space = admission(request).moderated_space
+    return ExcludedTermsView(terms=await theme_queries.list_excluded_terms(services(request).pool, space.id))
 
 
 @api.put("/spaces/{slug}/themes/excluded-terms", raises=(errors.SpaceNotFound, errors.NotModerator))

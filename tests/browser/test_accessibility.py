@@ -14,8 +14,8 @@ from tests.helpers import Api
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 # WCAG 2.1 A and AA, and axe's best practices.
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {
+AXE_RUN = """async (within) => {
+  const result = await axe.run(within ? document.querySelector(within) : document, {
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
   });
   return result.violations.map((v) => ({
@@ -32,10 +32,11 @@ def axe_script() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-async def serious_violations(page: Page) -> list[dict[str, Any]]:
+async def serious_violations(page: Page, within: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings in the page, or in the element `within` selects."""
     # Let highlights and entrance animations finish: axe measures colours as drawn.
     await page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
-    violations: list[dict[str, Any]] = await page.evaluate(AXE_RUN)
+    violations: list[dict[str, Any]] = await page.evaluate(AXE_RUN, within)
     return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 

@@ -224,6 +224,10 @@ async def test_screens_receive_the_theme_cloud_without_excluded_terms(
             headers=scene["moderator"].headers,
         )
         assert response.status_code == 200, response.text
+        kept = await api.http.get(
+            "/api/v1/spaces/water/themes/excluded-terms", headers=scene["moderator"].headers
+        )
+        assert kept.json() == {"terms": [excluded.lower()]}
         async with asyncio.timeout(SETTLE_TIMEOUT_SECS):
             while True:
                 update = await wall.receive_type("statistics")
@@ -286,6 +290,10 @@ async def test_a_split_theme_becomes_two_that_hold_exactly_its_comments(api: Api
     halves = {after[c] for c in members}
     assert len(halves) == 2 and halves <= themes
     assert {c for c, t in after.items() if t in halves} == members
+    # Each theme lists its comments, so a console can show what it holds.
+    for shown in response.json()["themes"]:
+        assert sorted(shown["comment_ids"]) == sorted(c for c, t in after.items() if t == shown["id"])
+        assert len(shown["comment_ids"]) == shown["comments"]
     assert_error(
         await api.http.post(
             f"/api/v1/questions/{question_id}/themes/{theme}/split", headers=moderator.headers

@@ -1,4 +1,5 @@
-/** What the console's panels share: running an API call from a button, and times for inputs. */
+/** What the console's panels share: running an API call from a button, times for inputs, and how
+ * a question and a comment are named in a list. */
 import { ApiError } from '../../api.js';
 import { h, uniqueId } from '../../dom.js';
 import { errorKey } from '../../errors.js';
@@ -60,4 +61,22 @@ export function localFromIso(iso) {
 export function panel(id, titleKey, ...children) {
   return h('section', { class: 'console-panel', id, 'aria-labelledby': `${id}-title` },
     h('h2', { id: `${id}-title`, t: titleKey }), children);
+}
+
+// An excerpt long enough to recognise a comment by, short enough for a table cell.
+const EXCERPT_CHARS = 140;
+
+/** A comment's text, shortened for a list: its Markdown source as plain text. */
+export function excerpt(text) {
+  const plain = String(text ?? '').replace(/\s+/g, ' ').trim();
+  return plain.length > EXCERPT_CHARS ? `${plain.slice(0, EXCERPT_CHARS - 1)}…` : plain;
+}
+
+/** "Q2: Who is missing?" for a discussion question, its title for a participant's. */
+export function questionName(state, questionId) {
+  const question = [...state.questions.discussion, ...state.questions.participant]
+    .find((q) => q.id === questionId);
+  if (!question) return h('span', { t: 'console.insight.unknownQuestion' });
+  return h('span', {}, question.number ? h('span', { t: 'screen.questionShort', tArgs: { number: question.number } })
+    : null, question.number ? ' ' : null, h('bdi', {}, question.title));
 }

@@ -2,7 +2,7 @@
  * The moderator console of a space, for its moderators and the site's admins:
  * the live queues with decisions and keyboard shortcuts, the spotlight, the
  * questions, announcements, the space's lock and slow mode, screen tokens, the
- * live audit log and who is here. Each panel is its own module; this one checks
+ * live audit log, insight (statistics, themes, language mismatches) and who is here. Each panel is its own module; this one checks
  * the role, lays them out and feeds them the live store's changes.
  */
 import { api, ApiError } from '../../api.js';
@@ -18,6 +18,7 @@ import { createAuditPanel } from './audit.js';
 import { createCommentEditor } from './comment_editor.js';
 import { errorLine, field, panel, run } from './common.js';
 import { createHoldsPanel } from './holds.js';
+import { createInsightPanel } from './insight.js';
 import { createInvitationsPanel } from './invitations.js';
 import { createParticipantDialog } from './participants.js';
 import { SHORTCUTS, createQueuePanel } from './queue.js';
@@ -108,6 +109,7 @@ export function mountConsole(container, { slug, live, announcer }) {
     const controls = createSpaceControls({ slug, store, say });
     const screens = createScreensPanel({ slug, say });
     const audit = createAuditPanel({ slug, store });
+    const insight = createInsightPanel({ slug, store, say });
     const holds = createHoldsPanel({ slug, say });
     const invitations = createInvitationsPanel({ slug, say });
     panels = { queue, audit };
@@ -119,7 +121,7 @@ export function mountConsole(container, { slug, live, announcer }) {
           h('a', { href: links.screen(slug), t: 'spaces.screen' })),
         h('p', { class: 'console-kicker', t: 'console.title' }), title, presence, shortcutsHelp()),
       h('div', { class: 'console-layout' },
-        h('div', { class: 'console-main' }, queue.el, audit.el),
+        h('div', { class: 'console-main' }, queue.el, audit.el, insight.el),
         h('div', { class: 'console-side' }, spotlight.el, announcements.el, questions.el, controls.el,
           holds.el, invitations.el, screens.el)),
       dialog.el, editor.el);
@@ -143,10 +145,12 @@ export function mountConsole(container, { slug, live, announcer }) {
           screens: p.screens });
         return;
       }
+      if (change.type === 'statistics') return insight.onStatistics();
       drawAll(state);
       if (change.type === 'snapshot') {
         queue.onSnapshot();
         holds.onSnapshot();
+        insight.onSnapshot();
       } else {
         queue.onEvents(change.events);
         screens.onEvents(change.events);
@@ -154,6 +158,7 @@ export function mountConsole(container, { slug, live, announcer }) {
         holds.onEvents(change.events);
         invitations.onEvents(change.events);
         dialog.onEvents(change.events);
+        insight.onEvents(change.events);
       }
     });
     if (store.state.space) drawAll(store.state);
