@@ -15,6 +15,7 @@ from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
 from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason
+from server.actions.question_edits import apply_edit_decision, has_pending_edit
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import flags as flag_queries
@@ -65,11 +66,12 @@ async def record_question_moderation_event(
     decision: dict[str, Any],
     audit: AuditEntry | None,
     notify_author: bool,
+    public_change: bool = True,
 ) -> Event:
     """The event of a moderation change to a participant's question.
 
     The public sees the question as it now is (a tombstone when removed) if it
-    ever saw it; moderators see its text, the decision, the
+    ever saw it and it changed for them (not a rejected edit); moderators see its text, the decision, the
     audit entry and its open flags; the author, when notified, the decision.
     """
     public_view = question_schemas.question(row).model_dump(mode="json")
@@ -91,7 +93,7 @@ async def record_question_moderation_event(
         db,
         space.id,
         type_,
-        public={"question": public_view} if shown and not drafted else None,
+        public={"question": public_view} if shown and public_change and not drafted else None,
         moderators=moderators,
         recipient_id=row.author_id if personal else None,
         personal=personal,
@@ -140,8 +142,8 @@ async def _moderated_question(db: Executor, viewer: Viewer, question_id: int) ->
 def _applies(action: str, question: QuestionRow) -> bool:
     visibility = question.visibility
     return {
-        "approve": visibility == "pending",
-        "reject": visibility == "pending",
+        "approve": visibility == "pending" or has_pending_edit(question),
+        "reject": visibility == "pending" or has_pending_edit(question),
         # Confirming an automatic hide by flags makes it the moderator's.
         "hide": visibility == "published" or (visibility == "hidden" and question.removed_by == "flags"),
         "restore": visibility == "hidden",
@@ -152,6 +154,8 @@ def _applies(action: str, question: QuestionRow) -> bool:
 async def _apply(db: Executor, question: QuestionRow, action: str, reason: str | None) -> str:
     """Write the decision; return its event type."""
     set_visibility = moderation_queries.set_question_visibility
+    if action in ("approve", "reject") and has_pending_edit(question):
+        return await apply_edit_decision(db, question, action)
     if action == "approve":
         await set_visibility(db, question.id, "published", removed_by=None, reason=None)
     elif action == "reject":
@@ -191,6 +195,7 @@ async def decide_on_question(
             raise errors.NoOpenFlags()
         if not _applies(body.action, question):
             raise errors.AlreadyDecided(details=state)
+        on_edit = has_pending_edit(question) and body.action in ("approve", "reject")
         type_ = await _apply(conn, question, body.action, reason)
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
@@ -198,7 +203,7 @@ async def decide_on_question(
             conn,
             space.id,
             viewer,
-            f"question.{body.action}",
+            f"question.{body.action}_edit" if on_edit else f"question.{body.action}",
             "question",
             question.id,
             reason=reason,
@@ -213,7 +218,9 @@ async def decide_on_question(
             type_,
             decision={"action": body.action, "reason": reason, "note": body.note, "by": "moderator"},
             audit=audit,
-            notify_author=body.action in AUTHOR_NOTIFIED and row.visibility != question.visibility,
+            notify_author=body.action in AUTHOR_NOTIFIED
+            and (on_edit or row.visibility != question.visibility),
+            public_change=type_ != "question.edit_rejected",
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)
