@@ -146,7 +146,8 @@ def _applies(action: str, question: QuestionRow) -> bool:
         "reject": visibility == "pending" or has_pending_edit(question),
         # Confirming an automatic hide by flags makes it the moderator's.
         "hide": visibility == "published" or (visibility == "hidden" and question.removed_by == "flags"),
-        "restore": visibility == "hidden",
+        # A rejection can be a mistake too: the console's removed view undoes both.
+        "restore": visibility in ("hidden", "rejected"),
         "dismiss_flags": visibility in ("published", "hidden"),
     }[action]
 

@@ -19,7 +19,7 @@ export function decisions(item) {
   const found = [];
   if (status === 'pending') found.push('approve', 'reject');
   if (status === 'published') found.push('hide', pinned ? 'unpin' : 'pin', answer ? 'unmark_answer' : 'mark_answer');
-  if (status === 'hidden') found.push('restore');
+  if (status === 'hidden' || status === 'rejected') found.push('restore'); // undo a mistake
   if (item.flags.count > 0 && status !== 'pending') found.push('dismiss_flags');
   if (status === 'hidden' && item.flags.count > 0) found.push('hide'); // confirm a hide by flags
   return found;
