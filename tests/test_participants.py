@@ -362,14 +362,14 @@ async def test_an_invitation_link_names_its_space_to_whoever_holds_it_before_joi
     seen = await ok(await api.http.post(preview, json={"token": link["token"]}))
     assert (seen["space"], seen["title"], seen["already_invited"]) == ("water", "Water for the valley", False)
     sarah = await api.register("Sarah")
-    accept = {"json": {"token": link["token"]}, "headers": sarah.headers}
-    await ok(await api.http.post("/api/v1/invitations/accept", **accept))
+    token = {"token": link["token"]}
+    await ok(await api.http.post("/api/v1/invitations/accept", json=token, headers=sarah.headers))
     # Used up for others, but its invitee may still open it and find the way in.
-    assert (await ok(await api.http.post(preview, **accept)))["already_invited"] is True
+    assert (await ok(await api.http.post(preview, json=token, headers=sarah.headers)))["already_invited"]
     assert_error(await api.http.post(preview, json={"token": link["token"]}), 410, "invitation_used_up")
     assert_error(await api.http.post(preview, json={"token": "no-such-token"}), 404, "invitation_not_found")
     await ok(await as_admin(api, "DELETE", f"/api/v1/spaces/water/invitations/{link['id']}"))
-    assert_error(await api.http.post(preview, **accept), 410, "invitation_revoked")
+    assert_error(await api.http.post(preview, json=token, headers=sarah.headers), 410, "invitation_revoked")
 
 
 async def test_naming_or_withdrawing_an_invited_participant_writes_an_event_and_an_audit_entry(
