@@ -136,17 +136,16 @@ async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
     return written(InvitationWrite, invitation(row, slug), event)
 
 
-@api.post(
-    "/invitations/preview",
-    auth=ANYONE,
-    raises=(
-        errors.InvitationNotFound,
-        errors.InvitationRevoked,
-        errors.InvitationExpired,
-        errors.InvitationUsedUp,
-    ),
-    rate_limit="invitation",
+# Why a link no longer leads in: said alike when it is looked at and when it is accepted.
+INVITATION_REFUSALS = (
+    errors.InvitationNotFound,
+    errors.InvitationRevoked,
+    errors.InvitationExpired,
+    errors.InvitationUsedUp,
 )
+
+
+@api.post("/invitations/preview", auth=ANYONE, raises=INVITATION_REFUSALS, rate_limit="invitation")
 async def preview_invitation(request: Request, body: InvitationAccept) -> InvitationPreview:
     """What an invitation link leads to, before joining (the token goes in the body, kept out of logs)"""
     space, row, joined = await invitation_actions.preview_invitation(
@@ -160,14 +159,7 @@ async def preview_invitation(request: Request, body: InvitationAccept) -> Invita
 @api.post(
     "/invitations/accept",
     auth=USER,
-    raises=(
-        errors.InvitationNotFound,
-        errors.InvitationRevoked,
-        errors.InvitationExpired,
-        errors.InvitationUsedUp,
-        errors.SpaceLocked,
-        errors.Banned,
-    ),
+    raises=(*INVITATION_REFUSALS, errors.SpaceLocked, errors.Banned),
     rate_limit="invitation",
 )
 async def accept_invitation(request: Request, body: InvitationAccept) -> InvitationAccepted:
