@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 
 async def show(console: Page, tab: str) -> None:
-    await console.locator("#question-queue .queue-tab", has_text=tab).click()
+    await console.locator("#question-queue .question-queue-tab", has_text=tab).click()
 
 
 async def test_a_participants_question_is_approved_hidden_and_restored_from_the_console(
@@ -21,7 +21,7 @@ async def test_a_participants_question_is_approved_hidden_and_restored_from_the_
     console = await browsing.page(water.moderator)
     await console.goto(f"/#/console/{water.slug}")
     queue = console.locator("#question-queue")
-    await expect(queue.locator(".queue-empty")).to_be_visible()
+    await expect(queue.locator(".question-queue-empty")).to_be_visible()
 
     posed = await api.http.post(
         f"/api/v1/spaces/{water.slug}/questions", json={"title": "Who pays?"}, headers=water.alice.headers

@@ -21,11 +21,11 @@ export function createQuestionQueuePanel({ slug, say }) {
   let views = new Map();
   const errors = errorLine();
   const tabs = h('div', { class: 'queue-tabs', role: 'group', tAttrs: { 'aria-label': 'console.questionQueues' } },
-    KINDS.map((name) => h('button', { type: 'button', class: 'secondary queue-tab', 'data-kind': name,
+    KINDS.map((name) => h('button', { type: 'button', class: 'secondary question-queue-tab', 'data-kind': name,
       'aria-pressed': String(name === kind), t: `console.questionKind.${name}`,
       on: { click: () => switchKind(name) } })));
-  const list = h('ol', { class: 'queue-list question-queue-list' });
-  const empty = h('p', { class: 'hint queue-empty', t: 'console.questionQueueEmpty' });
+  const list = h('ol', { class: 'queue-list question-queue-list', 'aria-live': 'off' });
+  const empty = h('p', { class: 'hint question-queue-empty', t: 'console.questionQueueEmpty' });
   const el = panel('question-queue', 'console.questionQueueTitle', tabs, errors.el, list, empty);
 
   function itemView(item, earlier) {
@@ -38,7 +38,7 @@ export function createQuestionQueuePanel({ slug, say }) {
     const body = h('div', { class: 'comment-body queue-body' });
     setSanitisedHtml(body, q.body_html ?? '');
     const edit = q.pending_edit;
-    view.el = h('li', {}, h('article', { class: 'queue-item question-queue-item', id, 'data-question-id': q.id,
+    view.el = h('li', {}, h('article', { class: 'question-queue-item', id, 'data-question-id': q.id,
       'data-status': q.visibility, 'aria-labelledby': `${id}-title` },
     h('header', { class: 'comment-meta' },
       h('span', { class: 'comment-by' }, authorLine(q.author)),
