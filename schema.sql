@@ -530,6 +530,14 @@ END $$;
 -- Slow mode asks for the author's last question in the space.
 CREATE INDEX IF NOT EXISTS questions_author_idx ON questions (space_id, author_id, created_at);
 
+-- A participant's edit of their published question that waits for a moderator (under
+-- pre-moderation, or for a held participant), as comments' edit_* columns do: the
+-- published title and body stay public until a moderator approves the edit.
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS edit_title text;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS edit_body text;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS edit_html text;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS edit_submitted_at timestamptz;
+
 -- Participants' flags on participants' questions, as comment_flags are on comments.
 CREATE TABLE IF NOT EXISTS question_flags (
     id          bigserial PRIMARY KEY,

@@ -12,6 +12,7 @@ import { links, parseRoute, startRouter } from './router.js';
 import { currentUser, loadSession, logout, onSessionChange } from './session.js';
 import { mountLogin, mountProfile, mountRegister } from './views/account.js';
 import { mountConsole } from './views/console/console.js';
+import { mountInvitation } from './views/invitation.js';
 import { mountNote } from './views/note.js';
 import { mountScreen } from './views/screen.js';
 import { mountSpace } from './views/space.js';
@@ -109,6 +110,7 @@ const VIEWS = {
   console: (route) => mountConsole(main, { slug: route.slug, live, announcer }),
   screen: (route) => mountScreenView(route),
   note: (route) => mountNote(main, { slug: route.slug, live }),
+  invitation: (route) => mountInvitation(main, { token: route.token }),
   'not-found': () => {
     replaceChildren(main, h('h1', { t: 'notFound.title' }), h('p', {}, h('a', { href: links.spaces(),
       t: 'nav.spaces' })));

@@ -12,6 +12,8 @@ const KNOWN = new Set([
   'spotlight_queue_full', 'spotlight_queue_empty', 'space_locked', 'muted', 'banned', 'question_not_open',
   'slow_mode', 'cannot_restrict_steward', 'restriction_not_found', 'account_suspended',
   'comment_deleted', 'not_author',
+  // Invitation links (client/views/invitation.js).
+  'invitation_not_found', 'invitation_revoked', 'invitation_expired', 'invitation_used_up',
   // The background note (docs/protocol.md "The background note").
   'quote_not_in_comment', 'quote_out_of_order', 'citation_invalid', 'cited_comment_not_found',
 ]);

@@ -272,6 +272,8 @@ export function createSpaceStore({ maxComments = Infinity } = {}) {
     const list = state.questions[question.kind];
     const at = list.findIndex((q) => q.id === question.id);
     if (at === -1) list.push(question); else list[at] = question;
+    // A rejected question restored later keeps its place: participants' are oldest first.
+    if (at === -1 && question.kind === 'participant') list.sort((a, b) => a.id - b.id);
     if (order && question.kind === 'discussion') {
       // Moving one question renumbers the others: follow the server's order.
       const rank = new Map(order.map((id, index) => [id, index]));

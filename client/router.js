@@ -9,6 +9,7 @@
  *   #/console/<slug>            the moderator console
  *   #/screen/<slug>?token=…     the big-screen display
  *   #/note/<slug>               the background note (its workspace for moderators)
+ *   #/invitation/<token>        where an invitation link leads: join its space
  */
 
 const PATTERNS = [
@@ -21,18 +22,22 @@ const PATTERNS = [
   ['console', /^\/console\/([a-z0-9-]+)$/],
   ['screen', /^\/screen\/([a-z0-9-]+)$/],
   ['note', /^\/note\/([a-z0-9-]+)$/],
+  ['invitation', /^\/invitation\/([A-Za-z0-9_-]{1,200})$/],
 ];
 
 /**
  * @param {string} hash e.g. "#/screen/water?token=abc"
- * @returns {{name: string, slug?: string, handle?: string, query: URLSearchParams}}
+ * @returns {{name: string, slug?: string, handle?: string, token?: string, query: URLSearchParams}}
  */
 export function parseRoute(hash) {
   const [path, search = ''] = hash.replace(/^#/, '').split('?');
   const query = new URLSearchParams(search);
   for (const [name, pattern] of PATTERNS) {
     const match = pattern.exec(path);
-    if (match) return name === 'user' ? { name, handle: match[1], query } : { name, slug: match[1], query };
+    if (!match) continue;
+    if (name === 'user') return { name, handle: match[1], query };
+    if (name === 'invitation') return { name, token: match[1], query };
+    return { name, slug: match[1], query };
   }
   return { name: 'not-found', query };
 }
@@ -49,6 +54,7 @@ export const links = {
   console: (slug) => `#/console/${slug}`,
   screen: (slug) => `#/screen/${slug}`,
   note: (slug) => `#/note/${slug}`,
+  invitation: (token) => `#/invitation/${token}`,
 };
 
 /** A `next` parameter we may follow: only our own hash routes. */

@@ -9,6 +9,7 @@ import pytest
 
 from server.api.audit import CSV_COLUMNS, safe_cell
 from tests.helpers import Api, assert_error, fetch_rows
+from tests.moderation import SLUG, make_scene
 from tests.space_helpers import as_admin, ok
 
 
@@ -111,6 +112,8 @@ async def test_the_audit_log_downloads_as_json_with_the_filters_applied(api: Api
         "actor_name",
         "target_type",
         "target_id",
+        "target_label",
+        "target_author",
         "reason",
         "note",
         "details",
@@ -126,3 +129,20 @@ async def test_the_audit_log_is_append_only(api: Api, database_url: str) -> None
     assert (await fetch_rows(database_url, "SELECT count(*) AS n FROM audit_log"))[0]["n"] == 5
     for method in ("PATCH", "DELETE", "PUT", "POST"):
         assert_error(await as_admin(api, method, "/api/v1/spaces/water/audit"), 405, "method_not_allowed")
+
+
+async def test_audit_entries_name_their_targets_in_words(api: Api) -> None:
+    scene = await make_scene(api, allow_participant_questions=True)
+    long_text = "The weir should stay open all winter long, because the fish need to pass upstream."
+    comment = await scene.published(long_text)
+    await scene.decided(comment["id"], "hide", reason="off_topic")
+    question = await scene.pose("Who pays for the dam?")
+    await scene.decided_question(question["id"], "hide", reason="off_topic")
+    await scene.ok("moderator", "PUT", f"/spaces/{SLUG}/held-participants/{scene.participant.id}", {})
+    log = await scene.ok("moderator", "GET", f"/spaces/{SLUG}/audit")
+    named = {(e["action"], e["target_id"]): (e["target_label"], e["target_author"]) for e in log["items"]}
+    label, author = named[("comment.hide", comment["id"])]
+    assert long_text.startswith(label.removesuffix("…")) and label.endswith("…")
+    assert author == "Alice Author"
+    assert named[("question.hide", question["id"])] == ("Who pays for the dam?", None)
+    assert named[("participant.hold", scene.participant.id)] == ("Pat Participant", None)

@@ -355,6 +355,23 @@ async def test_revoked_and_expired_invitation_links_are_refused_and_change_nothi
     assert states == {revoked["id"]: "revoked", expired["id"]: "expired"}
 
 
+async def test_an_invitation_link_names_its_space_to_whoever_holds_it_before_joining(api: Api) -> None:
+    await api.space("water", posting="invited", title="Water for the valley")
+    link = await ok(await as_admin(api, "POST", "/api/v1/spaces/water/invitations", {"max_uses": 1}), 201)
+    preview = "/api/v1/invitations/preview"
+    seen = await ok(await api.http.post(preview, json={"token": link["token"]}))
+    assert (seen["space"], seen["title"], seen["already_invited"]) == ("water", "Water for the valley", False)
+    sarah = await api.register("Sarah")
+    token = {"token": link["token"]}
+    await ok(await api.http.post("/api/v1/invitations/accept", json=token, headers=sarah.headers))
+    # Used up for others, but its invitee may still open it and find the way in.
+    assert (await ok(await api.http.post(preview, json=token, headers=sarah.headers)))["already_invited"]
+    assert_error(await api.http.post(preview, json={"token": link["token"]}), 410, "invitation_used_up")
+    assert_error(await api.http.post(preview, json={"token": "no-such-token"}), 404, "invitation_not_found")
+    await ok(await as_admin(api, "DELETE", f"/api/v1/spaces/water/invitations/{link['id']}"))
+    assert_error(await api.http.post(preview, json=token, headers=sarah.headers), 410, "invitation_revoked")
+
+
 async def test_naming_or_withdrawing_an_invited_participant_writes_an_event_and_an_audit_entry(
     api: Api, database_url: str
 ) -> None:

@@ -167,3 +167,20 @@ async def test_two_app_processes_share_one_registration_limit_through_redis(
         assert_rate_limited(
             await http.post(f"{a.url}/api/v1/auth/register", json=body), "register", "address"
         )
+
+
+async def test_a_spaces_moderators_post_there_unlimited_and_are_limited_elsewhere(api: Api) -> None:
+    scene = await make_scene(api)
+    comments = f"/questions/{scene.question_id}/comments"
+    for n in range(3):
+        body = {"title": f"Numbered question {n}?"}
+        posed = await scene.request("moderator", "POST", f"/spaces/{SLUG}/questions", body)
+        assert posed.status_code == 201, posed.text
+        answer = await scene.request("moderator", "POST", comments, {"body": f"Steering {n}."})
+        assert answer.status_code == 201, answer.text
+    # A moderator of another space posts here as a participant does.
+    for n in range(2):
+        response = await scene.request("other_moderator", "POST", comments, {"body": f"Visiting {n}."})
+        assert response.status_code == 201, response.text
+    response = await scene.request("other_moderator", "POST", comments, {"body": "Once too often."})
+    assert_rate_limited(response, "post", "account")

@@ -46,6 +46,7 @@ ACCESS: dict[tuple[str, str], Level] = {
             ("GET", "/spaces/{slug}/note/published"),
             ("GET", "/spaces/{slug}/note/cited"),
             ("GET", "/comments/{id}/similar"),
+            ("POST", "/invitations/preview"),
         ],
         Level.ANYONE,
     ),

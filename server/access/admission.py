@@ -17,6 +17,7 @@ from server.access.identity import Viewer
 from server.queries import Executor
 from server.queries import comments as comment_queries
 from server.queries import questions as question_queries
+from server.queries import spaces as space_queries
 from server.queries import users as user_queries
 from server.queries.spaces import SpaceRow
 from server.schemas.common import MAX_ID, Role
@@ -92,6 +93,28 @@ async def _space_id_by_comment(db: Executor, params: Mapping[str, Any]) -> int:
     if comment is None:
         raise errors.CommentNotFound()
     return comment.space_id
+
+
+async def moderates_space_in_path(
+    db: Executor, viewer: Viewer, space_from: SpaceInPath | None, params: Mapping[str, Any]
+) -> bool:
+    """Whether the viewer moderates the space the path names (false where it names none,
+    or nothing that exists: the handler then refuses as it would anyone)."""
+    if viewer.user is None or space_from is None:
+        return False
+    try:
+        if space_from == "slug":
+            space = await space_queries.get_space_by_slug(db, params["slug"])
+            if space is None:
+                return False
+            space_id = space.id
+        elif space_from == "question":
+            space_id = await _space_id_by_question(db, params)
+        else:
+            space_id = await _space_id_by_comment(db, params)
+    except (errors.QuestionNotFound, errors.CommentNotFound):
+        return False
+    return await viewer.moderates(db, space_id)
 
 
 def space_in_path(path: str) -> SpaceInPath | None:

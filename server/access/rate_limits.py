@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 RateAction = Literal["register", "post", "edit", "support", "flag", "question", "invitation"]
 Scope = Literal["account", "address"]
+# What participants post, of which a space's moderators post as much as steering takes.
+PARTICIPANT_POSTING: frozenset[RateAction] = frozenset({"post", "edit", "question"})
 
 # The in-process store drops expired counters once it holds this many, so an
 # attacker cycling addresses cannot grow it without bound for long.

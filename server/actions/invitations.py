@@ -112,6 +112,32 @@ async def revoke_invitation(
     return revoked, event
 
 
+def _check_usable(row: InvitationRow, now: datetime) -> None:
+    """Refuse a revoked or expired link, saying since when."""
+    if row.revoked_at is not None:
+        raise errors.InvitationRevoked(details={"revoked_at": row.revoked_at.isoformat()})
+    if row.expires_at is not None and row.expires_at <= now:
+        raise errors.InvitationExpired(details={"expires_at": row.expires_at.isoformat()})
+
+
+async def preview_invitation(
+    services: Services, viewer: Viewer, token: str
+) -> tuple[SpaceRow, InvitationRow, bool]:
+    """What a link leads to, for the page its invitee opens before joining: its space and
+    whether the viewer is in already; refused as accepting it would be."""
+    found = await invitation_queries.find_invitation(services.pool, token_hash(token))
+    if found is None:
+        raise errors.InvitationNotFound()
+    space = await space_queries.get_space(services.pool, found.space_id)
+    assert space is not None
+    _check_usable(found, datetime.now(UTC))
+    user_id = viewer.user_id
+    joined = user_id is not None and await space_queries.is_invited(services.pool, space.id, user_id)
+    if not joined and found.max_uses is not None and found.uses >= found.max_uses:
+        raise errors.InvitationUsedUp(details={"max_uses": found.max_uses})
+    return space, found, joined
+
+
 async def accept_invitation(
     services: Services, viewer: Viewer, token: str
 ) -> tuple[SpaceRow, UserRow, Event | None]:
@@ -124,10 +150,7 @@ async def accept_invitation(
     async with services.pool.acquire() as conn, conn.transaction():
         space = await space_queries.lock_space(conn, found.space_id)
         row = await invitation_queries.lock_invitation(conn, found.id)
-        if row.revoked_at is not None:
-            raise errors.InvitationRevoked(details={"revoked_at": row.revoked_at.isoformat()})
-        if row.expires_at is not None and row.expires_at <= datetime.now(UTC):
-            raise errors.InvitationExpired(details={"expires_at": row.expires_at.isoformat()})
+        _check_usable(row, datetime.now(UTC))
         await check_may_write(conn, viewer, space)
         user = await user_queries.get_user(conn, viewer.user.id)
         assert user is not None

@@ -172,7 +172,8 @@ def _applies(action: str, comment: CommentRow) -> bool:
         "reject": comment.status == "pending" or has_pending_edit(comment),
         # Confirming an automatic hide by flags makes it the moderator's.
         "hide": published or (comment.status == "hidden" and comment.removed_by == "flags"),
-        "restore": comment.status == "hidden",
+        # A rejection can be a mistake too: the console's removed view undoes both.
+        "restore": comment.status in ("hidden", "rejected"),
         "pin": published and comment.pinned_at is None,
         "unpin": comment.pinned_at is not None,
         "mark_answer": published and not comment.moderator_answer,

@@ -15,6 +15,7 @@ from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit, record_delete_under_review
 from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason, record_decision_event
+from server.actions.question_edits import apply_edit_decision, has_pending_edit
 from server.actions.showing import apply_showing_decision
 from server.events import Event
 from server.queries import Executor
@@ -64,11 +65,12 @@ async def record_question_moderation_event(
     decision: dict[str, Any],
     audit: AuditEntry | None,
     notify_author: bool,
+    public_change: bool = True,
 ) -> Event:
     """The event of a moderation change to a participant's question.
 
     The public sees the question as it now is (a tombstone when removed) if it
-    ever saw it; moderators see its text, the decision, the
+    ever saw it and it changed for them (not a rejected edit); moderators see its text, the decision, the
     audit entry and its open flags; the author, when notified, the decision.
     """
     public_view = question_schemas.question(row).model_dump(mode="json")
@@ -82,7 +84,16 @@ async def record_question_moderation_event(
         moderators["audit"] = audit.model_dump(mode="json")
     shown = row.published_at is not None and row.visibility in PUBLICLY_LISTED
     return await record_decision_event(
-        db, space, type_, "question", public_view, row.author_id, moderators, decision, shown, notify_author
+        db,
+        space,
+        type_,
+        "question",
+        public_view,
+        row.author_id,
+        moderators,
+        decision,
+        shown and public_change,
+        notify_author,
     )
 
 
@@ -128,11 +139,12 @@ async def _moderated_question(db: Executor, viewer: Viewer, question_id: int) ->
 def _applies(action: str, question: QuestionRow) -> bool:
     visibility = question.visibility
     return {
-        "approve": visibility == "pending",
-        "reject": visibility == "pending",
+        "approve": visibility == "pending" or has_pending_edit(question),
+        "reject": visibility == "pending" or has_pending_edit(question),
         # Confirming an automatic hide by flags makes it the moderator's.
         "hide": visibility == "published" or (visibility == "hidden" and question.removed_by == "flags"),
-        "restore": visibility == "hidden",
+        # A rejection can be a mistake too: the console's removed view undoes both.
+        "restore": visibility in ("hidden", "rejected"),
         "dismiss_flags": visibility in ("published", "hidden"),
     }[action]
 
@@ -157,24 +169,28 @@ async def decide_on_question(
             raise errors.NoOpenFlags()
         if not _applies(body.action, question):
             raise errors.AlreadyDecided(details=state)
-        in_effect = await apply_showing_decision(
-            conn,
-            moderation_queries.set_question_visibility,
-            "question",
-            question.id,
-            body.action,
-            reason,
-            state=question.visibility,
-            removed_by=question.removed_by,
-        )
-        type_ = QUESTION_DECISION_EVENTS[in_effect]
+        on_edit = has_pending_edit(question) and body.action in ("approve", "reject")
+        if on_edit:
+            type_ = await apply_edit_decision(conn, question, body.action)
+        else:
+            in_effect = await apply_showing_decision(
+                conn,
+                moderation_queries.set_question_visibility,
+                "question",
+                question.id,
+                body.action,
+                reason,
+                state=question.visibility,
+                removed_by=question.removed_by,
+            )
+            type_ = QUESTION_DECISION_EVENTS[in_effect]
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
         audit = await record_audit(
             conn,
             space.id,
             viewer,
-            f"question.{body.action}",
+            f"question.{body.action}_edit" if on_edit else f"question.{body.action}",
             "question",
             question.id,
             reason=reason,
@@ -189,7 +205,9 @@ async def decide_on_question(
             type_,
             decision={"action": body.action, "reason": reason, "note": body.note, "by": "moderator"},
             audit=audit,
-            notify_author=body.action in AUTHOR_NOTIFIED and row.visibility != question.visibility,
+            notify_author=body.action in AUTHOR_NOTIFIED
+            and (on_edit or row.visibility != question.visibility),
+            public_change=type_ != "question.edit_rejected",
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)

@@ -12,10 +12,12 @@ from typing import Any
 from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
+from server.actions import question_edits
 from server.actions.audit import audited, record_audit
 from server.events import Event, payload, record_event
 from server.queries import Executor
 from server.queries import moderation as moderation_queries
+from server.queries import question_moderation as question_moderation_queries
 from server.queries import questions as question_queries
 from server.queries import spaces as space_queries
 from server.queries.questions import QuestionRow
@@ -71,11 +73,14 @@ async def question_event(
     reason: str | None = None,
     note: str = "",
     details: dict[str, Any] | None = None,
+    private: bool = False,
 ) -> tuple[QuestionRow, Event]:
-    """Record the question's event; with `audit`, its audit entry too (actor None: Roundtable)."""
+    """Record the question's event; with `audit`, its audit entry too (actor None: Roundtable).
+    A `private` one (an edit waiting for a moderator) goes to the moderators and the author only."""
     row = await question_queries.get_question(db, question_id)
     assert row is not None
     data = payload(question=question_schemas.question(row))
+    own = payload(question=question_schemas.question(row, own=True))
     revealed = payload(question=question_schemas.question(row, reveal=True))
     if type_ in ("question.created", "question.moved") and row.kind == "discussion":
         # Moving one question renumbers others: carry the whole new order.
@@ -98,8 +103,8 @@ async def question_event(
         moderators = audited(revealed, entry)
     # A participant's question waiting for a moderator (or removed) stays with
     # the moderators and its author, who sees it waiting.
-    public = None if space.status == "draft" or row.visibility != "published" else data
-    personal = data if public is None and row.visibility == "pending" else None
+    public = None if private or space.status == "draft" or row.visibility != "published" else data
+    personal = own if public is None and (private or row.visibility == "pending") else None
     event = await record_event(
         db,
         space.id,
@@ -257,9 +262,10 @@ async def _move(db: Executor, space: SpaceRow, question: QuestionRow, position: 
 async def update_question(
     services: Services, viewer: Viewer, question_id: int, body: QuestionPatch
 ) -> tuple[QuestionRow, Event | None]:
-    """Stewards change anything; a participant may edit the title and body of their own."""
+    """Stewards change anything; a participant may edit the title and body of their own,
+    with the right to pose it anew. Under pre-moderation, or for a held participant, that
+    edit of a published question waits for a moderator (server/actions/question_edits.py)."""
     sent = set(body.model_fields_set)
-    now = datetime.now(UTC)
     async with services.pool.acquire() as conn, conn.transaction():
         question, space, role = await visible_question(conn, viewer, question_id)
         roles.require_user(viewer)
@@ -269,70 +275,106 @@ async def update_question(
                 raise errors.Forbidden("Only this space's moderators may change this question.")
             if sent & {"position", "status", "opens_at", "closes_at", "closing_remark"}:
                 raise errors.Forbidden("Only moderators move, schedule, close or reopen questions.")
-            roles.check_accepting_input(space)
             if question.visibility in ("hidden", "rejected"):
                 raise errors.Forbidden("A question removed by a moderator cannot be edited.")
+            if question.visibility != "deleted":
+                if not space.allow_participant_questions:
+                    raise errors.ParticipantQuestionsNotAllowed()
+                await roles.check_may_post(conn, viewer, space, role)
         if question.visibility == "deleted":
             raise errors.QuestionDeleted()
         if "position" in sent and question.kind != "discussion":
             raise errors.InvalidPosition("Only discussion questions are numbered.")
         question, space = await lock_question_for_change(conn, space.id, question_id)
         await guards.check_may_write(conn, viewer, space)
-        position = await _move(conn, space, question, body.position)
-        title = body.title if body.title is not None else question.title
-        text = body.body if body.body is not None else question.body
-        remark = body.closing_remark if body.closing_remark is not None else question.closing_remark
-        status, opens_at, closes_at = _schedule(question, body, sent, now)
-        before = {
-            "title": question.title,
-            "body": question.body,
-            "position": question.position,
-            "status": question.status,
-            "opens_at": question.opens_at,
-            "closes_at": question.closes_at,
-            "closing_remark": question.closing_remark,
-        }
-        after = {
-            "title": title,
-            "body": text,
-            "position": position,
-            "status": status,
-            "opens_at": opens_at,
-            "closes_at": closes_at,
-            "closing_remark": remark,
-        }
-        changed = [name for name in before if before[name] != after[name]]
-        if not changed:
-            return question, None
-        await question_queries.update_question(
-            conn,
-            question.id,
-            title=title,
-            body=text,
-            body_html=render_document(text),
-            position=position,
-            status=status,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            closing_remark=remark,
-            closing_remark_html=render_document(remark),
-        )
-        details: dict[str, Any] = {"changed": changed}
-        for name in ("position", "status", "opens_at", "closes_at"):
-            if name in changed:
-                old, new = before[name], after[name]
-                details[name] = {
-                    "from": old.isoformat() if isinstance(old, datetime) else old,
-                    "to": new.isoformat() if isinstance(new, datetime) else new,
-                }
-        row, event = await question_event(
-            conn,
-            space,
-            question.id,
-            _event_type(question.status, status, position != question.position),
-            audit=steward,
-            actor=viewer,
-            details=details,
-        )
-    await services.publish(event)
+        if not steward and await question_edits.edit_waits(conn, space, question):
+            row, event = await _submit_edit(conn, space, question, body)
+        else:
+            if not steward and question.edit_submitted_at is not None:
+                await question_moderation_queries.clear_question_pending_edit(conn, question.id)
+            row, event = await _change(conn, viewer, space, question, body, sent, steward=steward)
+    if event is not None:
+        await services.publish(event)
     return row, event
+
+
+async def _submit_edit(
+    db: Executor, space: SpaceRow, question: QuestionRow, body: QuestionPatch
+) -> tuple[QuestionRow, Event | None]:
+    """Keep a participant's edit for a moderator; what was sent replaces what waits."""
+    title = body.title if body.title is not None else question.edit_title or question.title
+    text = body.body if body.body is not None else question.edit_body or question.body
+    if (title, text) == (question.title, question.body) and question.edit_submitted_at is None:
+        return question, None
+    await question_edits.submit_edit(db, question, title, text)
+    return await question_event(db, space, question.id, "question.edit_submitted", private=True)
+
+
+async def _change(
+    db: Executor,
+    viewer: Viewer,
+    space: SpaceRow,
+    question: QuestionRow,
+    body: QuestionPatch,
+    sent: set[str],
+    *,
+    steward: bool,
+) -> tuple[QuestionRow, Event | None]:
+    """Write the change to the locked question and its event (none if nothing changed)."""
+    now = datetime.now(UTC)
+    position = await _move(db, space, question, body.position)
+    title = body.title if body.title is not None else question.title
+    text = body.body if body.body is not None else question.body
+    remark = body.closing_remark if body.closing_remark is not None else question.closing_remark
+    status, opens_at, closes_at = _schedule(question, body, sent, now)
+    before = {
+        "title": question.title,
+        "body": question.body,
+        "position": question.position,
+        "status": question.status,
+        "opens_at": question.opens_at,
+        "closes_at": question.closes_at,
+        "closing_remark": question.closing_remark,
+    }
+    after = {
+        "title": title,
+        "body": text,
+        "position": position,
+        "status": status,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "closing_remark": remark,
+    }
+    changed = [name for name in before if before[name] != after[name]]
+    if not changed:
+        return question, None
+    await question_queries.update_question(
+        db,
+        question.id,
+        title=title,
+        body=text,
+        body_html=render_document(text),
+        position=position,
+        status=status,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        closing_remark=remark,
+        closing_remark_html=render_document(remark),
+    )
+    details: dict[str, Any] = {"changed": changed}
+    for name in ("position", "status", "opens_at", "closes_at"):
+        if name in changed:
+            old, new = before[name], after[name]
+            details[name] = {
+                "from": old.isoformat() if isinstance(old, datetime) else old,
+                "to": new.isoformat() if isinstance(new, datetime) else new,
+            }
+    return await question_event(
+        db,
+        space,
+        question.id,
+        _event_type(question.status, status, position != question.position),
+        audit=steward,
+        actor=viewer,
+        details=details,
+    )

@@ -3,7 +3,7 @@
 from starlette.requests import Request
 
 from server import errors
-from server.access.admission import ADMIN, MODERATOR, USER
+from server.access.admission import ADMIN, ANYONE, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
@@ -24,6 +24,7 @@ from server.schemas.participants import (
     InvitationCreate,
     InvitationCreated,
     InvitationList,
+    InvitationPreview,
     InvitationWrite,
     NoteCreate,
     NoteList,
@@ -135,17 +136,30 @@ async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
     return written(InvitationWrite, invitation(row, slug), event)
 
 
+# Why a link no longer leads in: said alike when it is looked at and when it is accepted.
+INVITATION_REFUSALS = (
+    errors.InvitationNotFound,
+    errors.InvitationRevoked,
+    errors.InvitationExpired,
+    errors.InvitationUsedUp,
+)
+
+
+@api.post("/invitations/preview", auth=ANYONE, raises=INVITATION_REFUSALS, rate_limit="invitation")
+async def preview_invitation(request: Request, body: InvitationAccept) -> InvitationPreview:
+    """What an invitation link leads to, before joining (the token goes in the body, kept out of logs)"""
+    space, row, joined = await invitation_actions.preview_invitation(
+        services(request), await viewer(request), body.token
+    )
+    return InvitationPreview(
+        space=space.slug, title=space.title, expires_at=row.expires_at, already_invited=joined
+    )
+
+
 @api.post(
     "/invitations/accept",
     auth=USER,
-    raises=(
-        errors.InvitationNotFound,
-        errors.InvitationRevoked,
-        errors.InvitationExpired,
-        errors.InvitationUsedUp,
-        errors.SpaceLocked,
-        errors.Banned,
-    ),
+    raises=(*INVITATION_REFUSALS, errors.SpaceLocked, errors.Banned),
     rate_limit="invitation",
 )
 async def accept_invitation(request: Request, body: InvitationAccept) -> InvitationAccepted:

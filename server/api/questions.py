@@ -38,7 +38,7 @@ async def get_question(request: Request, _: None) -> Question:
     # A question waiting for a moderator is the moderators' and its author's only.
     if not question_schemas.readable_by(row, who.user_id, roles.is_steward(role)):
         raise errors.QuestionNotFound()
-    return question_schemas.question(row, reveal=roles.is_steward(role))
+    return question_schemas.question(row, reveal=roles.is_steward(role), own=row.author_id == who.user_id)
 
 
 @api.post(
@@ -68,7 +68,8 @@ async def patch_question(request: Request, body: QuestionPatch) -> QuestionWrite
     row, event = await question_actions.update_question(
         services(request), await viewer(request), question_id, body
     )
-    return written(QuestionWrite, question_schemas.question(row), event)
+    # The caller wrote it or moderates it: either may read an edit waiting for a moderator.
+    return written(QuestionWrite, question_schemas.question(row, own=True), event)
 
 
 @api.delete(

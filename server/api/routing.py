@@ -20,7 +20,16 @@ from starlette.routing import Route
 
 from server import errors
 from server.access import rate_limits
-from server.access.admission import ANYONE, Access, Admission, Level, SpaceInPath, admit, space_in_path
+from server.access.admission import (
+    ANYONE,
+    Access,
+    Admission,
+    Level,
+    SpaceInPath,
+    admit,
+    moderates_space_in_path,
+    space_in_path,
+)
 from server.access.identity import (
     SESSION_COOKIE,
     Viewer,
@@ -149,8 +158,9 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
             services(request).pool, await viewer(request), op.auth, op.space_in_path, request.path_params
         )
         who = await viewer(request)
-        # Site admins are not limited: they run the site, and can suspend anyone anyway.
-        if op.rate_limit is not None and not who.is_admin:
+        # Site admins are not limited: they run the site, and can suspend anyone anyway;
+        # nor are a space's moderators when they post there: steering is not flooding.
+        if op.rate_limit is not None and not who.is_admin and not await _steers_there(request, op, who):
             # Before the body is parsed or any work done: a refusal costs little.
             svc = services(request)
             address = client_address(request)
@@ -162,6 +172,13 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         return json_response(result, op.status)
 
     return endpoint
+
+
+async def _steers_there(request: Request, op: Operation, who: Viewer) -> bool:
+    """Whether the caller moderates the space a posting route writes to."""
+    if op.rate_limit not in rate_limits.PARTICIPANT_POSTING:
+        return False
+    return await moderates_space_in_path(services(request).pool, who, op.space_in_path, request.path_params)
 
 
 def client_address(request: Request) -> str:

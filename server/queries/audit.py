@@ -6,8 +6,19 @@ from typing import Any
 
 from server.queries import Executor
 
+# With the words a moderator knows a target by: a comment's text and author, a
+# question's title, a person's name (read now: a later edit shows the later words).
 AUDIT_COLUMNS = """a.id, a.space_id, a.actor_id, u.display_name AS actor_name, a.action,
-    a.target_type, a.target_id, a.reason, a.note, a.details, a.at"""
+    a.target_type, a.target_id, a.reason, a.note, a.details, a.at,
+    CASE a.target_type
+        WHEN 'comment' THEN (SELECT nullif(c.body, '') FROM comments c WHERE c.id = a.target_id)
+        WHEN 'question' THEN (SELECT nullif(q.title, '') FROM questions q WHERE q.id = a.target_id)
+        WHEN 'user' THEN (SELECT t.display_name FROM users t WHERE t.id = a.target_id)
+    END AS target_text,
+    CASE a.target_type
+        WHEN 'comment' THEN (SELECT w.display_name FROM comments c JOIN users w ON w.id = c.author_id
+                             WHERE c.id = a.target_id)
+    END AS target_author"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +34,8 @@ class AuditRow:
     note: str
     details: dict[str, Any]
     at: datetime
+    target_text: str | None = None
+    target_author: str | None = None
 
 
 async def insert_audit(

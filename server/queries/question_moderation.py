@@ -37,6 +37,39 @@ async def mark_question_deleted(db: Executor, question_id: int, *, keep_evidence
     )
 
 
+async def set_question_pending_edit(
+    db: Executor, question_id: int, title: str, body: str, body_html: str
+) -> None:
+    await db.execute(
+        """UPDATE questions SET edit_title = $2, edit_body = $3, edit_html = $4, edit_submitted_at = now()
+           WHERE id = $1""",
+        question_id,
+        title,
+        body,
+        body_html,
+    )
+
+
+async def clear_question_pending_edit(db: Executor, question_id: int) -> None:
+    await db.execute(
+        """UPDATE questions SET edit_title = NULL, edit_body = NULL, edit_html = NULL,
+                  edit_submitted_at = NULL
+           WHERE id = $1""",
+        question_id,
+    )
+
+
+async def publish_question_edit(db: Executor, question_id: int) -> None:
+    """The waiting edit becomes the question's title and body."""
+    await db.execute(
+        """UPDATE questions SET title = edit_title, body = edit_body, body_html = edit_html,
+                  updated_at = now(), edit_title = NULL, edit_body = NULL, edit_html = NULL,
+                  edit_submitted_at = NULL
+           WHERE id = $1 AND edit_submitted_at IS NOT NULL""",
+        question_id,
+    )
+
+
 async def lock_question(db: Executor, question_id: int) -> None:
     await db.execute("SELECT 1 FROM questions WHERE id = $1 FOR UPDATE", question_id)
 
@@ -57,7 +90,10 @@ async def get_last_question_at(db: Executor, space_id: int, author_id: int) -> d
 def question_queue_filter(kind: str) -> str:
     """The condition on `q` for a queue, as `queue_filter` is for comments; `$2` is the recent window."""
     if kind == "pending":
-        return "q.visibility = 'pending'"
+        # New questions waiting, and published ones whose author's edit waits.
+        return (
+            "(q.visibility = 'pending' OR (q.visibility = 'published' AND q.edit_submitted_at IS NOT NULL))"
+        )
     if kind == "flagged":
         return """q.visibility IN ('published', 'hidden') AND EXISTS (
             SELECT 1 FROM question_flags f WHERE f.question_id = q.id AND f.resolved_at IS NULL)"""

@@ -14,7 +14,8 @@ QUESTION_VIEW = """
            u.affiliation AS author_affiliation,
            q.published_comments AS comment_count,
            q.opens_at, q.closes_at, q.closing_remark, q.closing_remark_html, q.slow_mode_secs,
-           q.visibility, q.removed_by, q.removal_reason, q.removed_at, q.deleted_at, q.published_at
+           q.visibility, q.removed_by, q.removal_reason, q.removed_at, q.deleted_at, q.published_at,
+           q.edit_title, q.edit_body, q.edit_html, q.edit_submitted_at
     FROM questions q JOIN spaces s ON s.id = q.space_id JOIN users u ON u.id = q.author_id
 """
 
@@ -50,6 +51,11 @@ class QuestionRow:
     removed_at: datetime | None = None
     deleted_at: datetime | None = None
     published_at: datetime | None = None  # when the public first saw it; null: never
+    # The author's edit waiting for a moderator (server/actions/question_edits.py).
+    edit_title: str | None = None
+    edit_body: str | None = None
+    edit_html: str | None = None
+    edit_submitted_at: datetime | None = None
 
 
 async def get_question(db: Executor, question_id: int) -> QuestionRow | None:

@@ -16,6 +16,12 @@ class AuditEntry(Resource):
     actor_name: str | None
     target_type: str = Field(description="`comment`, `question`, `space`, `user`, `screen`, …")
     target_id: int | None
+    target_label: str | None = Field(
+        default=None,
+        description="The target in words: a comment's opening words, a question's title, a person's name; "
+        "null for other targets and for text since erased.",
+    )
+    target_author: str | None = Field(default=None, description="A comment target's author.")
     reason: str | None = Field(description="A reason code (docs/protocol.md), when one applies.")
     note: str
     details: dict[str, Any] = Field(description="What the action changed, e.g. the duration of a mute.")
@@ -52,6 +58,23 @@ class AuditPage(Resource):
     next_cursor: str | None = Field(description="Pass as `cursor` for older entries; null at the end.")
 
 
+# Enough of a comment to recognise it in a line of the log.
+EXCERPT_MAX_CHARS = 60
+
+
+def excerpt(text: str) -> str:
+    """The opening words of a text on one line, cut at a word and marked when cut."""
+    words = " ".join(text.split())
+    if len(words) <= EXCERPT_MAX_CHARS:
+        return words
+    cut = words[:EXCERPT_MAX_CHARS].rsplit(" ", 1)[0] or words[:EXCERPT_MAX_CHARS]
+    return cut + "…"
+
+
 def entry(row: AuditRow) -> AuditEntry:
     # The row's columns are the entry's fields (and its space, which the entry leaves out).
-    return AuditEntry.model_validate(row, from_attributes=True)
+    found = AuditEntry.model_validate(row, from_attributes=True)
+    if row.target_text is not None:
+        label = excerpt(row.target_text) if row.target_type == "comment" else row.target_text
+        found.target_label = label
+    return found

@@ -135,6 +135,15 @@ class InvitationAccept(Body):
     token: Annotated[str, StringConstraints(min_length=1, max_length=TOKEN_MAX_CHARS)]
 
 
+class InvitationPreview(Resource):
+    """What an invitation link leads to, shown to whoever holds it before they join."""
+
+    space: str = Field(description="The space's slug.")
+    title: str = Field(description="The space's title, to name it to the invitee.")
+    expires_at: datetime | None
+    already_invited: bool = Field(description="The signed-in caller takes part already.")
+
+
 class InvitationAccepted(Resource):
     space: str
     user: UserSummary

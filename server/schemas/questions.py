@@ -56,6 +56,16 @@ class QuestionPatch(PatchBody):
     )
 
 
+class QuestionPendingEdit(Resource):
+    """A participant's edit of their published question waiting for a moderator; the
+    published title and body stay until it is approved."""
+
+    title: str
+    body: str
+    body_html: str
+    submitted_at: datetime
+
+
 class Question(Resource):
     id: int
     space: str = Field(description="The space's slug.")
@@ -90,6 +100,10 @@ class Question(Resource):
     slow_mode_secs: int | None = Field(
         default=None, description="Seconds a participant waits between comments on this question."
     )
+    pending_edit: QuestionPendingEdit | None = Field(
+        default=None,
+        description="The author's edit waiting for a moderator (moderators and its author only).",
+    )
 
 
 class QuestionWrite(Question):
@@ -111,10 +125,20 @@ def question_accepting_comments(row: QuestionRow, now: datetime | None = None) -
     )
 
 
-def question(row: QuestionRow, *, reveal: bool = False) -> Question:
+def question(row: QuestionRow, *, reveal: bool = False, own: bool = False) -> Question:
     """A question as shown; a removed one is a tombstone, but for `reveal` (moderators),
-    who keep the text of what they review (and of what its author deleted under review)."""
+    who keep the text of what they review (and of what its author deleted under review).
+    An edit waiting for a moderator shows to moderators (`reveal`) and its author (`own`)."""
     tombstone = row.visibility in TOMBSTONE_VISIBILITIES and not reveal
+    pending_edit = None
+    if (reveal or own) and row.edit_submitted_at is not None:
+        assert row.edit_title is not None and row.edit_body is not None and row.edit_html is not None
+        pending_edit = QuestionPendingEdit(
+            title=row.edit_title,
+            body=row.edit_body,
+            body_html=row.edit_html,
+            submitted_at=row.edit_submitted_at,
+        )
     return from_row(
         Question,
         row,
@@ -128,6 +152,7 @@ def question(row: QuestionRow, *, reveal: bool = False) -> Question:
         else Removal(by=row.removed_by, reason=row.removal_reason, at=row.removed_at),
         author=author_summary(row),
         accepting_comments=question_accepting_comments(row),
+        pending_edit=pending_edit,
     )
 
 
@@ -146,7 +171,11 @@ def readable_by(row: QuestionRow, user_id: int | None, steward: bool) -> bool:
 
 def visible_questions(rows: list[QuestionRow], user_id: int | None, steward: bool) -> "QuestionList":
     """The space's questions as this viewer sees them: moderators read removed text too."""
-    shown = [question(r, reveal=steward) for r in rows if readable_by(r, user_id, steward)]
+    shown = [
+        question(r, reveal=steward, own=r.author_id == user_id)
+        for r in rows
+        if readable_by(r, user_id, steward)
+    ]
     return QuestionList(
         discussion=[q for q in shown if q.kind == "discussion"],
         participant=[q for q in shown if q.kind == "participant"],

@@ -79,7 +79,7 @@ async def test_a_comment_hidden_in_the_console_leaves_the_participant_view_and_t
     await expect(queue_item(console, "Cheap watches")).to_have_count(0)
     await expect(console.locator(".queue-tab", has_text="Recent")).to_have_text("Recent (1)")
     # The decision is in the live audit log, with its reason and note.
-    entry = console.locator(".audit-entry", has_text="Maya Moderator hid comment #")
+    entry = console.locator(".audit-entry", has_text="Maya Moderator hid Alice Martin\u2019s comment")
     await expect(entry).to_contain_text(": Spam")
     await expect(entry).to_contain_text("Advertising.")
     await expect(console.get_by_role("link", name="Download CSV")).to_have_attribute(

@@ -52,3 +52,18 @@ async def test_axe_finds_no_serious_or_critical_violation_in_the_console_panels(
     await queue_item(page, "Shared wells").get_by_role("button", name="Alice Martin…").click()
     await expect(page.locator(".author-dialog .note-list")).to_have_text("No note yet.")
     await no_violations(page)
+
+
+async def test_axe_finds_no_serious_violation_in_the_participants_questions_queue_in_three_languages(
+    api: Api, browsing: Browsing
+) -> None:
+    water = await open_consultation(api, moderation="pre", allow_participant_questions=True)
+    posed = await api.http.post(
+        f"/api/v1/spaces/{water.slug}/questions", json={"title": "Who pays?"}, headers=water.alice.headers
+    )
+    assert posed.status_code == 201, posed.text
+    for locale in ("en-GB", "fr-FR", "es-ES"):
+        page = await browsing.page(water.moderator, locale=locale, init_scripts=(axe_script(),))
+        await page.goto(f"/#/console/{water.slug}")
+        await expect(page.locator(".question-queue-item")).to_have_count(1)
+        await no_violations(page)

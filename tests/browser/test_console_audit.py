@@ -1,4 +1,5 @@
-"""The console's audit log in a real browser: entries in words in the reader's language,
+"""The console's audit log in a real browser: entries in words in the reader's language
+(a comment by its author and opening words, not its number),
 filtered by action, moderator, target, reason and time, with downloads that carry the
 same filters, and new entries arriving live when they match."""
 
@@ -12,6 +13,11 @@ from tests.browser.test_console import as_moderator, open_console
 from tests.helpers import Api
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+
+def hid(author: str, excerpt: str) -> str:
+    """How the log says a comment was hidden: by its author and its opening words."""
+    return f"hid {author}\u2019s comment \u201c{excerpt}\u201d"
 
 
 async def test_the_audit_log_reads_in_words_and_filters_by_action_reason_moderator_and_target(
@@ -37,11 +43,15 @@ async def test_the_audit_log_reads_in_words_and_filters_by_action_reason_moderat
     entries = log.locator(".audit-entry")
     # Newest first; the admin's questions, posted before, come after these three.
     await expect(entries).to_have_count(5)
-    await expect(entries.nth(4)).to_contain_text("posted question #")
+    await expect(entries.nth(4)).to_contain_text("posted the question “")
     await expect(entries.nth(0)).to_contain_text("Maya Moderator locked the space: Planned pause")
-    await expect(entries.nth(1)).to_contain_text(f"Maya Moderator hid comment #{rude['id']}: Offensive")
+    await expect(entries.nth(1)).to_contain_text(
+        "Maya Moderator " + hid("Bob Okafor", "You are all fools.") + ": Offensive"
+    )
     await expect(entries.nth(1)).to_contain_text("Second time today.")
-    await expect(entries.nth(2)).to_contain_text(f"Maya Moderator hid comment #{spam['id']}: Spam")
+    await expect(entries.nth(2)).to_contain_text(
+        "Maya Moderator " + hid("Alice Martin", "Cheap watches!") + ": Spam"
+    )
     await expect(log).not_to_contain_text("comment.hide")
 
     await log.get_by_text("Filter the log").click()
@@ -50,7 +60,7 @@ async def test_the_audit_log_reads_in_words_and_filters_by_action_reason_moderat
     await log.get_by_label("By").select_option(label="Maya Moderator")
     await log.get_by_role("button", name="Show matching entries").click()
     await expect(entries).to_have_count(1)
-    await expect(entries).to_contain_text(f"hid comment #{spam['id']}: Spam")
+    await expect(entries).to_contain_text(hid("Alice Martin", "Cheap watches!") + ": Spam")
     csv = await log.get_by_role("link", name="Download CSV").get_attribute("href")
     assert csv is not None
     query = parse_qs(urlsplit(csv).query)
@@ -69,7 +79,7 @@ async def test_the_audit_log_reads_in_words_and_filters_by_action_reason_moderat
     again = await api.comment(water.alice, water.questions[1]["id"], "More cheap watches!")
     await as_moderator(api, water, "POST", f"/comments/{again['id']}/decisions", action="hide", reason="spam")
     await expect(entries).to_have_count(2, timeout=LIVE_MS)
-    await expect(entries.first).to_contain_text(f"hid comment #{again['id']}: Spam")
+    await expect(entries.first).to_contain_text(hid("Alice Martin", "More cheap watches!") + ": Spam")
 
     await log.get_by_role("button", name="Clear the filters").click()
     await log.get_by_label("On", exact=True).select_option(label="a comment")
@@ -84,8 +94,8 @@ async def test_the_audit_log_speaks_french_and_spanish(api: Api, browsing: Brows
     spam = await api.comment(water.alice, water.questions[0]["id"], "Cheap watches!")
     await as_moderator(api, water, "POST", f"/comments/{spam['id']}/decisions", action="hide", reason="spam")
     for locale, words in (
-        ("fr-FR", f"Maya Moderator a masqué le commentaire n° {spam['id']} : Spam"),
-        ("es-ES", f"Maya Moderator ocultó el comentario n.º {spam['id']}: "),
+        ("fr-FR", "Maya Moderator a masqué le commentaire « Cheap watches! » (Alice Martin) : Spam"),
+        ("es-ES", "Maya Moderator ocultó el comentario «Cheap watches!» (Alice Martin): "),
     ):
         page = await browsing.page(water.moderator, locale=locale)
         await page.goto(f"/#/console/{water.slug}")

@@ -1,6 +1,6 @@
 /**
- * Audit entries in words, in the reader's language: "Amina hid comment #13:
- * Spam", not "comment.hide comment #13". One sentence per action code
+ * Audit entries in words, in the reader's language: "Amina hid Bea's comment “The
+ * weir…”: Spam", not "comment.hide comment #13". One sentence per action code
  * (`console.audit.<action>`), with the actor and the target filled in.
  */
 import { h } from '../../dom.js';
@@ -34,8 +34,15 @@ export const AUDIT_REASONS = [...new Set(['approved', ...REMOVAL_REASONS, ...RES
 
 const KNOWN = new Set(AUDIT_ACTIONS.map((a) => a.action));
 
-/** "comment #13", "the space", … */
-function targetWords(type, id) {
+/**
+ * The target as a moderator knows it: "Bea's comment “The weir should…”", "the question
+ * “Who pays?”", "Bea"; by number ("comment #13") only when the server has no words for it.
+ */
+function targetWords({ target_type: type, target_id: id, target_label: label, target_author: author }) {
+  if (type === 'user' && label) return label;
+  if (type === 'comment' && label && author) return t('console.auditTargetNamed.comment', { name: author, excerpt: label });
+  if (type === 'comment' && author) return t('console.auditTargetNamed.commentBy', { name: author });
+  if (type === 'question' && label) return t('console.auditTargetNamed.question', { title: label });
   const key = `console.auditTarget.${type}`;
   const text = t(key, { id: id ?? '' });
   return text === key ? `${type}${id ? ` #${id}` : ''}` : text;
@@ -44,7 +51,7 @@ function targetWords(type, id) {
 /** An entry's sentence, without its reason. */
 export function auditSentence(entry) {
   const actor = entry.actor_name ?? t('console.auditRoundtable');
-  const target = targetWords(entry.target_type, entry.target_id);
+  const target = targetWords(entry);
   if (entry.action === 'comment.hide' && entry.details?.by === 'flags') {
     return t('console.audit.comment.hide.flags', { target });
   }

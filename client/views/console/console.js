@@ -21,6 +21,7 @@ import { createHoldsPanel } from './holds.js';
 import { createInsightPanel } from './insight.js';
 import { createInvitationsPanel } from './invitations.js';
 import { createParticipantDialog } from './participants.js';
+import { createQuestionQueuePanel } from './question_queue.js';
 import { SHORTCUTS, createQueuePanel } from './queue.js';
 import { createQuestionsPanel } from './questions.js';
 import { createScreensPanel } from './screens.js';
@@ -105,6 +106,7 @@ export function mountConsole(container, { slug, live, announcer }) {
       onSpotlight: (comment, how) => spotlight.put({ comment_id: comment.id }, how),
       onEdit: (comment) => editor.open(comment) });
     const questions = createQuestionsPanel({ slug, store, say, spotlight });
+    const questionQueue = createQuestionQueuePanel({ slug, say });
     const announcements = createAnnouncementsPanel({ slug, store, say });
     const controls = createSpaceControls({ slug, store, say });
     const screens = createScreensPanel({ slug, say });
@@ -121,7 +123,7 @@ export function mountConsole(container, { slug, live, announcer }) {
           h('a', { href: links.screen(slug), t: 'spaces.screen' })),
         h('p', { class: 'console-kicker', t: 'console.title' }), title, presence, shortcutsHelp()),
       h('div', { class: 'console-layout' },
-        h('div', { class: 'console-main' }, queue.el, audit.el, insight.el),
+        h('div', { class: 'console-main' }, queue.el, questionQueue.el, audit.el, insight.el),
         h('div', { class: 'console-side' }, spotlight.el, announcements.el, questions.el, controls.el,
           holds.el, invitations.el, screens.el)),
       dialog.el, editor.el);
@@ -149,10 +151,12 @@ export function mountConsole(container, { slug, live, announcer }) {
       drawAll(state);
       if (change.type === 'snapshot') {
         queue.onSnapshot();
+        questionQueue.onSnapshot();
         holds.onSnapshot();
         insight.onSnapshot();
       } else {
         queue.onEvents(change.events);
+        questionQueue.onEvents(change.events);
         screens.onEvents(change.events);
         audit.onEvents(change.events);
         holds.onEvents(change.events);

@@ -1,11 +1,12 @@
 /**
- * Invitation links of the space: create one (its token is shown once: the
- * server keeps only a hash), list them with their state and uses, revoke one.
+ * Invitation links of the space: create one (its link is shown once: the
+ * server keeps only its token's hash), list them with their state and uses, revoke one.
  * Kept live by `invitation.created`, `invitation.revoked` and, for the uses,
  * `participant.invited`.
  */
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
+import { links } from '../../router.js';
 import { errorLine, field, isoFromLocal, panel, run } from './common.js';
 
 /** @param {{slug: string, say: (key: string) => void}} options */
@@ -32,7 +33,9 @@ export function createInvitationsPanel({ slug, say }) {
     const invitation = await run(create, errors, () => api.post(`/spaces/${slug}/invitations`, body));
     if (!invitation) return undefined;
     form.reset();
-    const token = h('input', { type: 'text', readonly: true, class: 'invitation-token', value: invitation.token,
+    // The link an invitee opens (client/views/invitation.js); the server keeps only the token's hash.
+    const address = new URL(links.invitation(invitation.token), location.href).href;
+    const token = h('input', { type: 'text', readonly: true, class: 'invitation-token', value: address,
       tAttrs: { 'aria-label': 'console.invitationToken' } });
     replaceChildren(created, h('p', { t: 'console.invitationOnce', tArgs: { name: invitation.label || '—' } }), token);
     created.hidden = false;

@@ -12,7 +12,7 @@ import { h, replaceChildren } from '../../dom.js';
 import { label } from '../../i18n.js';
 import { currentUser } from '../../session.js';
 import { errorLine, run } from './common.js';
-import { createQueueItemView, decisions, liveClaim } from './queue_item.js';
+import { createQueueItemView, decisionBody, decisions, liveClaim } from './queue_item.js';
 
 const KINDS = ['pending', 'flagged', 'recent', 'removed'];
 // Items a queue shows at once; a moderator works from the top.
@@ -242,15 +242,8 @@ export function createQueuePanel({ slug, store, space, onAuthor, onSpotlight, on
 
   async function decide(view, action) {
     const { comment } = view.item;
-    const reason = view.reason.value || null;
-    if ((action === 'reject' || action === 'hide') && !reason) {
-      view.errors.showKey('console.reasonNeeded');
-      view.reason.focus();
-      return;
-    }
-    const body = { action, expected_status: comment.status };
-    if (reason && action !== 'approve') body.reason = reason;
-    if (view.note.value.trim()) body.note = view.note.value.trim();
+    const body = decisionBody(view, action, comment.status);
+    if (!body) return;
     const button = view.article.querySelector(`[data-action="${action}"]`);
     const decided = await run(button, view.errors, () => api.post(`/comments/${comment.id}/decisions`, body));
     if (!decided) return;

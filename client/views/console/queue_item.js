@@ -19,10 +19,38 @@ export function decisions(item) {
   const found = [];
   if (status === 'pending') found.push('approve', 'reject');
   if (status === 'published') found.push('hide', pinned ? 'unpin' : 'pin', answer ? 'unmark_answer' : 'mark_answer');
-  if (status === 'hidden') found.push('restore');
+  if (status === 'hidden' || status === 'rejected') found.push('restore'); // undo a mistake
   if (item.flags.count > 0 && status !== 'pending') found.push('dismiss_flags');
   if (status === 'hidden' && item.flags.count > 0) found.push('hide'); // confirm a hide by flags
   return found;
+}
+
+/** The decisions a participant's question allows, as `decisions` for comments (no pins or answers). */
+export function questionDecisions(item) {
+  const { visibility, pending_edit: edit } = item.question;
+  const found = [];
+  if (visibility === 'pending' || edit) found.push('approve', 'reject');
+  if (visibility === 'published') found.push('hide');
+  if (visibility === 'hidden' || visibility === 'rejected') found.push('restore');
+  if (item.flags.count > 0 && visibility !== 'pending') found.push('dismiss_flags');
+  return found;
+}
+
+/**
+ * A decision's body from the reason and note a moderator chose, or null (and the
+ * reason focused) when a removal has no reason yet. Shared by both queues.
+ */
+export function decisionBody(view, action, current) {
+  const reason = view.reason.value || null;
+  if ((action === 'reject' || action === 'hide') && !reason) {
+    view.errors.showKey('console.reasonNeeded');
+    view.reason.focus();
+    return null;
+  }
+  const body = { action, expected_status: current };
+  if (reason && action !== 'approve') body.reason = reason;
+  if (view.note.value.trim()) body.note = view.note.value.trim();
+  return body;
 }
 
 /**
