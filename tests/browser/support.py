@@ -30,8 +30,9 @@ SCREENSHOTS_ENV = "ROUNDTABLE_SCREENSHOTS"
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-# A live change reaches every open view well within this (the promise).
-LIVE_MS = 1_000
+# A live change reaches every open view without a reload, within this bound. Generous
+# on purpose: how fast it arrives is measured in bench/, not asserted on a loaded machine.
+LIVE_MS = 5_000
 # Page loads, logins and reconnects on a loaded 2-core machine.
 LOAD_MS = 10_000
 
