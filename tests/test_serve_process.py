@@ -188,9 +188,10 @@ async def test_several_workers_share_one_embedded_postgresql_and_sum_the_live_wo
         folder = Path(dead.environ()["PROMETHEUS_MULTIPROC_DIR"])
         dead.kill()
         async with asyncio.timeout(WORKER_RESTART_TIMEOUT_SECS):
-            while not any(
-                (folder / f"gauge_livesum_{w.pid}.db").exists() for w in workers_of(served) if w not in started
-            ):
+            while True:
+                replacements = [w for w in workers_of(served) if w not in started]
+                if any((folder / f"gauge_livesum_{w.pid}.db").exists() for w in replacements):
+                    break
                 await asyncio.sleep(0.1)
         assert not (folder / f"gauge_livesum_{dead.pid}.db").exists()
         assert await pool_max_connections(served.url) == both_pools
