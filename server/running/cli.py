@@ -19,6 +19,7 @@ from server.running.logs import log_config
 from server.running.metrics import MULTIPROCESS_DIR_ENV
 from server.running.services import Services
 from server.running.settings import Settings
+from server.running.websocket import WebSocketProtocol
 from server.running.workers import Workers
 
 
@@ -109,8 +110,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
             host=host,
             port=port,
             workers=workers,
-            # The fan-out writes whole frames to this protocol's transport (server/live/direct.py).
-            ws="websockets-sansio",
+            # The fan-out writes whole frames to this (sans-I/O) protocol's transport (server/live/direct.py).
+            ws=WebSocketProtocol,
             ws_per_message_deflate=False,
             # A larger frame is refused by the protocol before it is buffered (close 1009).
             ws_max_size=settings.live_max_frame_bytes,
