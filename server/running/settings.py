@@ -111,6 +111,13 @@ class Settings(BaseSettings):
         description="Share of the pool that state-changing requests may hold at once, so that "
         "a flood of writes never starves reads and logins.",
     )
+    db_space_writer_share: PositiveFloat = Field(
+        default=0.2,
+        le=1,
+        description="Share of the pool that state-changing requests to one space may hold at once "
+        "(they queue on its row lock anyway), so that a flood of writes to one space leaves "
+        "writer slots to the others.",
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="Addresses or CIDRs of reverse proxies whose X-Forwarded-* and Forwarded "
