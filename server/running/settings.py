@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("REDIS_URL", "redis_url"),
         description="Redis URL for the bus between processes. Unset: one process, in-process bus.",
     )
+    redis_cluster: bool = Field(
+        default=False,
+        description="REDIS_URL is a node of a Redis Cluster: the bus uses sharded pub/sub "
+        "(SPUBLISH/SSUBSCRIBE) over the cluster's shards.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `roundtable serve` listens on.")
     port: int = Field(
         default=8000,
