@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack
 
 import httpx
 import pytest
+import redis.asyncio as redis
 from redis.asyncio.cluster import RedisCluster
 
 from server.live.bus import RedisBus
@@ -43,7 +44,7 @@ async def two_servers(
 
 
 async def test_comments_rate_limits_and_presence_cross_the_cluster_between_two_servers(
-    two_servers: tuple[RunningServer, RunningServer],
+    two_servers: tuple[RunningServer, RunningServer], cluster_url: str
 ) -> None:
     a, b = two_servers
     assert isinstance(a.services.bus, RedisBus) and isinstance(a.services.bus.redis, RedisCluster)
@@ -81,3 +82,21 @@ async def test_comments_rate_limits_and_presence_cross_the_cluster_between_two_s
                 headers=alice.headers,
             )
             assert_error(refused, 429, "rate_limited")
+
+            # Every shard drops the servers' subscriptions (a failover does): B's bus
+            # subscribes again, and what A posts next still reaches B's socket.
+            bob = await api_a.register("Bob")
+            async with RedisCluster.from_url(cluster_url) as cluster:
+                for node in cluster.get_primaries():
+                    async with redis.Redis(host=node.host, port=int(node.port)) as shard:
+                        await shard.client_kill_filter(_type="pubsub")
+            after = await http_a.post(
+                f"/api/v1/questions/{question['id']}/comments", json={"body": "After the failover."},
+                headers=bob.headers,
+            )
+            assert after.status_code == 201, after.text
+            await on_b.events_through(after.json()["event_seq"])
+            assert comment_seqs(on_b) == [*posted, after.json()["event_seq"]]
+            # B noticed: it subscribed again and repaired from the log (its first connect counts one).
+            reconnects = b.services.metrics.registry.get_sample_value("roundtable_bus_reconnects_total")
+            assert reconnects is not None and reconnects >= 2
