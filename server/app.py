@@ -113,7 +113,7 @@ def build_api() -> Api:
 
 def create_bus(settings: Settings) -> tuple[Bus, PresenceStore]:
     if settings.redis_url:
-        bus = RedisBus(settings.redis_url, settings.bus_channel_prefix)
+        bus = RedisBus(settings.redis_url, settings.bus_channel_prefix, cluster=settings.redis_cluster)
         return bus, RedisPresence(bus.redis, settings.bus_channel_prefix)
     return LocalBus(), LocalPresence()
 

@@ -22,6 +22,7 @@ from server.insight.worker import InsightWorker
 from server.running.embedded import database_url_for
 from server.running.services import Services
 from server.running.settings import Settings
+from server.running.websocket import WebSocketProtocol
 
 # Generous: a loaded CI machine with two cores starts a server in well under this.
 SERVER_START_TIMEOUT_SECS = 20
@@ -60,7 +61,7 @@ async def start_server(
         port=0,
         log_level="warning",
         lifespan="on",
-        ws="websockets-sansio",
+        ws=WebSocketProtocol,
         ws_per_message_deflate=False,
         # As `roundtable serve`: only ROUNDTABLE_TRUSTED_PROXIES decides whom to believe.
         proxy_headers=False,

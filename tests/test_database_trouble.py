@@ -94,7 +94,7 @@ async def test_flood_of_writers_in_one_space_leaves_reads_and_logins_of_another_
     database_url: str,
 ) -> None:
     settings = Settings(
-        database_url=database_url, db_pool_max_size=4, db_writer_share=0.5,
+        database_url=database_url, db_pool_max_size=4, db_writer_share=0.5, db_space_writer_share=0.5,
         db_acquire_timeout_secs=PATIENT_ACQUIRE_SECS,
     )
     async with started(settings) as (_, api):
@@ -122,12 +122,60 @@ async def test_flood_of_writers_in_one_space_leaves_reads_and_logins_of_another_
         assert await comments_in(database_url, "busy") == WRITERS
 
 
+async def test_writers_of_one_busy_space_leave_writer_slots_to_another_and_its_extra_writers_get_503(
+    database_url: str,
+) -> None:
+    settings = Settings(
+        # Two writer slots (half of 4), one of them per space (a quarter).
+        database_url=database_url, db_pool_max_size=4, db_writer_share=0.5, db_space_writer_share=0.25,
+        db_acquire_timeout_secs=2.0,
+    )
+    async with started(settings) as (_, api):
+        busy_question, calm_question = await two_spaces(api)
+        author = await api.register("Writer in both")
+        lock = await hold_space_lock(database_url, "busy")
+        try:
+            busy_writes = [
+                asyncio.ensure_future(api.http.post(
+                    f"/api/v1/questions/{busy_question}/comments", json={"body": f"Busy {n}"},
+                    headers=author.headers,
+                ))
+                for n in range(3)
+            ]
+            # One holds the busy space's slot and waits on its lock; two wait for that slot.
+            await wait_for_blocked_writers(database_url, 1)
+            async with asyncio.timeout(REQUEST_BOUND_SECS):
+                calm_write = await api.http.post(
+                    f"/api/v1/questions/{calm_question}/comments", json={"body": "Meanwhile, here."},
+                    headers=author.headers,
+                )
+            assert calm_write.status_code == 201, calm_write.text
+            # The two waiting for the slot give up after the acquire timeout, the lock still held.
+            async with asyncio.timeout(REQUEST_BOUND_SECS):
+                while sum(w.done() for w in busy_writes) < 2:
+                    pending = [w for w in busy_writes if not w.done()]
+                    await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for refused in [w.result() for w in busy_writes if w.done()]:
+                assert_error(refused, 503, "service_unavailable")
+        finally:
+            await lock.execute("ROLLBACK")
+            await lock.close()
+        async with asyncio.timeout(REQUEST_BOUND_SECS):
+            answers = await asyncio.gather(*busy_writes)
+        assert sorted(r.status_code for r in answers) == [201, 503, 503]
+        assert await comments_in(database_url, "busy") == 1
+        assert await comments_in(database_url, "calm") == 2
+        metrics = (await api.http.get("/metrics")).text
+        assert 'roundtable_writer_wait_timeouts_total{reason="space"} 2.0' in metrics
+
+
 async def test_without_the_writer_bound_the_same_flood_starves_reads_of_other_spaces(
     database_url: str,
 ) -> None:
     """Why the bound exists: writers queued on one space's lock hold every connection."""
     settings = Settings(
-        database_url=database_url, db_pool_max_size=4, db_writer_share=1.0, db_acquire_timeout_secs=1.0,
+        database_url=database_url, db_pool_max_size=4, db_writer_share=1.0, db_space_writer_share=1.0,
+        db_acquire_timeout_secs=1.0,
     )
     async with started(settings) as (_, api):
         busy_question, calm_question = await two_spaces(api)

@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,7 +156,7 @@ async def test_several_workers_without_redis_are_refused_with_exit_code_2(data_d
     assert postgres_process(data_dir) is None, "nothing is started before the refusal"
 
 
-async def test_several_workers_share_one_embedded_postgresql_and_sum_their_metrics(
+async def test_several_workers_share_one_embedded_postgresql_and_sum_the_live_workers_metrics(
     data_dir: Path, redis_url: str, bus_prefix: str
 ) -> None:
     async with serve(
@@ -180,5 +180,41 @@ async def test_several_workers_share_one_embedded_postgresql_and_sum_their_metri
             if m.startswith('roundtable_http_requests_total{method="GET",route="/healthz",status="200"}')
         )
         assert float(line.rsplit(" ", 1)[1]) == 20
+        both_pools = await pool_max_connections(served.url)
+
+        # A worker that dies is replaced; the gauges it left are no longer summed.
+        started = workers_of(served)
+        dead = started[0]
+        folder = Path(dead.environ()["PROMETHEUS_MULTIPROC_DIR"])
+        dead.kill()
+        async with asyncio.timeout(WORKER_RESTART_TIMEOUT_SECS):
+            while True:
+                replacements = [w for w in workers_of(served) if w not in started]
+                if any((folder / f"gauge_livesum_{w.pid}.db").exists() for w in replacements):
+                    break
+                await asyncio.sleep(0.1)
+        assert not (folder / f"gauge_livesum_{dead.pid}.db").exists()
+        assert await pool_max_connections(served.url) == both_pools
         assert await stop(served, signal.SIGTERM) == 0
     assert postgres_process(data_dir) is None
+
+
+# A replacement worker starts its app: a pool, the bus, the first gauge refresh.
+WORKER_RESTART_TIMEOUT_SECS = 30
+
+
+def workers_of(served: Served) -> list[psutil.Process]:
+    """The app worker processes `serve --workers` supervises."""
+    workers = []
+    for child in psutil.Process(served.process.pid).children():
+        with suppress(psutil.ZombieProcess, psutil.NoSuchProcess):  # a killed one not yet reaped
+            if "spawn_main" in " ".join(child.cmdline()):
+                workers.append(child)
+    return workers
+
+
+async def pool_max_connections(url: str) -> float:
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        metrics = (await http.get("/metrics")).text
+    line = next(m for m in metrics.splitlines() if m.startswith("roundtable_db_pool_max_connections "))
+    return float(line.rsplit(" ", 1)[1])

@@ -9,7 +9,8 @@ in Redis and more round trips; for abuse limits set well above what a person
 does, one `INCR` per attempt and a bounded burst are the better trade.
 
 With REDIS_URL the counters live in Redis (one atomic Lua script: INCR, and
-PEXPIRE on the first hit), so all app processes share one limit; otherwise in
+PEXPIRE on the first hit; it touches one key, so it runs on a Redis Cluster
+too), so all app processes share one limit; otherwise in
 this process. If Redis is unreachable, limits let requests through and log:
 Redis is a fast path, and an outage of it must not stop the consultation.
 """
@@ -20,10 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
-import redis.asyncio as redis
-from redis.exceptions import RedisError
-
 from server import errors
+from server.running.redis_client import REDIS_FAILURES, AnyRedis
 from server.running.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -125,7 +124,7 @@ class LocalCounters:
 class RedisCounters:
     """Counters shared by every app process through Redis."""
 
-    def __init__(self, client: "redis.Redis", prefix: str) -> None:
+    def __init__(self, client: AnyRedis, prefix: str) -> None:
         self._redis = client
         self._prefix = f"{prefix}:rate:"
         self._incr = client.register_script(_INCR_SCRIPT)
@@ -143,7 +142,7 @@ class RedisCounters:
             return 0, window_secs
         try:
             count, left_ms = await self._incr(keys=[self._prefix + key], args=[int(window_secs * 1000)])
-        except (RedisError, OSError):
+        except REDIS_FAILURES:
             self._unreachable(key)
             return 0, window_secs
         return int(count), int(left_ms) / 1000
@@ -153,7 +152,7 @@ class RedisCounters:
             return
         try:
             await self._redis.decr(self._prefix + key)
-        except (RedisError, OSError):
+        except REDIS_FAILURES:
             self._unreachable(key)
 
     async def reset(self, key: str) -> None:
@@ -161,7 +160,7 @@ class RedisCounters:
             return
         try:
             await self._redis.delete(self._prefix + key)
-        except (RedisError, OSError):
+        except REDIS_FAILURES:
             self._unreachable(key)
 
 

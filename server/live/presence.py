@@ -13,13 +13,12 @@ import uuid
 from typing import Any, Protocol
 
 import orjson
-import redis.asyncio as redis
-from redis.exceptions import RedisError
 
 from server.live.channels import Channel, Channels, Subscription
 from server.live.outbound import Frame
 from server.queries import live as live_queries
 from server.running.database import Pool
+from server.running.redis_client import REDIS_FAILURES, AnyRedis
 
 # Each process refreshes its entry every second; three missed refreshes and
 # its connections are taken to be gone.
@@ -58,11 +57,14 @@ class LocalPresence:
 
 
 class RedisPresence:
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: AnyRedis, prefix: str) -> None:
         self._redis = client
-        self._members_key = f"{prefix}:presence:processes"
+        # One hash tag for every presence key: on a Redis Cluster they share a slot,
+        # so that one MGET reads them all.
+        tag = f"{{{prefix}:presence}}"
+        self._members_key = f"{tag}:processes"
         self._process = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._key_prefix = f"{prefix}:presence:process:"
+        self._key_prefix = f"{tag}:process:"
         self._last_totals: dict[int, Counts] = {}
 
     async def exchange(self, local: dict[int, Counts]) -> dict[int, Counts]:
@@ -75,7 +77,7 @@ class RedisPresence:
                 _, _, members = await pipe.execute()
             names = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
             values = await self._redis.mget([self._key_prefix + n for n in names]) if names else []
-        except (RedisError, OSError):
+        except REDIS_FAILURES:
             # Without Redis, this process's own counts are the best we know.
             return local
         totals: dict[int, Counts] = {}
@@ -87,12 +89,12 @@ class RedisPresence:
             for space, counts in orjson.loads(value).items():
                 add_counts(totals.setdefault(int(space), empty_counts()), counts)
         if gone:
-            with contextlib.suppress(RedisError, OSError):
+            with contextlib.suppress(*REDIS_FAILURES):
                 await self._redis.srem(self._members_key, *gone)
         return totals
 
     async def stop(self) -> None:
-        with contextlib.suppress(RedisError, OSError):
+        with contextlib.suppress(*REDIS_FAILURES):
             await self._redis.delete(self._key_prefix + self._process)
             await self._redis.srem(self._members_key, self._process)
 

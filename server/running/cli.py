@@ -19,6 +19,8 @@ from server.running.logs import log_config
 from server.running.metrics import MULTIPROCESS_DIR_ENV
 from server.running.services import Services
 from server.running.settings import Settings
+from server.running.websocket import WebSocketProtocol
+from server.running.workers import Workers
 
 
 @asynccontextmanager
@@ -102,29 +104,35 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="roundtable-metrics-"))
             os.environ[MULTIPROCESS_DIR_ENV] = folder
         print(f"Roundtable is serving on http://{host}:{port} with {workers} worker(s)", flush=True)
+        config = uvicorn.Config(
+            "server.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            # The fan-out writes whole frames to this (sans-I/O) protocol's transport (server/live/direct.py).
+            ws=WebSocketProtocol,
+            ws_per_message_deflate=False,
+            # A larger frame is refused by the protocol before it is buffered (close 1009).
+            ws_max_size=settings.live_max_frame_bytes,
+            # On SIGTERM live clients are told to come back elsewhere first
+            # (server/live/restart.py); then uvicorn waits this long for
+            # in-flight requests before the application's own shutdown.
+            timeout_graceful_shutdown=settings.shutdown_grace_secs,
+            # Forwarded headers are believed only from ROUNDTABLE_TRUSTED_PROXIES
+            # (server/running/proxies.py), never by uvicorn's own rule.
+            proxy_headers=False,
+            server_header=False,
+            access_log=False,
+            log_config=log_config(settings.log_level),
+        )
         with suppress(Terminated, KeyboardInterrupt):
-            uvicorn.run(
-                "server.app:create_app",
-                factory=True,
-                host=host,
-                port=port,
-                workers=workers,
-                # The fan-out writes whole frames to this protocol's transport (server/live/direct.py).
-                ws="websockets-sansio",
-                ws_per_message_deflate=False,
-                # A larger frame is refused by the protocol before it is buffered (close 1009).
-                ws_max_size=settings.live_max_frame_bytes,
-                # On SIGTERM live clients are told to come back elsewhere first
-                # (server/live/restart.py); then uvicorn waits this long for
-                # in-flight requests before the application's own shutdown.
-                timeout_graceful_shutdown=settings.shutdown_grace_secs,
-                # Forwarded headers are believed only from ROUNDTABLE_TRUSTED_PROXIES
-                # (server/running/proxies.py), never by uvicorn's own rule.
-                proxy_headers=False,
-                server_header=False,
-                access_log=False,
-                log_config=log_config(settings.log_level),
-            )
+            if workers > 1:
+                # uvicorn.run's own path for workers, with a supervisor that also forgets
+                # a gone worker's gauges (server/running/workers.py).
+                Workers(config, sockets=[config.bind_socket()]).run()
+            else:
+                uvicorn.Server(config).run()
 
 
 def main(argv: list[str] | None = None) -> None:

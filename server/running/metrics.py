@@ -81,8 +81,15 @@ class Metrics:
         )
         self.writers_waiting = Gauge(
             "roundtable_writers_waiting",
-            "State-changing requests waiting for a writer slot.",
+            "State-changing requests waiting for a writer slot, by slot: their space's or everyone's.",
+            ["reason"],
             multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.writer_wait_timeouts = Counter(
+            "roundtable_writer_wait_timeouts",
+            "State-changing requests answered 503 after waiting too long for a writer slot, by slot.",
+            ["reason"],
             registry=r,
         )
         self.database_unavailable = Counter(

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("REDIS_URL", "redis_url"),
         description="Redis URL for the bus between processes. Unset: one process, in-process bus.",
     )
+    redis_cluster: bool = Field(
+        default=False,
+        description="REDIS_URL is a node of a Redis Cluster: the bus uses sharded pub/sub "
+        "(SPUBLISH/SSUBSCRIBE) over the cluster's shards.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `roundtable serve` listens on.")
     port: int = Field(
         default=8000,
@@ -119,6 +124,13 @@ class Settings(BaseSettings):
         le=1,
         description="Share of the pool that state-changing requests may hold at once, so that "
         "a flood of writes never starves reads and logins.",
+    )
+    db_space_writer_share: PositiveFloat = Field(
+        default=0.2,
+        le=1,
+        description="Share of the pool that state-changing requests to one space may hold at once "
+        "(they queue on its row lock anyway), so that a flood of writes to one space leaves "
+        "writer slots to the others.",
     )
     trusted_proxies: list[str] = Field(
         default_factory=list,
