@@ -10,7 +10,8 @@ After (each language's query parsed once, index written through): at 20,000 comm
 server's execution time for "farmers" fell from 175 ms to 27 ms (EXPLAIN ANALYZE); at 100,000,
 31 to 43 ms for broad queries matching 7,500 to 22,300 comments, which are all ranked (the
 order needs it) but only the page gets headlines. Wall-clock p95 at 100,000: 363 ms (p50
-100 ms) at load average 14, which is the machine's queue more than the query.
+100 ms) at load average 14, then 489 ms (p50 90 ms) at load average 6 to 9: the machine's
+queue more than the query, whose server time stays under 45 ms.
 """
 
 import argparse
