@@ -77,7 +77,7 @@ def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
 
 
 def _letters(text: str) -> int:
-    return sum(1 for char in text if char.isalpha())
+    return sum(map(str.isalpha, text))  # map: a generator expression took a fifth of detection
 
 
 def _segments(paragraphs: Sequence[str]) -> list[str]:

@@ -14,6 +14,9 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # full stop after it ends the sentence, not the handle).
 _MENTION = re.compile(r"(?<![\w@])@\w(?:[\w.\-]*\w)?")
 _SPACES = re.compile(r"\s+")
+# One parser for the process: building one compiles its rules, which took longer than parsing
+# a comment. `parse` keeps its state per call, so threads may share it.
+_MARKDOWN = MarkdownIt("commonmark")
 
 
 def _inline_text(inline: Token) -> str:
@@ -39,7 +42,7 @@ def plain_paragraphs(markdown: str) -> list[str]:
     Code blocks and raw HTML are dropped whole; empty paragraphs are left out.
     """
     paragraphs: list[str] = []
-    for token in MarkdownIt("commonmark").parse(markdown):
+    for token in _MARKDOWN.parse(markdown):
         if token.type == "inline":
             cleaned = _clean(_inline_text(token))
             if cleaned:

@@ -14,19 +14,24 @@ HEADLINE_OPTIONS = (
     f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=12, "
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
-# The words parsed once per search in each configuration (`words` in the query below):
-# the index finds any comment matching them in one of them, then each comment is checked
-# and ranked in its own language's, picked as roundtable_search_config picks (schema.sql).
-# Parsing per row instead (websearch_to_tsquery with the row's configuration) was most of
-# a search's time over 100,000 comments.
-WORDS = """words AS MATERIALIZED (
-    SELECT en, fr, es, simple, en || fr || es || simple AS any_language
-    FROM (SELECT websearch_to_tsquery('roundtable_english'::regconfig, $2) AS en,
-                 websearch_to_tsquery('roundtable_french'::regconfig, $2) AS fr,
-                 websearch_to_tsquery('roundtable_spanish'::regconfig, $2) AS es,
-                 websearch_to_tsquery('roundtable_simple'::regconfig, $2) AS simple) parsed)"""
-LANGUAGE_QUERY = f"""(CASE split_part({COMMENT_LANGUAGE}, '-', 1)
-    WHEN 'en' THEN w.en WHEN 'fr' THEN w.fr WHEN 'es' THEN w.es ELSE w.simple END)"""
+# The query parsed once in each configuration: the index finds any comment that
+# matches one of them, then each comment is checked and ranked with its own
+# language's, picked per row from these instead of parsed again for every row.
+TERMS = """SELECT websearch_to_tsquery('roundtable_english'::regconfig, $2) AS english,
+                  websearch_to_tsquery('roundtable_french'::regconfig, $2) AS french,
+                  websearch_to_tsquery('roundtable_spanish'::regconfig, $2) AS spanish,
+                  websearch_to_tsquery('roundtable_simple'::regconfig, $2) AS simple"""
+# Inline, not from `terms`, so the planner sees a constant and uses the GIN index.
+ANY_LANGUAGE_QUERY = """(websearch_to_tsquery('roundtable_english'::regconfig, $2)
+    || websearch_to_tsquery('roundtable_french'::regconfig, $2)
+    || websearch_to_tsquery('roundtable_spanish'::regconfig, $2)
+    || websearch_to_tsquery('roundtable_simple'::regconfig, $2))"""
+COMMENT_CONFIG = f"roundtable_search_config({COMMENT_LANGUAGE})"
+COMMENT_QUERY = f"""(CASE {COMMENT_CONFIG}
+        WHEN 'roundtable_english'::regconfig THEN t.english
+        WHEN 'roundtable_french'::regconfig THEN t.french
+        WHEN 'roundtable_spanish'::regconfig THEN t.spanish
+        ELSE t.simple END)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +81,17 @@ async def search_space(
     `theme_id` keeps the theme's comments; `cited` those that the note's `cited_version`
     cites (true) or does not (false). Either leaves questions out: only comments have them."""
     rows = await db.fetch(
-        f"""WITH {WORDS}, hits AS (
+        f"""WITH terms AS MATERIALIZED ({TERMS}),
+            matches AS (
+                SELECT c.*, {COMMENT_CONFIG} AS config, {COMMENT_QUERY} AS query
+                FROM comments c, terms t
+                WHERE c.space_id = $1 AND c.search_vector @@ {ANY_LANGUAGE_QUERY}
+            ), hits AS (
                 SELECT 'comment' AS kind, c.id, c.question_id, {COMMENT_LANGUAGE} AS lang, c.author_id,
-                       c.status, c.created_at, c.body AS text, {LANGUAGE_QUERY} AS query,
-                       roundtable_search_config({COMMENT_LANGUAGE}) AS config,
-                       ts_rank(c.search_vector, {LANGUAGE_QUERY}) AS rank
-                FROM words w JOIN comments c ON c.search_vector @@ w.any_language
-                WHERE c.space_id = $1
-                  AND c.search_vector @@ {LANGUAGE_QUERY}
+                       c.status, c.created_at, c.body AS text, c.query, c.config,
+                       ts_rank(c.search_vector, c.query) AS rank
+                FROM matches c
+                WHERE c.search_vector @@ c.query
                   AND (c.status = 'published' OR ($3 AND c.status <> 'deleted'))
                   AND ($4::bigint IS NULL OR c.question_id = $4)
                   AND ($5::text IS NULL OR {COMMENT_LANGUAGE} = $5)
@@ -97,10 +105,11 @@ async def search_space(
                       WHERE sc.space_id = $1 AND sc.version = $15 AND sc.comment_id = c.id))
                 UNION ALL
                 SELECT 'question', q.id, q.id, NULL, q.author_id, q.status, q.created_at,
-                       q.title || E'\\n\\n' || q.body, w.any_language,
-                       'roundtable_english'::regconfig, ts_rank(q.search_vector, w.any_language)
-                FROM words w JOIN questions q ON q.search_vector @@ w.any_language
+                       q.title || E'\\n\\n' || q.body, {ANY_LANGUAGE_QUERY},
+                       'roundtable_english'::regconfig, ts_rank(q.search_vector, {ANY_LANGUAGE_QUERY})
+                FROM questions q
                 WHERE q.space_id = $1
+                  AND q.search_vector @@ {ANY_LANGUAGE_QUERY}
                   AND (q.visibility = 'published' OR ($3 AND q.visibility <> 'deleted'))
                   AND ($4::bigint IS NULL OR q.id = $4)
                   AND $5::text IS NULL
