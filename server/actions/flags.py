@@ -7,7 +7,7 @@ it may cause is: an entry with no actor, and a tombstone saying "flags".
 """
 
 from collections import Counter
-from typing import Literal
+from typing import Any, Literal
 
 from server import errors
 from server.access import roles
@@ -16,6 +16,7 @@ from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
 from server.actions.comments import find_visible_comment
 from server.actions.moderation import open_flags, queue_counts, record_comment_event
+from server.actions.showing import SetShown
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
@@ -104,16 +105,20 @@ def most_counted_reason(summary: FlagSummaryRow) -> str:
     return Counter(f.reason for f in summary.flaggers if f.in_good_standing).most_common(1)[0][0]
 
 
-async def record_hide_by_flags(
+async def hide_by_flags(
     conn: Executor,
     services: Services,
     space_id: int,
     target: FlagTarget,
     target_id: int,
-    reason: str,
     summary: FlagSummaryRow,
-) -> AuditEntry:
-    """The audit entry of a hide by flags: Roundtable acts, so it has no actor."""
+    set_shown: SetShown,
+) -> tuple[AuditEntry, dict[str, Any]]:
+    """Hide a comment or a question pending review, for the reason most counted flaggers gave;
+    return its audit entry (Roundtable acts, so it has no actor) and the decision as its event
+    tells it."""
+    reason = most_counted_reason(summary)
+    await set_shown(conn, target_id, "hidden", removed_by="flags", reason=reason)
     details = {
         "by": "flags",
         "flags": summary.count,
@@ -121,9 +126,10 @@ async def record_hide_by_flags(
         "flaggers": [f.user_id for f in summary.flaggers if f.in_good_standing],
         "threshold": services.settings.flag_hide_threshold,
     }
-    return await record_audit(
+    audit = await record_audit(
         conn, space_id, None, f"{target}.hide", target, target_id, reason=reason, details=details
     )
+    return audit, {"action": "hide", "reason": reason, "note": "", "by": "flags"}
 
 
 async def flag_comment(
@@ -185,13 +191,12 @@ async def _hide_by_flags(
     summary: FlagSummaryRow,
 ) -> list[Event]:
     """Hide a comment pending review: Roundtable acts, so the audit entry has no actor."""
-    reason = most_counted_reason(summary)
-    await moderation_queries.set_comment_status(conn, comment_id, "hidden", removed_by="flags", reason=reason)
+    audit, decision = await hide_by_flags(
+        conn, services, space.id, "comment", comment_id, summary, moderation_queries.set_comment_status
+    )
     await moderation_queries.delete_claim(conn, comment_id)
     row = await comment_queries.get_comment(conn, comment_id, None)
     assert row is not None
-    audit = await record_hide_by_flags(conn, services, space.id, "comment", comment_id, reason, summary)
-    decision = {"action": "hide", "reason": reason, "note": "", "by": "flags"}
     events = [
         await record_comment_event(
             conn,

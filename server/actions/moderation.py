@@ -165,6 +165,27 @@ def decision_reason(body: DecisionBody) -> str | None:
     return body.reason or DEFAULT_REASON.get(body.action)
 
 
+async def record_moderator_decision(
+    db: Executor,
+    space_id: int,
+    viewer: Viewer,
+    target: str,
+    target_id: int,
+    body: DecisionBody,
+    reason: str | None,
+    on_edit: bool,
+    change: tuple[str, str],
+) -> tuple[AuditEntry, dict[str, Any]]:
+    """A moderator's decision on a comment or a question (`target`): its audit entry (a
+    decision on a waiting edit is `<action>_edit`), and the decision as its event tells it."""
+    action = f"{target}.{body.action}_edit" if on_edit else f"{target}.{body.action}"
+    details = {"from": change[0], "to": change[1]}
+    audit = await record_audit(
+        db, space_id, viewer, action, target, target_id, reason=reason, note=body.note, details=details
+    )
+    return audit, {"action": body.action, "reason": reason, "note": body.note, "by": "moderator"}
+
+
 def _applies(action: str, comment: CommentRow) -> bool:
     published = comment.status == "published"
     return {
@@ -224,18 +245,9 @@ async def decide(
         await moderation_queries.delete_claim(conn, comment.id)
         row = await comment_queries.get_comment(conn, comment.id, None)
         assert row is not None
-        audit = await record_audit(
-            conn,
-            space.id,
-            viewer,
-            f"comment.{body.action}_edit" if on_edit else f"comment.{body.action}",
-            "comment",
-            comment.id,
-            reason=reason,
-            note=body.note,
-            details={"from": comment.status, "to": row.status},
+        audit, decision = await record_moderator_decision(
+            conn, space.id, viewer, "comment", comment.id, body, reason, on_edit, (comment.status, row.status)
         )
-        decision = {"action": body.action, "reason": reason, "note": body.note, "by": "moderator"}
         events = [
             await record_comment_event(
                 conn,

@@ -13,8 +13,13 @@ from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
-from server.actions.audit import record_audit, record_delete_under_review
-from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason, record_decision_event
+from server.actions.audit import record_delete_under_review
+from server.actions.moderation import (
+    AUTHOR_NOTIFIED,
+    decision_reason,
+    record_decision_event,
+    record_moderator_decision,
+)
 from server.actions.question_edits import apply_edit_decision, has_pending_edit
 from server.actions.showing import apply_showing_decision
 from server.events import Event
@@ -186,16 +191,9 @@ async def decide_on_question(
             type_ = QUESTION_DECISION_EVENTS[in_effect]
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
-        audit = await record_audit(
-            conn,
-            space.id,
-            viewer,
-            f"question.{body.action}_edit" if on_edit else f"question.{body.action}",
-            "question",
-            question.id,
-            reason=reason,
-            note=body.note,
-            details={"from": question.visibility, "to": row.visibility},
+        change = (question.visibility, row.visibility)
+        audit, decision = await record_moderator_decision(
+            conn, space.id, viewer, "question", question.id, body, reason, on_edit, change
         )
         event = await record_question_moderation_event(
             conn,
@@ -203,7 +201,7 @@ async def decide_on_question(
             space,
             row,
             type_,
-            decision={"action": body.action, "reason": reason, "note": body.note, "by": "moderator"},
+            decision=decision,
             audit=audit,
             notify_author=body.action in AUTHOR_NOTIFIED
             and (on_edit or row.visibility != question.visibility),
