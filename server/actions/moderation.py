@@ -175,15 +175,17 @@ async def record_moderator_decision(
     reason: str | None,
     on_edit: bool,
     change: tuple[str, str],
-) -> tuple[AuditEntry, dict[str, Any]]:
-    """A moderator's decision on a comment or a question (`target`): its audit entry (a
-    decision on a waiting edit is `<action>_edit`), and the decision as its event tells it."""
+) -> tuple[AuditEntry, dict[str, Any], bool]:
+    """A moderator's decision on a comment or a question (`target`), whose state went from
+    `change[0]` to `change[1]`: its audit entry (a decision on a waiting edit is `<action>_edit`),
+    the decision as its event tells it, and whether its author is told."""
     action = f"{target}.{body.action}_edit" if on_edit else f"{target}.{body.action}"
     details = {"from": change[0], "to": change[1]}
     audit = await record_audit(
         db, space_id, viewer, action, target, target_id, reason=reason, note=body.note, details=details
     )
-    return audit, {"action": body.action, "reason": reason, "note": body.note, "by": "moderator"}
+    decision = {"action": body.action, "reason": reason, "note": body.note, "by": "moderator"}
+    return audit, decision, body.action in AUTHOR_NOTIFIED and (on_edit or change[0] != change[1])
 
 
 def _applies(action: str, comment: CommentRow) -> bool:
@@ -245,7 +247,7 @@ async def decide(
         await moderation_queries.delete_claim(conn, comment.id)
         row = await comment_queries.get_comment(conn, comment.id, None)
         assert row is not None
-        audit, decision = await record_moderator_decision(
+        audit, decision, notify_author = await record_moderator_decision(
             conn, space.id, viewer, "comment", comment.id, body, reason, on_edit, (comment.status, row.status)
         )
         events = [
@@ -257,7 +259,7 @@ async def decide(
                 type_,
                 decision=decision,
                 audit=audit,
-                notify_author=body.action in AUTHOR_NOTIFIED and (on_edit or row.status != comment.status),
+                notify_author=notify_author,
                 public_change=type_ not in ("comment.flags_dismissed", "comment.edit_rejected"),
             )
         ]

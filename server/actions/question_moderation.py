@@ -15,7 +15,6 @@ from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_delete_under_review
 from server.actions.moderation import (
-    AUTHOR_NOTIFIED,
     decision_reason,
     record_decision_event,
     record_moderator_decision,
@@ -192,7 +191,7 @@ async def decide_on_question(
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
         change = (question.visibility, row.visibility)
-        audit, decision = await record_moderator_decision(
+        audit, decision, notify_author = await record_moderator_decision(
             conn, space.id, viewer, "question", question.id, body, reason, on_edit, change
         )
         event = await record_question_moderation_event(
@@ -203,8 +202,7 @@ async def decide_on_question(
             type_,
             decision=decision,
             audit=audit,
-            notify_author=body.action in AUTHOR_NOTIFIED
-            and (on_edit or row.visibility != question.visibility),
+            notify_author=notify_author,
             public_change=type_ != "question.edit_rejected",
         )
         events = [event, *await take_off_screens(conn, space, row)]
