@@ -7,7 +7,7 @@ it may cause is: an entry with no actor, and a tombstone saying "flags".
 """
 
 from collections import Counter
-from typing import Any, Literal
+from typing import Literal
 
 from server import errors
 from server.access import roles
@@ -15,7 +15,7 @@ from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
 from server.actions.comments import find_visible_comment
-from server.actions.moderation import open_flags, queue_counts, record_comment_event
+from server.actions.moderation import Decision, open_flags, queue_counts, record_comment_event
 from server.actions.showing import SetShown
 from server.events import Event, record_event
 from server.queries import Executor
@@ -27,7 +27,6 @@ from server.queries.comments import CommentRow
 from server.queries.flags import FlagRow, FlagSummaryRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
-from server.schemas.audit import AuditEntry
 from server.schemas.common import Role
 from server.schemas.moderation import FlagBody, flag_summary
 
@@ -113,10 +112,9 @@ async def hide_by_flags(
     target_id: int,
     summary: FlagSummaryRow,
     set_shown: SetShown,
-) -> tuple[AuditEntry, dict[str, Any]]:
-    """Hide a comment or a question pending review, for the reason most counted flaggers gave;
-    return its audit entry (Roundtable acts, so it has no actor) and the decision as its event
-    tells it."""
+) -> Decision:
+    """Hide a comment or a question pending review, for the reason most counted flaggers gave,
+    and record it in the audit log: Roundtable acts, so the entry has no actor."""
     reason = most_counted_reason(summary)
     await set_shown(conn, target_id, "hidden", removed_by="flags", reason=reason)
     details = {
@@ -129,7 +127,8 @@ async def hide_by_flags(
     audit = await record_audit(
         conn, space_id, None, f"{target}.hide", target, target_id, reason=reason, details=details
     )
-    return audit, {"action": "hide", "reason": reason, "note": "", "by": "flags"}
+    told = {"action": "hide", "reason": reason, "note": "", "by": "flags"}
+    return Decision(told, audit, notify_author=True)
 
 
 async def flag_comment(
@@ -191,23 +190,12 @@ async def _hide_by_flags(
     summary: FlagSummaryRow,
 ) -> list[Event]:
     """Hide a comment pending review: Roundtable acts, so the audit entry has no actor."""
-    audit, decision = await hide_by_flags(
+    decision = await hide_by_flags(
         conn, services, space.id, "comment", comment_id, summary, moderation_queries.set_comment_status
     )
     await moderation_queries.delete_claim(conn, comment_id)
     row = await comment_queries.get_comment(conn, comment_id, None)
     assert row is not None
-    events = [
-        await record_comment_event(
-            conn,
-            services.settings,
-            space,
-            row,
-            "comment.hidden",
-            decision=decision,
-            audit=audit,
-            notify_author=True,
-        )
-    ]
+    events = [await record_comment_event(conn, services.settings, space, row, "comment.hidden", decision)]
     dropped = await spotlight_actions.drop_comment(conn, space, comment_id, "comment.hidden")
     return events + ([dropped] if dropped else [])

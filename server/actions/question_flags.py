@@ -64,19 +64,12 @@ async def _hide_by_flags(
     services: Services, conn: Executor, space: SpaceRow, question_id: int, summary: FlagSummaryRow
 ) -> list[Event]:
     """Hide a question pending review: Roundtable acts, so the audit entry has no actor."""
-    audit, decision = await hide_by_flags(
+    decision = await hide_by_flags(
         conn, services, space.id, "question", question_id, summary, moderation_queries.set_question_visibility
     )
     row = await question_queries.get_question(conn, question_id)
     assert row is not None
     event = await record_question_moderation_event(
-        conn,
-        services.settings,
-        space,
-        row,
-        "question.hidden",
-        decision=decision,
-        audit=audit,
-        notify_author=True,
+        conn, services.settings, space, row, "question.hidden", decision
     )
     return [event, *await take_off_screens(conn, space, row)]

@@ -15,6 +15,7 @@ from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_delete_under_review
 from server.actions.moderation import (
+    Decision,
     decision_reason,
     record_decision_event,
     record_moderator_decision,
@@ -33,7 +34,6 @@ from server.queries.spaces import SpaceRow
 from server.running.services import Services
 from server.running.settings import Settings
 from server.schemas import questions as question_schemas
-from server.schemas.audit import AuditEntry
 from server.schemas.common import Role
 from server.schemas.moderation import DecisionBody, QuestionQueueItem, flag_summary
 
@@ -65,10 +65,7 @@ async def record_question_moderation_event(
     space: SpaceRow,
     row: QuestionRow,
     type_: str,
-    *,
-    decision: dict[str, Any],
-    audit: AuditEntry | None,
-    notify_author: bool,
+    decision: Decision,
     public_change: bool = True,
 ) -> Event:
     """The event of a moderation change to a participant's question.
@@ -81,11 +78,11 @@ async def record_question_moderation_event(
     flags = await open_question_flags(db, settings, row.id)
     moderators: dict[str, Any] = {
         "question": question_schemas.question(row, reveal=True).model_dump(mode="json"),
-        "decision": decision,
+        "decision": decision.told,
         "flags": flag_summary(flags).model_dump(mode="json"),
     }
-    if audit is not None:
-        moderators["audit"] = audit.model_dump(mode="json")
+    if decision.audit is not None:
+        moderators["audit"] = decision.audit.model_dump(mode="json")
     shown = row.published_at is not None and row.visibility in PUBLICLY_LISTED
     return await record_decision_event(
         db,
@@ -97,7 +94,6 @@ async def record_question_moderation_event(
         moderators,
         decision,
         shown and public_change,
-        notify_author,
     )
 
 
@@ -191,19 +187,12 @@ async def decide_on_question(
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
         change = (question.visibility, row.visibility)
-        audit, decision, notify_author = await record_moderator_decision(
+        decision = await record_moderator_decision(
             conn, space.id, viewer, "question", question.id, body, reason, on_edit, change
         )
+        public_change = type_ != "question.edit_rejected"
         event = await record_question_moderation_event(
-            conn,
-            services.settings,
-            space,
-            row,
-            type_,
-            decision=decision,
-            audit=audit,
-            notify_author=notify_author,
-            public_change=type_ != "question.edit_rejected",
+            conn, services.settings, space, row, type_, decision, public_change
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)
@@ -242,15 +231,10 @@ async def delete_own_question(
         await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=audit is not None)
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
+        told = {"action": "delete", "reason": None, "note": "", "by": "author"}
+        decision = Decision(told, audit, notify_author=True)
         event = await record_question_moderation_event(
-            conn,
-            services.settings,
-            space,
-            row,
-            "question.deleted",
-            decision={"action": "delete", "reason": None, "note": "", "by": "author"},
-            audit=audit,
-            notify_author=True,
+            conn, services.settings, space, row, "question.deleted", decision
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)
