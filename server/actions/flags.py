@@ -15,7 +15,8 @@ from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
 from server.actions.audit import record_audit
 from server.actions.comments import find_visible_comment
-from server.actions.moderation import open_flags, queue_counts, record_comment_event
+from server.actions.moderation import Decision, open_flags, queue_counts, record_comment_event
+from server.actions.showing import SetShown
 from server.events import Event, record_event
 from server.queries import Executor
 from server.queries import comments as comment_queries
@@ -26,7 +27,6 @@ from server.queries.comments import CommentRow
 from server.queries.flags import FlagRow, FlagSummaryRow
 from server.queries.spaces import SpaceRow
 from server.running.services import Services
-from server.schemas.audit import AuditEntry
 from server.schemas.common import Role
 from server.schemas.moderation import FlagBody, flag_summary
 
@@ -104,16 +104,19 @@ def most_counted_reason(summary: FlagSummaryRow) -> str:
     return Counter(f.reason for f in summary.flaggers if f.in_good_standing).most_common(1)[0][0]
 
 
-async def record_hide_by_flags(
+async def hide_by_flags(
     conn: Executor,
     services: Services,
     space_id: int,
     target: FlagTarget,
     target_id: int,
-    reason: str,
     summary: FlagSummaryRow,
-) -> AuditEntry:
-    """The audit entry of a hide by flags: Roundtable acts, so it has no actor."""
+    set_shown: SetShown,
+) -> Decision:
+    """Hide a comment or a question pending review, for the reason most counted flaggers gave,
+    and record it in the audit log: Roundtable acts, so the entry has no actor."""
+    reason = most_counted_reason(summary)
+    await set_shown(conn, target_id, "hidden", removed_by="flags", reason=reason)
     details = {
         "by": "flags",
         "flags": summary.count,
@@ -121,9 +124,11 @@ async def record_hide_by_flags(
         "flaggers": [f.user_id for f in summary.flaggers if f.in_good_standing],
         "threshold": services.settings.flag_hide_threshold,
     }
-    return await record_audit(
+    audit = await record_audit(
         conn, space_id, None, f"{target}.hide", target, target_id, reason=reason, details=details
     )
+    told = {"action": "hide", "reason": reason, "note": "", "by": "flags"}
+    return Decision(told, audit, notify_author=True)
 
 
 async def flag_comment(
@@ -185,24 +190,12 @@ async def _hide_by_flags(
     summary: FlagSummaryRow,
 ) -> list[Event]:
     """Hide a comment pending review: Roundtable acts, so the audit entry has no actor."""
-    reason = most_counted_reason(summary)
-    await moderation_queries.set_comment_status(conn, comment_id, "hidden", removed_by="flags", reason=reason)
+    decision = await hide_by_flags(
+        conn, services, space.id, "comment", comment_id, summary, moderation_queries.set_comment_status
+    )
     await moderation_queries.delete_claim(conn, comment_id)
     row = await comment_queries.get_comment(conn, comment_id, None)
     assert row is not None
-    audit = await record_hide_by_flags(conn, services, space.id, "comment", comment_id, reason, summary)
-    decision = {"action": "hide", "reason": reason, "note": "", "by": "flags"}
-    events = [
-        await record_comment_event(
-            conn,
-            services.settings,
-            space,
-            row,
-            "comment.hidden",
-            decision=decision,
-            audit=audit,
-            notify_author=True,
-        )
-    ]
+    events = [await record_comment_event(conn, services.settings, space, row, "comment.hidden", decision)]
     dropped = await spotlight_actions.drop_comment(conn, space, comment_id, "comment.hidden")
     return events + ([dropped] if dropped else [])

@@ -7,6 +7,7 @@ and the other gets `already_decided`. The change, one audit entry and its
 event(s) commit together; a decision also releases the comment's claim.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from server import errors
@@ -89,16 +90,24 @@ def _state(comment: CommentRow) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A decision on a comment or a question as its event tells it: `told` is its action,
+    reason, note and who decided; its audit entry (none for an author's own delete of a
+    text not under review); whether its author hears of it."""
+
+    told: dict[str, Any]
+    audit: AuditEntry | None
+    notify_author: bool
+
+
 async def record_comment_event(
     db: Executor,
     settings: Settings,
     space: SpaceRow,
     row: CommentRow,
     type_: str,
-    *,
-    decision: dict[str, Any],
-    audit: AuditEntry,
-    notify_author: bool,
+    decision: Decision,
     public_change: bool = True,
 ) -> Event:
     """The event of a moderation change to a comment.
@@ -112,14 +121,14 @@ async def record_comment_event(
     flags = await open_flags(db, settings, row.id)
     moderators = {
         "comment": comment_schemas.comment(row, personal=False, reveal=True).model_dump(mode="json"),
-        "decision": decision,
-        "audit": audit.model_dump(mode="json"),
+        "decision": decision.told,
+        "audit": None if decision.audit is None else decision.audit.model_dump(mode="json"),
         "flags": flag_summary(flags).model_dump(mode="json"),
         "queue": (await queue_counts(db, space.id, settings)).model_dump(mode="json"),
     }
     shown = public_change and row.status != "pending"
     return await record_decision_event(
-        db, space, type_, "comment", public_view, row.author_id, moderators, decision, shown, notify_author
+        db, space, type_, "comment", public_view, row.author_id, moderators, decision, shown
     )
 
 
@@ -131,9 +140,8 @@ async def record_decision_event(
     public_view: dict[str, Any],
     author_id: int | None,
     moderators: dict[str, Any],
-    decision: dict[str, Any],
+    decision: Decision,
     shown: bool,
-    notify_author: bool,
 ) -> Event:
     """The event of a decision on a comment or a question (`target`), once its payloads are built.
 
@@ -143,8 +151,8 @@ async def record_decision_event(
     """
     drafted = space.status == "draft"
     personal = None
-    if notify_author and not drafted:
-        notice = {key: decision[key] for key in ("action", "reason", "by")}
+    if decision.notify_author and not drafted:
+        notice = {key: decision.told[key] for key in ("action", "reason", "by")}
         personal = {target: public_view, "decision": notice}
     return await record_event(
         db,
@@ -163,6 +171,29 @@ def decision_reason(body: DecisionBody) -> str | None:
     if body.reason == "other" and not body.note:
         raise errors.ReasonRequired("The reason `other` needs a note.", details={"action": body.action})
     return body.reason or DEFAULT_REASON.get(body.action)
+
+
+async def record_moderator_decision(
+    db: Executor,
+    space_id: int,
+    viewer: Viewer,
+    target: str,
+    target_id: int,
+    body: DecisionBody,
+    reason: str | None,
+    on_edit: bool,
+    change: tuple[str, str],
+) -> Decision:
+    """Record a moderator's decision on a comment or a question (`target`) whose state went
+    from `change[0]` to `change[1]` in the audit log (a decision on a waiting edit is
+    `<action>_edit`); its author is told of a decision on whether it is shown that changed it."""
+    action = f"{target}.{body.action}_edit" if on_edit else f"{target}.{body.action}"
+    details = {"from": change[0], "to": change[1]}
+    audit = await record_audit(
+        db, space_id, viewer, action, target, target_id, reason=reason, note=body.note, details=details
+    )
+    told = {"action": body.action, "reason": reason, "note": body.note, "by": "moderator"}
+    return Decision(told, audit, body.action in AUTHOR_NOTIFIED and (on_edit or change[0] != change[1]))
 
 
 def _applies(action: str, comment: CommentRow) -> bool:
@@ -224,30 +255,12 @@ async def decide(
         await moderation_queries.delete_claim(conn, comment.id)
         row = await comment_queries.get_comment(conn, comment.id, None)
         assert row is not None
-        audit = await record_audit(
-            conn,
-            space.id,
-            viewer,
-            f"comment.{body.action}_edit" if on_edit else f"comment.{body.action}",
-            "comment",
-            comment.id,
-            reason=reason,
-            note=body.note,
-            details={"from": comment.status, "to": row.status},
+        decision = await record_moderator_decision(
+            conn, space.id, viewer, "comment", comment.id, body, reason, on_edit, (comment.status, row.status)
         )
-        decision = {"action": body.action, "reason": reason, "note": body.note, "by": "moderator"}
+        public_change = type_ not in ("comment.flags_dismissed", "comment.edit_rejected")
         events = [
-            await record_comment_event(
-                conn,
-                services.settings,
-                space,
-                row,
-                type_,
-                decision=decision,
-                audit=audit,
-                notify_author=body.action in AUTHOR_NOTIFIED and (on_edit or row.status != comment.status),
-                public_change=type_ not in ("comment.flags_dismissed", "comment.edit_rejected"),
-            )
+            await record_comment_event(conn, services.settings, space, row, type_, decision, public_change)
         ]
         if row.status in ("hidden", "rejected"):
             dropped = await spotlight_actions.drop_comment(conn, space, row.id, type_)
@@ -287,16 +300,10 @@ async def edit_as_moderator(
         audit = await record_audit(
             conn, space.id, viewer, "comment.edit", "comment", comment.id, reason=body.reason, note=body.note
         )
-        decision = {"action": "edit", "reason": body.reason, "note": body.note, "by": "moderator"}
+        told = {"action": "edit", "reason": body.reason, "note": body.note, "by": "moderator"}
+        decision = Decision(told, audit, notify_author=True)
         event = await record_comment_event(
-            conn,
-            services.settings,
-            space,
-            row,
-            "comment.moderator_edited",
-            decision=decision,
-            audit=audit,
-            notify_author=True,
+            conn, services.settings, space, row, "comment.moderator_edited", decision
         )
     await services.publish(event)
     return row, event

@@ -11,10 +11,9 @@ from server.access.identity import Viewer
 from server.actions.flags import (
     add_flag,
     check_flag_text,
+    hide_by_flags,
     lock_space_to_flag,
-    most_counted_reason,
     record_flagged,
-    record_hide_by_flags,
 )
 from server.actions.question_moderation import (
     locked_live_question,
@@ -65,21 +64,12 @@ async def _hide_by_flags(
     services: Services, conn: Executor, space: SpaceRow, question_id: int, summary: FlagSummaryRow
 ) -> list[Event]:
     """Hide a question pending review: Roundtable acts, so the audit entry has no actor."""
-    reason = most_counted_reason(summary)
-    await moderation_queries.set_question_visibility(
-        conn, question_id, "hidden", removed_by="flags", reason=reason
+    decision = await hide_by_flags(
+        conn, services, space.id, "question", question_id, summary, moderation_queries.set_question_visibility
     )
     row = await question_queries.get_question(conn, question_id)
     assert row is not None
-    audit = await record_hide_by_flags(conn, services, space.id, "question", question_id, reason, summary)
     event = await record_question_moderation_event(
-        conn,
-        services.settings,
-        space,
-        row,
-        "question.hidden",
-        decision={"action": "hide", "reason": reason, "note": "", "by": "flags"},
-        audit=audit,
-        notify_author=True,
+        conn, services.settings, space, row, "question.hidden", decision
     )
     return [event, *await take_off_screens(conn, space, row)]

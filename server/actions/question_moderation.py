@@ -13,8 +13,13 @@ from server import errors
 from server.access import guards, roles
 from server.access.identity import Viewer
 from server.actions import spotlight as spotlight_actions
-from server.actions.audit import record_audit, record_delete_under_review
-from server.actions.moderation import AUTHOR_NOTIFIED, decision_reason, record_decision_event
+from server.actions.audit import record_delete_under_review
+from server.actions.moderation import (
+    Decision,
+    decision_reason,
+    record_decision_event,
+    record_moderator_decision,
+)
 from server.actions.question_edits import apply_edit_decision, has_pending_edit
 from server.actions.showing import apply_showing_decision
 from server.events import Event
@@ -29,7 +34,6 @@ from server.queries.spaces import SpaceRow
 from server.running.services import Services
 from server.running.settings import Settings
 from server.schemas import questions as question_schemas
-from server.schemas.audit import AuditEntry
 from server.schemas.common import Role
 from server.schemas.moderation import DecisionBody, QuestionQueueItem, flag_summary
 
@@ -61,10 +65,7 @@ async def record_question_moderation_event(
     space: SpaceRow,
     row: QuestionRow,
     type_: str,
-    *,
-    decision: dict[str, Any],
-    audit: AuditEntry | None,
-    notify_author: bool,
+    decision: Decision,
     public_change: bool = True,
 ) -> Event:
     """The event of a moderation change to a participant's question.
@@ -77,11 +78,11 @@ async def record_question_moderation_event(
     flags = await open_question_flags(db, settings, row.id)
     moderators: dict[str, Any] = {
         "question": question_schemas.question(row, reveal=True).model_dump(mode="json"),
-        "decision": decision,
+        "decision": decision.told,
         "flags": flag_summary(flags).model_dump(mode="json"),
     }
-    if audit is not None:
-        moderators["audit"] = audit.model_dump(mode="json")
+    if decision.audit is not None:
+        moderators["audit"] = decision.audit.model_dump(mode="json")
     shown = row.published_at is not None and row.visibility in PUBLICLY_LISTED
     return await record_decision_event(
         db,
@@ -93,7 +94,6 @@ async def record_question_moderation_event(
         moderators,
         decision,
         shown and public_change,
-        notify_author,
     )
 
 
@@ -186,28 +186,13 @@ async def decide_on_question(
             type_ = QUESTION_DECISION_EVENTS[in_effect]
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
-        audit = await record_audit(
-            conn,
-            space.id,
-            viewer,
-            f"question.{body.action}_edit" if on_edit else f"question.{body.action}",
-            "question",
-            question.id,
-            reason=reason,
-            note=body.note,
-            details={"from": question.visibility, "to": row.visibility},
+        change = (question.visibility, row.visibility)
+        decision = await record_moderator_decision(
+            conn, space.id, viewer, "question", question.id, body, reason, on_edit, change
         )
+        public_change = type_ != "question.edit_rejected"
         event = await record_question_moderation_event(
-            conn,
-            services.settings,
-            space,
-            row,
-            type_,
-            decision={"action": body.action, "reason": reason, "note": body.note, "by": "moderator"},
-            audit=audit,
-            notify_author=body.action in AUTHOR_NOTIFIED
-            and (on_edit or row.visibility != question.visibility),
-            public_change=type_ != "question.edit_rejected",
+            conn, services.settings, space, row, type_, decision, public_change
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)
@@ -246,15 +231,10 @@ async def delete_own_question(
         await moderation_queries.mark_question_deleted(conn, question.id, keep_evidence=audit is not None)
         row = await question_queries.get_question(conn, question.id)
         assert row is not None
+        told = {"action": "delete", "reason": None, "note": "", "by": "author"}
+        decision = Decision(told, audit, notify_author=True)
         event = await record_question_moderation_event(
-            conn,
-            services.settings,
-            space,
-            row,
-            "question.deleted",
-            decision={"action": "delete", "reason": None, "note": "", "by": "author"},
-            audit=audit,
-            notify_author=True,
+            conn, services.settings, space, row, "question.deleted", decision
         )
         events = [event, *await take_off_screens(conn, space, row)]
     await services.publish(*events)

@@ -176,18 +176,26 @@ async def list_holds(db: Executor, space_id: int) -> list[HoldRow]:
 # ---- Queues ------------------------------------------------------------------
 
 
-def queue_filter(kind: str, window: str) -> str:
-    """The condition on `c` for a queue; `window` is the placeholder of the recent window in seconds."""
+# What a queue reads of each target: the alias its queries give the table, and the column
+# saying whether it is shown (a question's `visibility` plays a comment's `status`).
+QUEUE_TARGETS = {"comment": ("c", "status"), "question": ("q", "visibility")}
+
+
+def queue_filter(kind: str, window: str, target: str = "comment") -> str:
+    """The condition on a comment (`c`) or a participant's question (`q`) for a queue: the rules
+    are one for both; `window` is the placeholder of the recent window in seconds."""
+    alias, column = QUEUE_TARGETS[target]
+    state = f"{alias}.{column}"
     if kind == "pending":
-        # New comments waiting, and published ones whose author's edit waits.
-        return "(c.status = 'pending' OR (c.status = 'published' AND c.edit_submitted_at IS NOT NULL))"
+        # New ones waiting, and published ones whose author's edit waits.
+        return f"({state} = 'pending' OR ({state} = 'published' AND {alias}.edit_submitted_at IS NOT NULL))"
     if kind == "flagged":
-        return """c.status IN ('published', 'hidden') AND EXISTS (
-            SELECT 1 FROM comment_flags f WHERE f.comment_id = c.id AND f.resolved_at IS NULL)"""
+        return f"""{state} IN ('published', 'hidden') AND EXISTS (
+            SELECT 1 FROM {target}_flags f WHERE f.{target}_id = {alias}.id AND f.resolved_at IS NULL)"""
     if kind == "removed":
-        return "c.status IN ('hidden', 'rejected')"
+        return f"{state} IN ('hidden', 'rejected')"
     assert kind == "recent"
-    return f"c.status = 'published' AND c.created_at > now() - make_interval(secs => {window})"
+    return f"{state} = 'published' AND {alias}.created_at > now() - make_interval(secs => {window})"
 
 
 @dataclass(frozen=True, slots=True)

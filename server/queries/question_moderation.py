@@ -4,6 +4,7 @@ last question (slow mode) and the moderators' queue (their flags are with commen
 from datetime import datetime
 
 from server.queries import Executor
+from server.queries.moderation import queue_filter
 from server.queries.questions import QUESTION_VIEW, QuestionRow
 
 
@@ -87,22 +88,6 @@ async def get_last_question_at(db: Executor, space_id: int, author_id: int) -> d
 # ---- The moderators' queue -------------------------------------------------------
 
 
-def question_queue_filter(kind: str) -> str:
-    """The condition on `q` for a queue, as `queue_filter` is for comments; `$2` is the recent window."""
-    if kind == "pending":
-        # New questions waiting, and published ones whose author's edit waits.
-        return (
-            "(q.visibility = 'pending' OR (q.visibility = 'published' AND q.edit_submitted_at IS NOT NULL))"
-        )
-    if kind == "flagged":
-        return """q.visibility IN ('published', 'hidden') AND EXISTS (
-            SELECT 1 FROM question_flags f WHERE f.question_id = q.id AND f.resolved_at IS NULL)"""
-    if kind == "removed":
-        return "q.visibility IN ('hidden', 'rejected')"
-    assert kind == "recent"
-    return "q.visibility = 'published' AND q.created_at > now() - make_interval(secs => $2)"
-
-
 # Participants' questions are few beside comments: a queue carries them all, up to this.
 QUESTION_QUEUE_MAX = 200
 
@@ -116,7 +101,7 @@ async def list_question_queue(
     newest_first = kind in ("recent", "removed")
     rows = await db.fetch(
         f"""{QUESTION_VIEW}
-            WHERE q.space_id = $1 AND q.kind = 'participant' AND {question_queue_filter(kind)}
+            WHERE q.space_id = $1 AND q.kind = 'participant' AND {queue_filter(kind, "$2", "question")}
             ORDER BY q.id {"DESC" if newest_first else "ASC"} LIMIT {QUESTION_QUEUE_MAX}""",
         *((space_id, recent_secs) if recent else (space_id,)),
     )
