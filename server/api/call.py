@@ -8,13 +8,14 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 from server import errors
+from server.access import roles
 from server.access.admission import Admission
 from server.access.identity import Viewer
 from server.queries.spaces import SpaceRow
 from server.queries.users import UserRow
 from server.running.database import Pool
 from server.running.services import Services
-from server.schemas.common import MAX_ID
+from server.schemas.common import MAX_ID, Role
 
 QueryT = TypeVar("QueryT", bound=BaseModel)
 
@@ -59,6 +60,10 @@ class Call:
         """The slug of the space the path names."""
         slug: str = self.request.path_params["slug"]
         return slug
+
+    async def visible_space(self) -> tuple[SpaceRow, Role]:
+        """The space the path names, if the caller may read it, and their role in it."""
+        return await roles.visible_space(self.pool, self.viewer, self.slug)
 
     def path_id(self, not_found: type[errors.AppError], name: str = "id") -> int:
         """An integer id from the path; one out of the database's range does not exist."""

@@ -14,9 +14,10 @@ api = ApiModule(tag="insight", raises=(errors.SpaceNotFound,))
 @api.get("/spaces/{slug}/statistics")
 async def get_statistics(call: Call, _: None) -> Statistics:
     """Live statistics of a space (moderation outcomes for its moderators only)"""
-    pool = call.pool
-    space, role = await roles.visible_space(pool, call.viewer, call.slug)
-    return await statistics_insight.read_space_statistics(pool, space.id, moderators=roles.is_steward(role))
+    space, role = await call.visible_space()
+    return await statistics_insight.read_space_statistics(
+        call.pool, space.id, moderators=roles.is_steward(role)
+    )
 
 
 @api.get(
@@ -26,11 +27,11 @@ async def get_statistics(call: Call, _: None) -> Statistics:
 )
 async def search(call: Call, _: None) -> SearchPage:
     """Full-text search over a space's comments and questions"""
-    pool = call.pool
     # An unknown space is not found, whatever the query says.
-    space, role = await roles.visible_space(pool, call.viewer, call.slug)
-    query = call.query(SearchQuery)
-    return await search_insight.search(pool, space.id, query, moderators=roles.is_steward(role))
+    space, role = await call.visible_space()
+    return await search_insight.search(
+        call.pool, space.id, call.query(SearchQuery), moderators=roles.is_steward(role)
+    )
 
 
 # What build_api (server/app.py) calls to add this module's routes.

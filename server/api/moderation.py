@@ -9,6 +9,7 @@ from server.actions.question_moderation import question_queue
 from server.api.call import Call
 from server.api.declaring import ApiModule
 from server.api.routing import STEWARD_ERRORS, written
+from server.events import Event
 from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
@@ -68,8 +69,8 @@ FLAG_ERRORS: tuple[type[errors.AppError], ...] = (
 api = ApiModule(tag="moderation", auth=MODERATOR)
 
 
-def _comment_write(row: CommentRow, event_seq: int | None) -> CommentWrite:
-    return CommentWrite(**comment_schemas.comment(row, reveal=True).model_dump(), event_seq=event_seq)
+def _comment_write(row: CommentRow, event: Event | None) -> CommentWrite:
+    return written(CommentWrite, comment_schemas.comment(row, reveal=True), event)
 
 
 @api.post("/comments/{id:int}/decisions", raises=(*DECISION_ERRORS, errors.NoOpenFlags))
@@ -77,7 +78,7 @@ async def decide(call: Call, body: DecisionBody) -> CommentWrite:
     """Decide on a comment: approve, reject, hide, restore, pin, mark as answer, dismiss flags"""
     comment_id = call.path_id(errors.CommentNotFound)
     row, events = await moderation_actions.decide(call.services, call.viewer, comment_id, body)
-    return _comment_write(row, events[0].seq)
+    return _comment_write(row, events[0])
 
 
 @api.patch(
@@ -87,7 +88,7 @@ async def edit_as_moderator(call: Call, body: ModeratorEditBody) -> CommentWrite
     """Edit a comment as a moderator (the original stays, for moderators, as a revision)"""
     comment_id = call.path_id(errors.CommentNotFound)
     row, event = await moderation_actions.edit_as_moderator(call.services, call.viewer, comment_id, body)
-    return _comment_write(row, event.seq if event else None)
+    return _comment_write(row, event)
 
 
 @api.post(

@@ -18,11 +18,9 @@ api = ApiModule(tag="questions")
 @api.get("/spaces/{slug}/questions", raises=(errors.SpaceNotFound,))
 async def list_questions(call: Call, _: None) -> QuestionList:
     """The space's numbered discussion questions and participants' questions"""
-    pool = call.pool
-    who = call.viewer
-    space, role = await roles.visible_space(pool, who, call.slug)
-    rows = await question_queries.list_questions(pool, space.id)
-    return question_schemas.visible_questions(rows, who.user_id, roles.is_steward(role))
+    space, role = await call.visible_space()
+    rows = await question_queries.list_questions(call.pool, space.id)
+    return question_schemas.visible_questions(rows, call.viewer.user_id, roles.is_steward(role))
 
 
 @api.get("/questions/{id:int}", raises=(errors.QuestionNotFound,))

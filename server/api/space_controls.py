@@ -1,15 +1,12 @@
 """The moderators' controls of a space: its lock, slow mode, announcements."""
 
 from server import errors
-from server.access import roles
 from server.access.admission import ANYONE, MODERATOR
 from server.actions import space_controls as control_actions
 from server.api.call import Call
 from server.api.declaring import ApiModule
 from server.api.routing import STEWARD_ERRORS, written
-from server.api.spaces import space_view
-from server.events import Event
-from server.queries.spaces import SpaceRow
+from server.api.spaces import space_written
 from server.schemas import questions as question_schemas
 from server.schemas.questions import QuestionWrite
 from server.schemas.space_controls import (
@@ -25,32 +22,25 @@ from server.schemas.spaces import SpaceWrite
 api = ApiModule(tag="stewarding", auth=MODERATOR)
 
 
-async def _space_written(call: Call, result: tuple[SpaceRow, Event | None]) -> SpaceWrite:
-    row, event = result
-    pool = call.pool
-    view = await space_view(pool, row, await roles.role_in(pool, call.viewer, row))
-    return written(SpaceWrite, view, event)
-
-
 @api.post("/spaces/{slug}/lock", raises=STEWARD_ERRORS)
 async def lock_space(call: Call, body: LockBody) -> SpaceWrite:
     """Lock the space: read-only for all but its moderators"""
-    result = await control_actions.lock_space(call.services, call.viewer, call.slug, body)
-    return await _space_written(call, result)
+    row, event = await control_actions.lock_space(call.services, call.viewer, call.slug, body)
+    return await space_written(call, row, event)
 
 
 @api.delete("/spaces/{slug}/lock", raises=STEWARD_ERRORS)
 async def unlock_space(call: Call, _: None) -> SpaceWrite:
     """Unlock the space"""
-    result = await control_actions.unlock_space(call.services, call.viewer, call.slug)
-    return await _space_written(call, result)
+    row, event = await control_actions.unlock_space(call.services, call.viewer, call.slug)
+    return await space_written(call, row, event)
 
 
 @api.put("/spaces/{slug}/slow-mode", raises=STEWARD_ERRORS)
 async def set_space_slow_mode(call: Call, body: SlowModeBody) -> SpaceWrite:
     """Set the space's slow mode (0 seconds: off)"""
-    result = await control_actions.set_space_slow_mode(call.services, call.viewer, call.slug, body)
-    return await _space_written(call, result)
+    row, event = await control_actions.set_space_slow_mode(call.services, call.viewer, call.slug, body)
+    return await space_written(call, row, event)
 
 
 @api.put("/questions/{id:int}/slow-mode", raises=(errors.QuestionNotFound, errors.NotModerator))

@@ -6,6 +6,8 @@ from server.access.admission import ADMIN, ANYONE, SPACE_MODERATOR
 from server.actions import spaces as space_actions
 from server.api.call import Call
 from server.api.declaring import ApiModule
+from server.api.routing import written
+from server.events import Event
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
@@ -50,31 +52,29 @@ async def list_spaces(call: Call, _: None) -> SpaceList:
 @api.get("/spaces/{slug}", auth=ANYONE, raises=(errors.SpaceNotFound,))
 async def get_space(call: Call, _: None) -> Space:
     """A space: background, moderators, settings"""
-    pool = call.pool
-    who = call.viewer
-    row, role = await roles.visible_space(pool, who, call.slug)
-    view = await space_view(pool, row, role)
-    return view.model_copy(update={"my_restriction": await my_restriction(pool, who, row)})
+    row, role = await call.visible_space()
+    view = await space_view(call.pool, row, role)
+    return view.model_copy(update={"my_restriction": await my_restriction(call.pool, call.viewer, row)})
 
 
-async def _written(call: Call, row: SpaceRow, event_seq: int | None) -> SpaceWrite:
-    pool = call.pool
-    role = await roles.role_in(pool, call.viewer, row)
-    return SpaceWrite(**(await space_view(pool, row, role)).model_dump(), event_seq=event_seq)
+async def space_written(call: Call, row: SpaceRow, event: Event | None) -> SpaceWrite:
+    """A write's answer about a space: the space as the caller now sees it, with the write's seq."""
+    view = await space_view(call.pool, row, await roles.role_in(call.pool, call.viewer, row))
+    return written(SpaceWrite, view, event)
 
 
 @api.post("/spaces", status=201, raises=(errors.SlugTaken, errors.Forbidden))
 async def create_space(call: Call, body: SpaceCreate) -> SpaceWrite:
     """Create a space (admins)"""
     row, event = await space_actions.create_space(call.services, call.viewer, body)
-    return await _written(call, row, event.seq)
+    return await space_written(call, row, event)
 
 
 @api.patch("/spaces/{slug}", auth=SPACE_MODERATOR, raises=(errors.SpaceNotFound, errors.Forbidden))
 async def patch_space(call: Call, body: SpacePatch) -> SpaceWrite:
     """Change a space (its moderators, admins)"""
     row, event = await space_actions.update_space(call.services, call.viewer, call.slug, body)
-    return await _written(call, row, event.seq if event else None)
+    return await space_written(call, row, event)
 
 
 async def _change_membership(call: Call, user_id: int, *, moderators: bool, add: bool) -> MemberChange:

@@ -1,7 +1,6 @@
 """The spotlight: what a space's screens show now and next."""
 
 from server import errors
-from server.access import roles
 from server.access.admission import ANYONE, MODERATOR
 from server.actions import spotlight as spotlight_actions
 from server.api.call import Call
@@ -36,9 +35,8 @@ def _written(result: tuple[Spotlight, Event | None]) -> SpotlightWrite:
 @api.get("/spaces/{slug}/spotlight", auth=ANYONE, raises=(errors.SpaceNotFound,))
 async def get_spotlight(call: Call, _: None) -> Spotlight:
     """What the space's screens show now, and what comes next"""
-    pool = call.pool
-    space, _role = await roles.visible_space(pool, call.viewer, call.slug)
-    return await read_spotlight(pool, space.id)
+    space, _role = await call.visible_space()
+    return await read_spotlight(call.pool, space.id)
 
 
 @api.put("/spaces/{slug}/spotlight", raises=(*STEWARD_ERRORS, *TARGET_ERRORS))

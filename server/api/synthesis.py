@@ -7,11 +7,11 @@ import difflib
 from starlette.responses import Response
 
 from server import errors
-from server.access import roles
 from server.access.admission import ANYONE, MODERATOR
 from server.actions import synthesis as synthesis_actions
 from server.api.call import Call
 from server.api.declaring import ApiModule
+from server.api.routing import written
 from server.exports.docx_note import DOCX_MEDIA_TYPE, note_docx
 from server.exports.note_document import build_document, render_markdown
 from server.insight.quoting import attribution, read_pseudonyms
@@ -69,7 +69,7 @@ async def save_note(call: Call, body: NoteSave) -> NoteWrite:
     note, event = await synthesis_actions.save_note(
         call.services, call.viewer, call.moderated_space.slug, body
     )
-    return NoteWrite(**note.model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note, event)
 
 
 @api.post("/spaces/{slug}/note/publish", raises=NOTE_ERRORS)
@@ -78,7 +78,7 @@ async def publish_note(call: Call, body: NotePublish) -> NoteWrite:
     note, event = await synthesis_actions.publish_note(
         call.services, call.viewer, call.moderated_space.slug, body
     )
-    return NoteWrite(**note.model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note, event)
 
 
 @api.get("/spaces/{slug}/note/versions", raises=STEWARD_ERRORS)
@@ -185,7 +185,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 async def get_published(call: Call, _: None) -> PublishedNote:
     """The published background note, with its sources"""
     pool = call.pool
-    space, _role = await roles.visible_space(pool, call.viewer, call.slug)
+    space, _role = await call.visible_space()
     note = await synthesis_queries.get_note(pool, space.id)
     if note is None or note.published_version is None or note.published_at is None:
         raise errors.NoteNotPublished()
@@ -224,7 +224,7 @@ async def get_cited(call: Call, _: None) -> CitedContributions:
     """Comments the published note cites, and which are the caller's"""
     pool = call.pool
     who = call.viewer
-    space, _role = await roles.visible_space(pool, who, call.slug)
+    space, _role = await call.visible_space()
     note = await synthesis_queries.get_note(pool, space.id)
     if note is None or note.published_version is None:
         return CitedContributions(version=None, comment_ids=[], mine=[])

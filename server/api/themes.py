@@ -21,6 +21,7 @@ from server.schemas.themes import (
 )
 
 QUESTION_STEWARD_ERRORS = (errors.QuestionNotFound, errors.SpaceNotFound, errors.NotModerator)
+THEME_ERRORS = (*QUESTION_STEWARD_ERRORS, errors.ThemeNotFound)
 
 
 api = ApiModule(tag="themes", auth=MODERATOR)
@@ -43,43 +44,32 @@ async def regroup(call: Call, _: None) -> QuestionThemes:
     )
 
 
-@api.patch(
-    "/questions/{id:int}/themes/{theme_id:int}", raises=(*QUESTION_STEWARD_ERRORS, errors.ThemeNotFound)
-)
+def _question_and_theme(call: Call) -> tuple[int, int]:
+    """The ids of the question and of its theme the path names."""
+    return call.path_id(errors.QuestionNotFound), call.path_id(errors.ThemeNotFound, "theme_id")
+
+
+@api.patch("/questions/{id:int}/themes/{theme_id:int}", raises=THEME_ERRORS)
 async def rename(call: Call, body: ThemeRename) -> QuestionThemes:
     """Rename a theme (the name survives regrouping); null goes back to its terms"""
-    theme_id = call.path_id(errors.ThemeNotFound, "theme_id")
-    return await theme_actions.rename_theme(
-        call.services, call.viewer, call.path_id(errors.QuestionNotFound), theme_id, body.name
-    )
+    question_id, theme_id = _question_and_theme(call)
+    return await theme_actions.rename_theme(call.services, call.viewer, question_id, theme_id, body.name)
 
 
-@api.post(
-    "/questions/{id:int}/themes/{theme_id:int}/merge", raises=(*QUESTION_STEWARD_ERRORS, errors.ThemeNotFound)
-)
+@api.post("/questions/{id:int}/themes/{theme_id:int}/merge", raises=THEME_ERRORS)
 async def merge(call: Call, body: ThemeMerge) -> QuestionThemes:
     """Merge a theme into another theme of the same question"""
-    theme_id = call.path_id(errors.ThemeNotFound, "theme_id")
-    return await theme_actions.merge_themes(
-        call.services, call.viewer, call.path_id(errors.QuestionNotFound), theme_id, body.into_id
-    )
+    question_id, theme_id = _question_and_theme(call)
+    return await theme_actions.merge_themes(call.services, call.viewer, question_id, theme_id, body.into_id)
 
 
 @api.post(
     "/questions/{id:int}/themes/{theme_id:int}/split",
-    raises=(
-        *QUESTION_STEWARD_ERRORS,
-        errors.ThemeNotFound,
-        errors.TooFewToGroup,
-        errors.ThemesUnavailable,
-    ),
+    raises=(*THEME_ERRORS, errors.TooFewToGroup, errors.ThemesUnavailable),
 )
 async def split(call: Call, _: None) -> QuestionThemes:
     """Split a theme in two (in the worker process); the halves are unnamed"""
-    theme_id = call.path_id(errors.ThemeNotFound, "theme_id")
-    return await theme_actions.split_theme(
-        call.services, call.viewer, call.path_id(errors.QuestionNotFound), theme_id
-    )
+    return await theme_actions.split_theme(call.services, call.viewer, *_question_and_theme(call))
 
 
 @api.get("/spaces/{slug}/themes/excluded-terms", raises=(errors.SpaceNotFound, errors.NotModerator))
