@@ -194,10 +194,9 @@ async def hold(call: Call, body: HoldBody) -> HeldParticipantWrite:
 )
 async def lift_hold(call: Call, _: None) -> MemberChange:
     """Stop holding a participant's comments"""
-    slug = call.slug
     user_id = call.path_id(errors.UserNotFound, "user_id")
-    user, event = await hold_actions.lift_hold(call.services, call.viewer, slug, user_id)
-    return MemberChange(space=slug, user=common_schemas.user_summary(user), event_seq=event.seq)
+    user, event = await hold_actions.lift_hold(call.services, call.viewer, call.slug, user_id)
+    return MemberChange(space=call.slug, user=common_schemas.user_summary(user), event_seq=event.seq)
 
 
 # What build_api (server/app.py) calls to add this module's routes.

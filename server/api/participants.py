@@ -49,9 +49,8 @@ async def list_restrictions(call: Call, _: None) -> RestrictionList:
 )
 async def restrict(call: Call, body: RestrictionCreate) -> RestrictionWrite:
     """Mute or ban a person in the space (replaces a restriction in force)"""
-    slug = call.slug
-    row, user, event = await restriction_actions.restrict(call.services, call.viewer, slug, body)
-    return written(RestrictionWrite, restriction(row, slug, user), event)
+    row, user, event = await restriction_actions.restrict(call.services, call.viewer, call.slug, body)
+    return written(RestrictionWrite, restriction(row, call.slug, user), event)
 
 
 @api.delete(
@@ -60,10 +59,11 @@ async def restrict(call: Call, body: RestrictionCreate) -> RestrictionWrite:
 )
 async def lift_restriction(call: Call, _: None) -> RestrictionWrite:
     """Lift a person's mute or ban"""
-    slug = call.slug
     user_id = call.path_id(errors.UserNotFound, "user_id")
-    row, user, event = await restriction_actions.lift_restriction(call.services, call.viewer, slug, user_id)
-    return written(RestrictionWrite, restriction(row, slug, user), event)
+    row, user, event = await restriction_actions.lift_restriction(
+        call.services, call.viewer, call.slug, user_id
+    )
+    return written(RestrictionWrite, restriction(row, call.slug, user), event)
 
 
 @api.post(
@@ -99,18 +99,20 @@ async def list_invitations(call: Call, _: None) -> InvitationList:
 @api.post("/spaces/{slug}/invitations", status=201, raises=STEWARD_ERRORS, rate_limit="invitation")
 async def create_invitation(call: Call, body: InvitationCreate) -> InvitationCreated:
     """Create an invitation link (its token is shown once)"""
-    slug = call.slug
-    row, token, event = await invitation_actions.create_invitation(call.services, call.viewer, slug, body)
-    return written(InvitationCreated, invitation(row, slug), event, token=token)
+    row, token, event = await invitation_actions.create_invitation(
+        call.services, call.viewer, call.slug, body
+    )
+    return written(InvitationCreated, invitation(row, call.slug), event, token=token)
 
 
 @api.delete("/spaces/{slug}/invitations/{id:int}", raises=(*STEWARD_ERRORS, errors.InvitationNotFound))
 async def revoke_invitation(call: Call, _: None) -> InvitationWrite:
     """Revoke an invitation link"""
-    slug = call.slug
     invitation_id = call.path_id(errors.InvitationNotFound)
-    row, event = await invitation_actions.revoke_invitation(call.services, call.viewer, slug, invitation_id)
-    return written(InvitationWrite, invitation(row, slug), event)
+    row, event = await invitation_actions.revoke_invitation(
+        call.services, call.viewer, call.slug, invitation_id
+    )
+    return written(InvitationWrite, invitation(row, call.slug), event)
 
 
 # Why a link no longer leads in: said alike when it is looked at and when it is accepted.

@@ -21,18 +21,16 @@ async def list_screens(call: Call, _: None) -> ScreenList:
 @api.post("/spaces/{slug}/screens", status=201)
 async def create_screen(call: Call, body: ScreenCreate) -> ScreenCreated:
     """Create a screen token: read-only live access to the space, shown once"""
-    slug = call.slug
-    row, token, event = await screen_actions.create_screen(call.services, call.viewer, slug, body)
-    return written(ScreenCreated, screen(row, slug), event, token=token)
+    row, token, event = await screen_actions.create_screen(call.services, call.viewer, call.slug, body)
+    return written(ScreenCreated, screen(row, call.slug), event, token=token)
 
 
 @api.delete("/spaces/{slug}/screens/{id:int}", raises=(errors.ScreenNotFound,))
 async def revoke_screen(call: Call, _: None) -> ScreenWrite:
     """Revoke a screen token: its live connections close"""
-    slug = call.slug
     screen_id = call.path_id(errors.ScreenNotFound)
-    row, event = await screen_actions.revoke_screen(call.services, call.viewer, slug, screen_id)
-    return written(ScreenWrite, screen(row, slug), event)
+    row, event = await screen_actions.revoke_screen(call.services, call.viewer, call.slug, screen_id)
+    return written(ScreenWrite, screen(row, call.slug), event)
 
 
 # What build_api (server/app.py) calls to add this module's routes.

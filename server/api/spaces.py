@@ -78,12 +78,11 @@ async def patch_space(call: Call, body: SpacePatch) -> SpaceWrite:
 
 
 async def _change_membership(call: Call, user_id: int, *, moderators: bool, add: bool) -> MemberChange:
-    slug = call.slug
     user, event = await space_actions.change_membership(
-        call.services, call.viewer, slug, user_id, moderators=moderators, add=add
+        call.services, call.viewer, call.slug, user_id, moderators=moderators, add=add
     )
     return MemberChange(
-        space=slug, user=common_schemas.user_summary(user), event_seq=event.seq if event else None
+        space=call.slug, user=common_schemas.user_summary(user), event_seq=event.seq if event else None
     )
 
 
