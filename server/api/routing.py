@@ -191,13 +191,9 @@ def services(request: Request) -> Services:
 
 
 async def viewer(request: Request) -> Viewer:
-    """The caller, resolved once per request from its bearer token or session cookie."""
-    cached: Viewer | None = getattr(request.state, "viewer", None)
-    if cached is None:
-        token = token_from_headers(request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE))
-        cached = await viewer_for_token(services(request).pool, token)
-        request.state.viewer = cached
-    return cached
+    """The caller, from its bearer token or session cookie (the router resolves it once per request)."""
+    token = token_from_headers(request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE))
+    return await viewer_for_token(services(request).pool, token)
 
 
 def written(write: type[WriteT], resource: BaseModel, event: Event | None, **extra: Any) -> WriteT:
@@ -288,10 +284,7 @@ def invalid_body(exc: ValidationError) -> errors.AppError:
 
 
 def parse_query(request: Request, model: type[ModelT]) -> ModelT:
-    """The query parameters as `model`, parsed once per request (the router parses declared ones)."""
-    parsed = getattr(request.state, "query", None)
-    if isinstance(parsed, model):
-        return parsed
+    """The query parameters as `model` (the router parses a route's declared query, for its `Call`)."""
     params = dict(request.query_params)
     if (nul_at := _find_nul(params, [])) is not None:
         raise errors.InvalidQuery(
@@ -299,10 +292,8 @@ def parse_query(request: Request, model: type[ModelT]) -> ModelT:
             details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
         )
     try:
-        query = model.model_validate(params)
+        return model.model_validate(params)
     except ValidationError as exc:
         raise errors.InvalidQuery(
             details=exc.errors(include_url=False, include_input=False, include_context=False)
         ) from None
-    request.state.query = query
-    return query
