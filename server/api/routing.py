@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -247,15 +248,23 @@ async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise errors.MalformedJson(details={"reason": str(exc)}) from None
-    if (nul_at := _find_nul(parsed, [])) is not None:
-        raise errors.InvalidBody(
-            "Text cannot contain the NUL character (\\u0000).",
-            details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
-        )
+    if (nul := _nul_details(parsed)) is not None:
+        raise errors.InvalidBody("Text cannot contain the NUL character (\\u0000).", details=nul)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         raise invalid_body(exc) from None
+
+
+def _nul_details(value: Any) -> list[dict[str, Any]] | None:
+    """The error details saying where a parsed value holds NUL, or None where it holds none."""
+    nul_at = _find_nul(value, [])
+    return None if nul_at is None else [{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}]
+
+
+def _validation_details(exc: ValidationError) -> list[ErrorDetails]:
+    """Pydantic's account of what is wrong, without the input (it may be large, or secret)."""
+    return exc.errors(include_url=False, include_input=False, include_context=False)
 
 
 def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
@@ -277,7 +286,7 @@ def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
 
 
 def invalid_body(exc: ValidationError) -> errors.AppError:
-    details = exc.errors(include_url=False, include_input=False, include_context=False)
+    details = _validation_details(exc)
     if details and all(d["type"] == "string_too_long" for d in details):
         return errors.TextTooLong(details=details)
     return errors.InvalidBody(details=details)
@@ -286,14 +295,9 @@ def invalid_body(exc: ValidationError) -> errors.AppError:
 def parse_query(request: Request, model: type[ModelT]) -> ModelT:
     """The query parameters as `model` (the router parses a route's declared query, for its `Call`)."""
     params = dict(request.query_params)
-    if (nul_at := _find_nul(params, [])) is not None:
-        raise errors.InvalidQuery(
-            "A query parameter cannot contain the NUL character.",
-            details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
-        )
+    if (nul := _nul_details(params)) is not None:
+        raise errors.InvalidQuery("A query parameter cannot contain the NUL character.", details=nul)
     try:
         return model.model_validate(params)
     except ValidationError as exc:
-        raise errors.InvalidQuery(
-            details=exc.errors(include_url=False, include_input=False, include_context=False)
-        ) from None
+        raise errors.InvalidQuery(details=_validation_details(exc)) from None
