@@ -6,11 +6,10 @@ from server.access.admission import ANYONE, AUTHOR, USER
 from server.actions import comments as comment_actions
 from server.api.call import Call
 from server.api.declaring import ApiModule
+from server.api.questions import readable_question
 from server.api.routing import written
 from server.queries import comments as comment_queries
-from server.queries import questions as question_queries
 from server.schemas import comments as comment_schemas
-from server.schemas import questions as question_schemas
 from server.schemas.comments import (
     THREAD_PATH_MAX_IDS,
     Comment,
@@ -36,21 +35,14 @@ api = ApiModule(tag="comments", auth=USER)
 async def list_comments(call: Call, _: None) -> CommentPage:
     """A question's comments in thread order, a page at a time"""
     query = call.query(CommentListQuery)
-    pool = call.pool
-    who = call.viewer
-    question = await question_queries.get_question(pool, call.path_id(errors.QuestionNotFound))
-    if question is None:
-        raise errors.QuestionNotFound()
-    _space, role = await roles.visible_space_by_id(pool, who, question.space_id)
-    if not question_schemas.readable_by(question, who.user_id, roles.is_steward(role)):
-        raise errors.QuestionNotFound()
+    question, role = await readable_question(call)
     # A cursor is the path of the last comment given: a thread position, for the order it was read in.
     scope = f"comments.{query.order}"
     after = decode_cursor(query.cursor, scope, max_length=THREAD_PATH_MAX_IDS) if query.cursor else None
     rows = await comment_queries.list_thread_page(
-        pool,
+        call.pool,
         question_id=question.id,
-        viewer_id=who.user_id,
+        viewer_id=call.viewer.user_id,
         sees_all_pending=roles.is_steward(role),
         newest_first=query.order == "newest",
         after_path=after,

@@ -9,7 +9,9 @@ from server.api.call import Call
 from server.api.declaring import ApiModule
 from server.api.routing import written
 from server.queries import questions as question_queries
+from server.queries.questions import QuestionRow
 from server.schemas import questions as question_schemas
+from server.schemas.common import Role
 from server.schemas.questions import Question, QuestionCreate, QuestionList, QuestionPatch, QuestionWrite
 
 api = ApiModule(tag="questions")
@@ -23,19 +25,25 @@ async def list_questions(call: Call, _: None) -> QuestionList:
     return question_schemas.visible_questions(rows, call.viewer.user_id, roles.is_steward(role))
 
 
+async def readable_question(call: Call) -> tuple[QuestionRow, Role]:
+    """The question the path names, if the caller may read it, and their role in its space."""
+    row = await question_queries.get_question(call.pool, call.path_id(errors.QuestionNotFound))
+    if row is None:
+        raise errors.QuestionNotFound()
+    _space, role = await roles.visible_space_by_id(call.pool, call.viewer, row.space_id)
+    # A question waiting for a moderator is the moderators' and its author's only.
+    if not question_schemas.readable_by(row, call.viewer.user_id, roles.is_steward(role)):
+        raise errors.QuestionNotFound()
+    return row, role
+
+
 @api.get("/questions/{id:int}", raises=(errors.QuestionNotFound,))
 async def get_question(call: Call, _: None) -> Question:
     """One question"""
-    pool = call.pool
-    row = await question_queries.get_question(pool, call.path_id(errors.QuestionNotFound))
-    if row is None:
-        raise errors.QuestionNotFound()
-    who = call.viewer
-    _space, role = await roles.visible_space_by_id(pool, who, row.space_id)
-    # A question waiting for a moderator is the moderators' and its author's only.
-    if not question_schemas.readable_by(row, who.user_id, roles.is_steward(role)):
-        raise errors.QuestionNotFound()
-    return question_schemas.question(row, reveal=roles.is_steward(role), own=row.author_id == who.user_id)
+    row, role = await readable_question(call)
+    return question_schemas.question(
+        row, reveal=roles.is_steward(role), own=row.author_id == call.viewer.user_id
+    )
 
 
 @api.post(
