@@ -1,14 +1,14 @@
 """Accounts: register, log in and out, the current user, finding users."""
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from server import errors
 from server.access.admission import ANY_MODERATOR, USER
 from server.access.identity import SESSION_COOKIE
 from server.actions import accounts
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import admission, json_response, parse_query, services, signed_in, viewer
+from server.api.routing import client_address, json_response
 from server.queries import users as user_queries
 from server.schemas import accounts as account_schemas
 from server.schemas import common as common_schemas
@@ -33,13 +33,13 @@ USER_SEARCH_LIMIT = 20
 api = ApiModule(tag="accounts")
 
 
-async def _me(request: Request, user: user_queries.UserRow) -> Me:
-    return account_schemas.me(user, await user_queries.list_moderated_slugs(services(request).pool, user.id))
+async def _me(call: Call, user: user_queries.UserRow) -> Me:
+    return account_schemas.me(user, await user_queries.list_moderated_slugs(call.pool, user.id))
 
 
-def _with_cookie(request: Request, result: AuthResult, token: str, status: int) -> Response:
+def _with_cookie(call: Call, result: AuthResult, token: str, status: int) -> Response:
     response = json_response(result, status)
-    settings = services(request).settings
+    settings = call.services.settings
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -55,7 +55,7 @@ def _with_cookie(request: Request, result: AuthResult, token: str, status: int) 
 @api.post(
     "/auth/register", response=AuthResult, status=201, raises=(errors.EmailTaken,), rate_limit="register"
 )
-async def register(request: Request, body: RegisterBody) -> Response:
+async def register(call: Call, body: RegisterBody) -> Response:
     # The router has already counted this attempt against the address's
     # registration limit (rate_limit="register"), before the body is read and
     # long before the memory-hard hash: a refused flood costs the server a
@@ -63,38 +63,35 @@ async def register(request: Request, body: RegisterBody) -> Response:
     # phones as much as attackers' servers), a CAPTCHA (a third party sees
     # every participant), email confirmation (no mail service to rely on).
     """Create an account and log in"""
-    svc = services(request)
+    svc = call.services
     user = await accounts.register(svc, body)
     # A new account starts logged in; failed-login limits are for guessing, not this.
     token = await accounts.start_session(svc, svc.pool, user)
-    return _with_cookie(request, AuthResult(token=token, user=await _me(request, user)), token, 201)
+    return _with_cookie(call, AuthResult(token=token, user=await _me(call, user)), token, 201)
 
 
 @api.post("/auth/login", response=AuthResult, raises=(errors.InvalidCredentials, errors.TooManyLoginAttempts))
-async def login(request: Request, body: LoginBody) -> Response:
+async def login(call: Call, body: LoginBody) -> Response:
     """Log in: sets the session cookie, returns a bearer token"""
-    token, user = await accounts.login(services(request), body, _address(request))
-    return _with_cookie(request, AuthResult(token=token, user=await _me(request, user)), token, 200)
+    token, user = await accounts.login(call.services, body, client_address(call.request))
+    return _with_cookie(call, AuthResult(token=token, user=await _me(call, user)), token, 200)
 
 
 @api.post("/auth/logout", response=LoggedOut)
-async def logout(request: Request, _: None) -> Response:
+async def logout(call: Call, _: None) -> Response:
     """End the current session"""
-    who = await viewer(request)
+    who = call.viewer
     if who.token:
-        await accounts.logout(services(request), who.token)
+        await accounts.logout(call.services, who.token)
     response = json_response(LoggedOut(logged_out=True))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @api.post("/auth/logout-all", response=LoggedOutEverywhere, auth=USER, raises=(errors.NotAuthenticated,))
-async def logout_all(request: Request, _: None) -> Response:
+async def logout_all(call: Call, _: None) -> Response:
     """End every session of the account, on every device"""
-    who = await viewer(request)
-    if who.user is None:
-        raise errors.NotAuthenticated()
-    ended = await accounts.logout_everywhere(services(request), who.user)
+    ended = await accounts.logout_everywhere(call.services, call.user)
     response = json_response(LoggedOutEverywhere(sessions_ended=ended))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -102,32 +99,32 @@ async def logout_all(request: Request, _: None) -> Response:
 
 # Pages anyone may read ask this first: an anonymous reader is no error (no 401 logged).
 @api.get("/auth/session")
-async def get_session(request: Request, _: None) -> Session:
+async def get_session(call: Call, _: None) -> Session:
     """The current user, or null"""
-    who = await viewer(request)
-    return Session(user=await _me(request, who.user) if who.user else None)
+    user = call.viewer.user
+    return Session(user=await _me(call, user) if user else None)
 
 
 @api.get("/me", auth=USER, raises=(errors.NotAuthenticated,))
-async def get_me(request: Request, _: None) -> Me:
+async def get_me(call: Call, _: None) -> Me:
     """The current user"""
-    return await _me(request, signed_in(request))
+    return await _me(call, call.user)
 
 
 @api.patch("/me", auth=USER, raises=(errors.NotAuthenticated, errors.WrongPassword))
-async def patch_me(request: Request, body: ProfilePatch) -> Me:
+async def patch_me(call: Call, body: ProfilePatch) -> Me:
     """Edit the current user's profile, or change the password"""
-    who = admission(request).viewer
+    who = call.viewer
     assert who.user is not None and who.token is not None, "the router admits only users here"
-    return await _me(request, await accounts.update_profile(services(request), who.user, who.token, body))
+    return await _me(call, await accounts.update_profile(call.services, who.user, who.token, body))
 
 
 @api.get("/users", query=UserSearchQuery, auth=ANY_MODERATOR)
-async def search_users(request: Request, _: None) -> UserList:
+async def search_users(call: Call, _: None) -> UserList:
     """Find users (admins: anyone; moderators: an exact email, or their spaces' participants)"""
-    query = parse_query(request, UserSearchQuery)
-    who = await viewer(request)
-    pool = services(request).pool
+    query = call.query(UserSearchQuery)
+    who = call.viewer
+    pool = call.pool
     if who.is_admin:
         found = await user_queries.search_users(pool, query.q, USER_SEARCH_LIMIT)
     else:
@@ -140,16 +137,12 @@ async def search_users(request: Request, _: None) -> UserList:
 
 
 @api.get("/users/{handle}", raises=(errors.UserNotFound,))
-async def get_user(request: Request, _: None) -> UserSummary:
+async def get_user(call: Call, _: None) -> UserSummary:
     """A user's public profile"""
-    user = await user_queries.get_user_by_handle(services(request).pool, request.path_params["handle"])
+    user = await user_queries.get_user_by_handle(call.pool, call.request.path_params["handle"])
     if user is None:
         raise errors.UserNotFound()
     return common_schemas.user_summary(user)
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 # What build_api (server/app.py) calls to add this module's routes.

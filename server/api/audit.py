@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from starlette.requests import Request
 from starlette.responses import Response
 
 from server import errors
 from server.access.admission import ADMIN, MODERATOR
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import STEWARD_ERRORS, admission, parse_query, services
+from server.api.routing import STEWARD_ERRORS
 from server.queries import audit as audit_queries
 from server.schemas import audit as audit_schemas
 from server.schemas.audit import AuditEntry, AuditExport, AuditPage, AuditQuery
@@ -50,11 +50,11 @@ api = ApiModule(tag="audit", auth=MODERATOR)
     download=AuditExport,
     raises=(*STEWARD_ERRORS, errors.InvalidCursor, errors.InvalidQuery),
 )
-async def space_audit(request: Request, _: None) -> Response | AuditPage:
+async def space_audit(call: Call, _: None) -> Response | AuditPage:
     """The space's audit log, newest first; ?format=csv or json to download it"""
-    query = parse_query(request, AuditQuery)
-    space = admission(request).moderated_space
-    return await _answer(request, query, space.id, space.slug)
+    query = call.query(AuditQuery)
+    space = call.moderated_space
+    return await _answer(call, query, space.id, space.slug)
 
 
 @api.get(
@@ -65,15 +65,13 @@ async def space_audit(request: Request, _: None) -> Response | AuditPage:
     auth=ADMIN,
     raises=(errors.InvalidCursor, errors.InvalidQuery),
 )
-async def site_audit(request: Request, _: None) -> Response | AuditPage:
+async def site_audit(call: Call, _: None) -> Response | AuditPage:
     """The site-wide audit log (account suspensions), newest first (admins)"""
-    query = parse_query(request, AuditQuery)
-    return await _answer(request, query, None, "site")
+    query = call.query(AuditQuery)
+    return await _answer(call, query, None, "site")
 
 
-async def _answer(
-    request: Request, query: AuditQuery, space_id: int | None, name: str
-) -> Response | AuditPage:
+async def _answer(call: Call, query: AuditQuery, space_id: int | None, name: str) -> Response | AuditPage:
     where = audit_queries.AuditFilter(
         action=query.action,
         actor_id=query.actor_id,
@@ -84,7 +82,7 @@ async def _answer(
         until=query.until,
     )
     before = decode_cursor(query.cursor, "audit")[0] if query.cursor else None
-    pool = services(request).pool
+    pool = call.pool
     if query.format != "page":
         rows = await audit_queries.list_audit(pool, space_id, where, before_id=before, limit=None)
         entries = [audit_schemas.entry(r) for r in rows]

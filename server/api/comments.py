@@ -1,17 +1,15 @@
 """Comments: threads, posting, editing, deleting, supporting."""
 
-from starlette.requests import Request
-
 from server import errors
 from server.access import roles
 from server.access.admission import ANYONE, AUTHOR, USER
 from server.actions import comments as comment_actions
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import parse_query, path_id, services, viewer, written
+from server.api.questions import readable_question
+from server.api.routing import written
 from server.queries import comments as comment_queries
-from server.queries import questions as question_queries
 from server.schemas import comments as comment_schemas
-from server.schemas import questions as question_schemas
 from server.schemas.comments import (
     THREAD_PATH_MAX_IDS,
     Comment,
@@ -34,24 +32,17 @@ api = ApiModule(tag="comments", auth=USER)
     auth=ANYONE,
     raises=(errors.QuestionNotFound, errors.InvalidCursor),
 )
-async def list_comments(request: Request, _: None) -> CommentPage:
+async def list_comments(call: Call, _: None) -> CommentPage:
     """A question's comments in thread order, a page at a time"""
-    query = parse_query(request, CommentListQuery)
-    pool = services(request).pool
-    who = await viewer(request)
-    question = await question_queries.get_question(pool, path_id(request, "id", errors.QuestionNotFound))
-    if question is None:
-        raise errors.QuestionNotFound()
-    _space, role = await roles.visible_space_by_id(pool, who, question.space_id)
-    if not question_schemas.readable_by(question, who.user_id, roles.is_steward(role)):
-        raise errors.QuestionNotFound()
+    query = call.query(CommentListQuery)
+    question, role = await readable_question(call)
     # A cursor is the path of the last comment given: a thread position, for the order it was read in.
     scope = f"comments.{query.order}"
     after = decode_cursor(query.cursor, scope, max_length=THREAD_PATH_MAX_IDS) if query.cursor else None
     rows = await comment_queries.list_thread_page(
-        pool,
+        call.pool,
         question_id=question.id,
-        viewer_id=who.user_id,
+        viewer_id=call.viewer.user_id,
         sees_all_pending=roles.is_steward(role),
         newest_first=query.order == "newest",
         after_path=after,
@@ -82,22 +73,20 @@ async def list_comments(request: Request, _: None) -> CommentPage:
     ),
     rate_limit="post",
 )
-async def post_comment(request: Request, body: CommentCreate) -> CommentWrite:
+async def post_comment(call: Call, body: CommentCreate) -> CommentWrite:
     """Comment, or reply with parent_id"""
-    question_id = path_id(request, "id", errors.QuestionNotFound)
-    row, event = await comment_actions.post_comment(
-        services(request), await viewer(request), question_id, body
-    )
+    question_id = call.path_id(errors.QuestionNotFound)
+    row, event = await comment_actions.post_comment(call.services, call.viewer, question_id, body)
     return written(CommentWrite, comment_schemas.comment(row), event)
 
 
 @api.get("/comments/{id:int}", auth=ANYONE, raises=(errors.CommentNotFound,))
-async def get_comment(request: Request, _: None) -> Comment:
+async def get_comment(call: Call, _: None) -> Comment:
     """One comment"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    who = await viewer(request)
-    row = await comment_actions.visible_comment(services(request), who, comment_id)
-    moderates = await who.moderates(services(request).pool, row.space_id)
+    comment_id = call.path_id(errors.CommentNotFound)
+    who = call.viewer
+    row = await comment_actions.visible_comment(call.services, who, comment_id)
+    moderates = await who.moderates(call.pool, row.space_id)
     return comment_schemas.comment(row, reveal=moderates, own=row.author_id == who.user_id)
 
 
@@ -107,12 +96,10 @@ async def get_comment(request: Request, _: None) -> Comment:
     raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
     rate_limit="edit",
 )
-async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
+async def patch_comment(call: Call, body: CommentPatch) -> CommentWrite:
     """Edit one's own comment (earlier versions are kept)"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, event = await comment_actions.edit_comment(
-        services(request), await viewer(request), comment_id, body
-    )
+    comment_id = call.path_id(errors.CommentNotFound)
+    row, event = await comment_actions.edit_comment(call.services, call.viewer, comment_id, body)
     return written(CommentWrite, comment_schemas.comment(row, own=True), event)
 
 
@@ -121,19 +108,19 @@ async def patch_comment(request: Request, body: CommentPatch) -> CommentWrite:
     auth=AUTHOR,
     raises=(errors.CommentNotFound, errors.NotAuthor, errors.CommentDeleted),
 )
-async def delete_comment(request: Request, _: None) -> CommentWrite:
+async def delete_comment(call: Call, _: None) -> CommentWrite:
     """Delete one's own comment (leaves a tombstone)"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, event = await comment_actions.delete_comment(services(request), await viewer(request), comment_id)
+    comment_id = call.path_id(errors.CommentNotFound)
+    row, event = await comment_actions.delete_comment(call.services, call.viewer, comment_id)
     return written(CommentWrite, comment_schemas.comment(row), event)
 
 
 @api.get("/comments/{id:int}/revisions", auth=AUTHOR, raises=(errors.CommentNotFound,))
-async def list_revisions(request: Request, _: None) -> RevisionList:
+async def list_revisions(call: Call, _: None) -> RevisionList:
     """Earlier versions of a comment (its author and moderators)"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    svc = services(request)
-    who = await viewer(request)
+    comment_id = call.path_id(errors.CommentNotFound)
+    svc = call.services
+    who = call.viewer
     comment = await comment_actions.visible_comment(svc, who, comment_id)
     moderates = await who.moderates(svc.pool, comment.space_id)
     if comment.author_id != who.user_id and not moderates:
@@ -154,9 +141,9 @@ async def list_revisions(request: Request, _: None) -> RevisionList:
     raises=(errors.CommentNotFound, errors.CommentDeleted, errors.AlreadySupported, errors.OwnComment),
     rate_limit="support",
 )
-async def support(request: Request, _: None) -> Comment:
+async def support(call: Call, _: None) -> Comment:
     """Support (+1) a comment"""
-    return await _set_support(request, support=True)
+    return await _set_support(call, support=True)
 
 
 @api.delete(
@@ -164,16 +151,14 @@ async def support(request: Request, _: None) -> Comment:
     raises=(errors.CommentNotFound, errors.CommentDeleted, errors.NotSupported),
     rate_limit="support",
 )
-async def unsupport(request: Request, _: None) -> Comment:
+async def unsupport(call: Call, _: None) -> Comment:
     """Take back one's support"""
-    return await _set_support(request, support=False)
+    return await _set_support(call, support=False)
 
 
-async def _set_support(request: Request, *, support: bool) -> Comment:
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row = await comment_actions.set_support(
-        services(request), await viewer(request), comment_id, support=support
-    )
+async def _set_support(call: Call, *, support: bool) -> Comment:
+    comment_id = call.path_id(errors.CommentNotFound)
+    row = await comment_actions.set_support(call.services, call.viewer, comment_id, support=support)
     return comment_schemas.comment(row)
 
 

@@ -42,7 +42,7 @@ class ApiModule:
         api = ApiModule(tag="screens", auth=MODERATOR, raises=STEWARD_ERRORS)
 
         @api.delete("/spaces/{slug}/screens/{id:int}", raises=(errors.ScreenNotFound,))
-        async def revoke_screen(request: Request, _: None) -> ScreenWrite:
+        async def revoke_screen(call: Call, _: None) -> ScreenWrite:
             \"\"\"Revoke a screen token\"\"\"
 
     A route takes the module's tag and access unless it names its own access, and

@@ -1,13 +1,11 @@
 """Participants flag a comment for the moderators' attention."""
 
-from starlette.requests import Request
-
 from server import errors
 from server.access.admission import USER
 from server.actions import flags as flag_actions
+from server.api.call import Call
 from server.api.declaring import ApiModule
 from server.api.moderation import FLAG_ERRORS
-from server.api.routing import path_id, services, viewer
 from server.schemas.moderation import FlagBody, FlagWrite
 
 api = ApiModule(tag="moderation", auth=USER)
@@ -23,10 +21,10 @@ api = ApiModule(tag="moderation", auth=USER)
     ),
     rate_limit="flag",
 )
-async def flag(request: Request, body: FlagBody) -> FlagWrite:
+async def flag(call: Call, body: FlagBody) -> FlagWrite:
     """Flag a comment for the moderators' attention"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, events = await flag_actions.flag_comment(services(request), await viewer(request), comment_id, body)
+    comment_id = call.path_id(errors.CommentNotFound)
+    row, events = await flag_actions.flag_comment(call.services, call.viewer, comment_id, body)
     return FlagWrite(
         comment_id=row.comment_id,
         reason=body.reason,

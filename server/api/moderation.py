@@ -1,24 +1,15 @@
 """Moderation of comments: decisions, moderators' edits, claims, held
 participants and the moderators' queues."""
 
-from starlette.requests import Request
-
 from server import errors
 from server.access.admission import MODERATOR
 from server.actions import holds as hold_actions
 from server.actions import moderation as moderation_actions
 from server.actions.question_moderation import question_queue
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import (
-    STEWARD_ERRORS,
-    admission,
-    parse_query,
-    path_id,
-    path_slug,
-    services,
-    viewer,
-    written,
-)
+from server.api.routing import STEWARD_ERRORS, written
+from server.events import Event
 from server.queries import flags as flag_queries
 from server.queries import moderation as moderation_queries
 from server.queries import spaces as space_queries
@@ -78,38 +69,36 @@ FLAG_ERRORS: tuple[type[errors.AppError], ...] = (
 api = ApiModule(tag="moderation", auth=MODERATOR)
 
 
-def _comment_write(row: CommentRow, event_seq: int | None) -> CommentWrite:
-    return CommentWrite(**comment_schemas.comment(row, reveal=True).model_dump(), event_seq=event_seq)
+def _comment_write(row: CommentRow, event: Event | None) -> CommentWrite:
+    return written(CommentWrite, comment_schemas.comment(row, reveal=True), event)
 
 
 @api.post("/comments/{id:int}/decisions", raises=(*DECISION_ERRORS, errors.NoOpenFlags))
-async def decide(request: Request, body: DecisionBody) -> CommentWrite:
+async def decide(call: Call, body: DecisionBody) -> CommentWrite:
     """Decide on a comment: approve, reject, hide, restore, pin, mark as answer, dismiss flags"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, events = await moderation_actions.decide(services(request), await viewer(request), comment_id, body)
-    return _comment_write(row, events[0].seq)
+    comment_id = call.path_id(errors.CommentNotFound)
+    row, events = await moderation_actions.decide(call.services, call.viewer, comment_id, body)
+    return _comment_write(row, events[0])
 
 
 @api.patch(
     "/comments/{id:int}/moderation", raises=(*DECISION_ERRORS, errors.UnsupportedLanguage, errors.TextTooLong)
 )
-async def edit_as_moderator(request: Request, body: ModeratorEditBody) -> CommentWrite:
+async def edit_as_moderator(call: Call, body: ModeratorEditBody) -> CommentWrite:
     """Edit a comment as a moderator (the original stays, for moderators, as a revision)"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, event = await moderation_actions.edit_as_moderator(
-        services(request), await viewer(request), comment_id, body
-    )
-    return _comment_write(row, event.seq if event else None)
+    comment_id = call.path_id(errors.CommentNotFound)
+    row, event = await moderation_actions.edit_as_moderator(call.services, call.viewer, comment_id, body)
+    return _comment_write(row, event)
 
 
 @api.post(
     "/comments/{id:int}/claim",
     raises=(*COMMENT_ERRORS, errors.ClaimedByOther),
 )
-async def claim(request: Request, _: None) -> ClaimWrite:
+async def claim(call: Call, _: None) -> ClaimWrite:
     """Claim a comment, so that other moderators leave it to you"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    row, event = await moderation_actions.claim_comment(services(request), await viewer(request), comment_id)
+    comment_id = call.path_id(errors.CommentNotFound)
+    row, event = await moderation_actions.claim_comment(call.services, call.viewer, comment_id)
     return ClaimWrite(comment_id=comment_id, claim=moderation_schemas.claim_view(row), event_seq=event.seq)
 
 
@@ -117,10 +106,10 @@ async def claim(request: Request, _: None) -> ClaimWrite:
     "/comments/{id:int}/claim",
     raises=(*COMMENT_ERRORS, errors.NotClaimed, errors.ClaimedByOther),
 )
-async def release(request: Request, _: None) -> ClaimWrite:
+async def release(call: Call, _: None) -> ClaimWrite:
     """Release one's claim on a comment"""
-    comment_id = path_id(request, "id", errors.CommentNotFound)
-    event = await moderation_actions.release_claim(services(request), await viewer(request), comment_id)
+    comment_id = call.path_id(errors.CommentNotFound)
+    event = await moderation_actions.release_claim(call.services, call.viewer, comment_id)
     return ClaimWrite(comment_id=comment_id, claim=None, event_seq=event.seq)
 
 
@@ -129,13 +118,13 @@ async def release(request: Request, _: None) -> ClaimWrite:
     query=QueueQuery,
     raises=(*STEWARD_ERRORS, errors.InvalidCursor, errors.InvalidQuery),
 )
-async def queue(request: Request, _: None) -> QueuePage:
+async def queue(call: Call, _: None) -> QueuePage:
     """A moderation queue (pending, flagged, recent or removed), a page at a time, with counts
 
     Items and counts are read in one consistent moment, that of `seq`."""
-    query = parse_query(request, QueueQuery)
-    svc = services(request)
-    admitted = admission(request).moderated_space
+    query = call.query(QueueQuery)
+    svc = call.services
+    admitted = call.moderated_space
     scope = f"queue.{query.kind}"
     after = decode_cursor(query.cursor, scope)[0] if query.cursor else None
     async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
@@ -177,9 +166,9 @@ async def queue(request: Request, _: None) -> QueuePage:
 
 
 @api.get("/spaces/{slug}/held-participants", raises=STEWARD_ERRORS)
-async def list_held(request: Request, _: None) -> HeldParticipantList:
+async def list_held(call: Call, _: None) -> HeldParticipantList:
     """Participants whose comments are always held for review"""
-    rows = await hold_actions.list_held(services(request), await viewer(request), path_slug(request))
+    rows = await hold_actions.list_held(call.services, call.viewer, call.slug)
     return HeldParticipantList(items=[moderation_schemas.held_participant(r) for r in rows])
 
 
@@ -192,12 +181,10 @@ async def list_held(request: Request, _: None) -> HeldParticipantList:
         errors.ReasonRequired,
     ),
 )
-async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
+async def hold(call: Call, body: HoldBody) -> HeldParticipantWrite:
     """Hold a participant's comments for review, even under post-moderation"""
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    row, event = await hold_actions.hold_participant(
-        services(request), await viewer(request), path_slug(request), user_id, body
-    )
+    user_id = call.path_id(errors.UserNotFound, "user_id")
+    row, event = await hold_actions.hold_participant(call.services, call.viewer, call.slug, user_id, body)
     return written(HeldParticipantWrite, moderation_schemas.held_participant(row), event)
 
 
@@ -205,12 +192,11 @@ async def hold(request: Request, body: HoldBody) -> HeldParticipantWrite:
     "/spaces/{slug}/held-participants/{user_id:int}",
     raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.NotHeld),
 )
-async def lift_hold(request: Request, _: None) -> MemberChange:
+async def lift_hold(call: Call, _: None) -> MemberChange:
     """Stop holding a participant's comments"""
-    slug = path_slug(request)
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    user, event = await hold_actions.lift_hold(services(request), await viewer(request), slug, user_id)
-    return MemberChange(space=slug, user=common_schemas.user_summary(user), event_seq=event.seq)
+    user_id = call.path_id(errors.UserNotFound, "user_id")
+    user, event = await hold_actions.lift_hold(call.services, call.viewer, call.slug, user_id)
+    return MemberChange(space=call.slug, user=common_schemas.user_summary(user), event_seq=event.seq)
 
 
 # What build_api (server/app.py) calls to add this module's routes.

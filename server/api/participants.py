@@ -1,22 +1,13 @@
 """Participants: mutes and bans, account suspensions, invitation links, moderator notes."""
 
-from starlette.requests import Request
-
 from server import errors
 from server.access.admission import ADMIN, ANYONE, MODERATOR, USER
 from server.actions import invitations as invitation_actions
 from server.actions import notes as note_actions
 from server.actions import restrictions as restriction_actions
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import (
-    STEWARD_ERRORS,
-    parse_query,
-    path_id,
-    path_slug,
-    services,
-    viewer,
-    written,
-)
+from server.api.routing import STEWARD_ERRORS, written
 from server.schemas import common as common_schemas
 from server.schemas.participants import (
     InvitationAccept,
@@ -45,11 +36,9 @@ api = ApiModule(tag="participants", auth=MODERATOR)
 
 
 @api.get("/spaces/{slug}/restrictions", raises=STEWARD_ERRORS)
-async def list_restrictions(request: Request, _: None) -> RestrictionList:
+async def list_restrictions(call: Call, _: None) -> RestrictionList:
     """Mutes and bans in force in the space"""
-    space, rows = await restriction_actions.list_restrictions(
-        services(request), await viewer(request), path_slug(request)
-    )
+    space, rows = await restriction_actions.list_restrictions(call.services, call.viewer, call.slug)
     return RestrictionList(items=[restriction(row, space.slug, user) for row, user in rows])
 
 
@@ -58,27 +47,23 @@ async def list_restrictions(request: Request, _: None) -> RestrictionList:
     status=201,
     raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.CannotRestrictSteward),
 )
-async def restrict(request: Request, body: RestrictionCreate) -> RestrictionWrite:
+async def restrict(call: Call, body: RestrictionCreate) -> RestrictionWrite:
     """Mute or ban a person in the space (replaces a restriction in force)"""
-    slug = path_slug(request)
-    row, user, event = await restriction_actions.restrict(
-        services(request), await viewer(request), slug, body
-    )
-    return written(RestrictionWrite, restriction(row, slug, user), event)
+    row, user, event = await restriction_actions.restrict(call.services, call.viewer, call.slug, body)
+    return written(RestrictionWrite, restriction(row, call.slug, user), event)
 
 
 @api.delete(
     "/spaces/{slug}/restrictions/{user_id:int}",
     raises=(*STEWARD_ERRORS, errors.UserNotFound, errors.RestrictionNotFound),
 )
-async def lift_restriction(request: Request, _: None) -> RestrictionWrite:
+async def lift_restriction(call: Call, _: None) -> RestrictionWrite:
     """Lift a person's mute or ban"""
-    slug = path_slug(request)
-    user_id = path_id(request, "user_id", errors.UserNotFound)
+    user_id = call.path_id(errors.UserNotFound, "user_id")
     row, user, event = await restriction_actions.lift_restriction(
-        services(request), await viewer(request), slug, user_id
+        call.services, call.viewer, call.slug, user_id
     )
-    return written(RestrictionWrite, restriction(row, slug, user), event)
+    return written(RestrictionWrite, restriction(row, call.slug, user), event)
 
 
 @api.post(
@@ -87,53 +72,47 @@ async def lift_restriction(request: Request, _: None) -> RestrictionWrite:
     auth=ADMIN,
     raises=(errors.UserNotFound, errors.CannotRestrictSteward),
 )
-async def suspend_account(request: Request, body: SuspensionCreate) -> Suspension:
+async def suspend_account(call: Call, body: SuspensionCreate) -> Suspension:
     """Suspend an account site-wide (admins)"""
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    row, user, revoked = await restriction_actions.suspend_account(
-        services(request), await viewer(request), user_id, body
-    )
+    user_id = call.path_id(errors.UserNotFound, "user_id")
+    row, user, revoked = await restriction_actions.suspend_account(call.services, call.viewer, user_id, body)
     return suspension(row, user, suspended=True, sessions_revoked=revoked)
 
 
 @api.delete(
     "/users/{user_id:int}/suspension", auth=ADMIN, raises=(errors.UserNotFound, errors.RestrictionNotFound)
 )
-async def unsuspend_account(request: Request, _: None) -> Suspension:
+async def unsuspend_account(call: Call, _: None) -> Suspension:
     """Lift an account's suspension (admins)"""
-    user_id = path_id(request, "user_id", errors.UserNotFound)
-    row, user = await restriction_actions.unsuspend_account(services(request), await viewer(request), user_id)
+    user_id = call.path_id(errors.UserNotFound, "user_id")
+    row, user = await restriction_actions.unsuspend_account(call.services, call.viewer, user_id)
     return suspension(row, user, suspended=False, sessions_revoked=0)
 
 
 @api.get("/spaces/{slug}/invitations", raises=STEWARD_ERRORS)
-async def list_invitations(request: Request, _: None) -> InvitationList:
+async def list_invitations(call: Call, _: None) -> InvitationList:
     """The space's invitation links, newest first"""
-    space, rows = await invitation_actions.list_invitations(
-        services(request), await viewer(request), path_slug(request)
-    )
+    space, rows = await invitation_actions.list_invitations(call.services, call.viewer, call.slug)
     return InvitationList(items=[invitation(r, space.slug) for r in rows])
 
 
 @api.post("/spaces/{slug}/invitations", status=201, raises=STEWARD_ERRORS, rate_limit="invitation")
-async def create_invitation(request: Request, body: InvitationCreate) -> InvitationCreated:
+async def create_invitation(call: Call, body: InvitationCreate) -> InvitationCreated:
     """Create an invitation link (its token is shown once)"""
-    slug = path_slug(request)
     row, token, event = await invitation_actions.create_invitation(
-        services(request), await viewer(request), slug, body
+        call.services, call.viewer, call.slug, body
     )
-    return written(InvitationCreated, invitation(row, slug), event, token=token)
+    return written(InvitationCreated, invitation(row, call.slug), event, token=token)
 
 
 @api.delete("/spaces/{slug}/invitations/{id:int}", raises=(*STEWARD_ERRORS, errors.InvitationNotFound))
-async def revoke_invitation(request: Request, _: None) -> InvitationWrite:
+async def revoke_invitation(call: Call, _: None) -> InvitationWrite:
     """Revoke an invitation link"""
-    slug = path_slug(request)
-    invitation_id = path_id(request, "id", errors.InvitationNotFound)
+    invitation_id = call.path_id(errors.InvitationNotFound)
     row, event = await invitation_actions.revoke_invitation(
-        services(request), await viewer(request), slug, invitation_id
+        call.services, call.viewer, call.slug, invitation_id
     )
-    return written(InvitationWrite, invitation(row, slug), event)
+    return written(InvitationWrite, invitation(row, call.slug), event)
 
 
 # Why a link no longer leads in: said alike when it is looked at and when it is accepted.
@@ -146,11 +125,9 @@ INVITATION_REFUSALS = (
 
 
 @api.post("/invitations/preview", auth=ANYONE, raises=INVITATION_REFUSALS, rate_limit="invitation")
-async def preview_invitation(request: Request, body: InvitationAccept) -> InvitationPreview:
+async def preview_invitation(call: Call, body: InvitationAccept) -> InvitationPreview:
     """What an invitation link leads to, before joining (the token goes in the body, kept out of logs)"""
-    space, row, joined = await invitation_actions.preview_invitation(
-        services(request), await viewer(request), body.token
-    )
+    space, row, joined = await invitation_actions.preview_invitation(call.services, call.viewer, body.token)
     return InvitationPreview(
         space=space.slug, title=space.title, expires_at=row.expires_at, already_invited=joined
     )
@@ -162,11 +139,9 @@ async def preview_invitation(request: Request, body: InvitationAccept) -> Invita
     raises=(*INVITATION_REFUSALS, errors.SpaceLocked, errors.Banned),
     rate_limit="invitation",
 )
-async def accept_invitation(request: Request, body: InvitationAccept) -> InvitationAccepted:
+async def accept_invitation(call: Call, body: InvitationAccept) -> InvitationAccepted:
     """Accept an invitation link: become an invited participant of its space"""
-    space, user, event = await invitation_actions.accept_invitation(
-        services(request), await viewer(request), body.token
-    )
+    space, user, event = await invitation_actions.accept_invitation(call.services, call.viewer, body.token)
     return InvitationAccepted(
         space=space.slug,
         user=common_schemas.user_summary(user),
@@ -176,13 +151,13 @@ async def accept_invitation(request: Request, body: InvitationAccept) -> Invitat
 
 
 @api.get("/spaces/{slug}/notes", query=NoteListQuery, raises=STEWARD_ERRORS)
-async def list_notes(request: Request, _: None) -> NoteList:
+async def list_notes(call: Call, _: None) -> NoteList:
     """Moderators' notes, on one comment or person or all"""
-    query = parse_query(request, NoteListQuery)
+    query = call.query(NoteListQuery)
     rows = await note_actions.list_notes(
-        services(request),
-        await viewer(request),
-        path_slug(request),
+        call.services,
+        call.viewer,
+        call.slug,
         query.target_type,
         query.target_id,
     )
@@ -190,21 +165,17 @@ async def list_notes(request: Request, _: None) -> NoteList:
 
 
 @api.post("/spaces/{slug}/notes", status=201, raises=(*STEWARD_ERRORS, errors.NoteTargetNotFound))
-async def create_note(request: Request, body: NoteCreate) -> NoteWrite:
+async def create_note(call: Call, body: NoteCreate) -> NoteWrite:
     """Write a note for the other moderators on a comment or a person"""
-    row, event = await note_actions.create_note(
-        services(request), await viewer(request), path_slug(request), body
-    )
+    row, event = await note_actions.create_note(call.services, call.viewer, call.slug, body)
     return written(NoteWrite, note(row), event)
 
 
 @api.delete("/spaces/{slug}/notes/{id:int}", raises=(*STEWARD_ERRORS, errors.NoteNotFound))
-async def delete_note(request: Request, _: None) -> NoteWrite:
+async def delete_note(call: Call, _: None) -> NoteWrite:
     """Delete a moderators' note"""
-    note_id = path_id(request, "id", errors.NoteNotFound)
-    row, event = await note_actions.delete_note(
-        services(request), await viewer(request), path_slug(request), note_id
-    )
+    note_id = call.path_id(errors.NoteNotFound)
+    row, event = await note_actions.delete_note(call.services, call.viewer, call.slug, note_id)
     return written(NoteWrite, note(row), event)
 
 

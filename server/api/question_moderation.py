@@ -1,15 +1,14 @@
 """Participants' own questions moderated like comments: moderators' decisions and
 participants' flags (the author's delete is with the other question writes)."""
 
-from starlette.requests import Request
-
 from server import errors
 from server.access.admission import MODERATOR, USER
 from server.actions import question_flags as question_flag_actions
 from server.actions import question_moderation as question_moderation_actions
+from server.api.call import Call
 from server.api.declaring import ApiModule
 from server.api.moderation import FLAG_ERRORS
-from server.api.routing import path_id, services, viewer, written
+from server.api.routing import written
 from server.schemas import questions as question_schemas
 from server.schemas.moderation import DecisionBody, FlagBody, QuestionFlagWrite
 from server.schemas.questions import QuestionWrite
@@ -32,11 +31,11 @@ api = ApiModule(
         errors.InvalidBody,
     ),
 )
-async def decide_on_question(request: Request, body: DecisionBody) -> QuestionWrite:
+async def decide_on_question(call: Call, body: DecisionBody) -> QuestionWrite:
     """Decide on a participant's question: approve, reject, hide, restore, dismiss flags"""
-    question_id = path_id(request, "id", errors.QuestionNotFound)
+    question_id = call.path_id(errors.QuestionNotFound)
     row, event = await question_moderation_actions.decide_on_question(
-        services(request), await viewer(request), question_id, body
+        call.services, call.viewer, question_id, body
     )
     return written(QuestionWrite, question_schemas.question(row, reveal=True), event)
 
@@ -48,12 +47,10 @@ async def decide_on_question(request: Request, body: DecisionBody) -> QuestionWr
     auth=USER,
     raises=FLAG_ERRORS,
 )
-async def flag_question(request: Request, body: FlagBody) -> QuestionFlagWrite:
+async def flag_question(call: Call, body: FlagBody) -> QuestionFlagWrite:
     """Flag a participant's question for the moderators' attention"""
-    question_id = path_id(request, "id", errors.QuestionNotFound)
-    row, events = await question_flag_actions.flag_question(
-        services(request), await viewer(request), question_id, body
-    )
+    question_id = call.path_id(errors.QuestionNotFound)
+    row, events = await question_flag_actions.flag_question(call.services, call.viewer, question_id, body)
     return QuestionFlagWrite(
         question_id=question_id,
         reason=body.reason,

@@ -1,10 +1,8 @@
 """A comment's preview: the same Markdown rendering and sanitising as posting, nothing stored."""
 
-from starlette.requests import Request
-
 from server.access.admission import USER
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import services
 from server.queries import users as user_queries
 from server.render import find_mentions, render_comment
 from server.schemas.comments import RenderBody, Rendered
@@ -13,12 +11,12 @@ api = ApiModule(tag="comments", auth=USER)
 
 
 @api.post("/render")
-async def render(request: Request, body: RenderBody) -> Rendered:
+async def render(call: Call, body: RenderBody) -> Rendered:
     # Only people who may write need a preview (the route is for users): it keeps
     # anonymous load off the renderer.
     """Preview a comment: its Markdown as the sanitised HTML it would get"""
     handles = sorted(find_mentions(body.body))
-    users = await user_queries.list_users_by_handles(services(request).pool, handles) if handles else []
+    users = await user_queries.list_users_by_handles(call.pool, handles) if handles else []
     return Rendered(html=render_comment(body.body, {u.handle.lower(): u.handle for u in users}))
 
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,7 +24,6 @@ from server.access import rate_limits
 from server.access.admission import (
     ANYONE,
     Access,
-    Admission,
     Level,
     SpaceInPath,
     admit,
@@ -38,10 +38,9 @@ from server.access.identity import (
     viewer_for_token,
 )
 from server.access.rate_limits import RateAction
+from server.api.call import Call
 from server.events import Event
-from server.queries.users import UserRow
 from server.running.services import Services
-from server.schemas.common import MAX_ID
 
 # Bodies are JSON objects of a few fields; the largest legitimate one is a
 # space's background text (100k characters, up to 4 bytes each in UTF-8).
@@ -51,7 +50,7 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # What the router's admission of a space's moderators answers (server/access/admission.py).
 STEWARD_ERRORS: tuple[type[errors.AppError], ...] = (errors.SpaceNotFound, errors.NotModerator)
 
-Handler = Callable[[Request, Any], Awaitable[BaseModel | Response]]
+Handler = Callable[[Call, Any], Awaitable[BaseModel | Response]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 WriteT = TypeVar("WriteT", bound=BaseModel)
 
@@ -150,23 +149,19 @@ def _endpoint(ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Respon
         if any(isinstance(v, str) and "\x00" in v for v in request.path_params.values()):
             # No slug or handle holds one, and PostgreSQL text cannot.
             raise errors.RouteNotFound()
-        if op.query is not None:
-            # As before access was checked here: a bad query is named whoever asks.
-            parse_query(request, op.query)
+        # A bad query is named whoever asks, as before access was checked here.
+        query = parse_query(request, op.query) if op.query is not None else None
         # Access before the body: whoever the route excludes learns nothing from its validation.
-        request.state.admission = await admit(
-            services(request).pool, await viewer(request), op.auth, op.space_in_path, request.path_params
-        )
-        who = await viewer(request)
+        svc, who = services(request), await viewer(request)
+        admitted = await admit(svc.pool, who, op.auth, op.space_in_path, request.path_params)
         # Site admins are not limited: they run the site, and can suspend anyone anyway;
         # nor are a space's moderators when they post there: steering is not flooding.
         if op.rate_limit is not None and not who.is_admin and not await _steers_there(request, op, who):
             # Before the body is parsed or any work done: a refusal costs little.
-            svc = services(request)
             address = client_address(request)
             await rate_limits.check(svc.counters, svc.settings, op.rate_limit, who.user_id, address)
         body = await parse_body(request, op.body) if op.body else None
-        result = await op.handler(request, body)
+        result = await op.handler(Call(request, svc, admitted, query), body)
         if isinstance(result, Response):
             return result
         return json_response(result, op.status)
@@ -197,32 +192,9 @@ def services(request: Request) -> Services:
 
 
 async def viewer(request: Request) -> Viewer:
-    """The caller, resolved once per request from its bearer token or session cookie."""
-    cached: Viewer | None = getattr(request.state, "viewer", None)
-    if cached is None:
-        token = token_from_headers(request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE))
-        cached = await viewer_for_token(services(request).pool, token)
-        request.state.viewer = cached
-    return cached
-
-
-def admission(request: Request) -> Admission:
-    """The caller as the router admitted them to this route (with the space, on moderators' routes)."""
-    admitted: Admission = request.state.admission
-    return admitted
-
-
-def signed_in(request: Request) -> UserRow:
-    """The caller's account, on a route the router admits only users to."""
-    user = admission(request).viewer.user
-    assert user is not None, "only on routes declared for users"
-    return user
-
-
-def path_slug(request: Request) -> str:
-    """The slug of the space the path names."""
-    slug: str = request.path_params["slug"]
-    return slug
+    """The caller, from its bearer token or session cookie (the router resolves it once per request)."""
+    token = token_from_headers(request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE))
+    return await viewer_for_token(services(request).pool, token)
 
 
 def written(write: type[WriteT], resource: BaseModel, event: Event | None, **extra: Any) -> WriteT:
@@ -276,15 +248,23 @@ async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise errors.MalformedJson(details={"reason": str(exc)}) from None
-    if (nul_at := _find_nul(parsed, [])) is not None:
-        raise errors.InvalidBody(
-            "Text cannot contain the NUL character (\\u0000).",
-            details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
-        )
+    if (nul := _nul_details(parsed)) is not None:
+        raise errors.InvalidBody("Text cannot contain the NUL character (\\u0000).", details=nul)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         raise invalid_body(exc) from None
+
+
+def _nul_details(value: Any) -> list[dict[str, Any]] | None:
+    """The error details saying where a parsed value holds NUL, or None where it holds none."""
+    nul_at = _find_nul(value, [])
+    return None if nul_at is None else [{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}]
+
+
+def _validation_details(exc: ValidationError) -> list[ErrorDetails]:
+    """Pydantic's account of what is wrong, without the input (it may be large, or secret)."""
+    return exc.errors(include_url=False, include_input=False, include_context=False)
 
 
 def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
@@ -306,36 +286,18 @@ def _find_nul(value: Any, loc: list[str | int]) -> list[str | int] | None:
 
 
 def invalid_body(exc: ValidationError) -> errors.AppError:
-    details = exc.errors(include_url=False, include_input=False, include_context=False)
+    details = _validation_details(exc)
     if details and all(d["type"] == "string_too_long" for d in details):
         return errors.TextTooLong(details=details)
     return errors.InvalidBody(details=details)
 
 
 def parse_query(request: Request, model: type[ModelT]) -> ModelT:
-    """The query parameters as `model`, parsed once per request (the router parses declared ones)."""
-    parsed = getattr(request.state, "query", None)
-    if isinstance(parsed, model):
-        return parsed
+    """The query parameters as `model` (the router parses a route's declared query, for its `Call`)."""
     params = dict(request.query_params)
-    if (nul_at := _find_nul(params, [])) is not None:
-        raise errors.InvalidQuery(
-            "A query parameter cannot contain the NUL character.",
-            details=[{"type": "nul_character", "loc": nul_at, "msg": "NUL character"}],
-        )
+    if (nul := _nul_details(params)) is not None:
+        raise errors.InvalidQuery("A query parameter cannot contain the NUL character.", details=nul)
     try:
-        query = model.model_validate(params)
+        return model.model_validate(params)
     except ValidationError as exc:
-        raise errors.InvalidQuery(
-            details=exc.errors(include_url=False, include_input=False, include_context=False)
-        ) from None
-    request.state.query = query
-    return query
-
-
-def path_id(request: Request, name: str, not_found: type[errors.AppError]) -> int:
-    """An integer id from the path; one out of the database's range does not exist."""
-    value: int = request.path_params[name]
-    if not 1 <= value <= MAX_ID:
-        raise not_found()
-    return value
+        raise errors.InvalidQuery(details=_validation_details(exc)) from None

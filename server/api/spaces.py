@@ -1,13 +1,13 @@
 """Spaces and their members."""
 
-from starlette.requests import Request
-
 from server import errors
 from server.access import roles
 from server.access.admission import ADMIN, ANYONE, SPACE_MODERATOR
 from server.actions import spaces as space_actions
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import path_id, path_slug, services, viewer
+from server.api.routing import written
+from server.events import Event
 from server.queries import Executor
 from server.queries import spaces as space_queries
 from server.queries.spaces import SpaceRow
@@ -34,10 +34,10 @@ async def space_view(db: Executor, row: SpaceRow, role: Role) -> Space:
 
 
 @api.get("/spaces", auth=ANYONE)
-async def list_spaces(request: Request, _: None) -> SpaceList:
+async def list_spaces(call: Call, _: None) -> SpaceList:
     """Spaces the caller may read, newest first"""
-    who = await viewer(request)
-    pool = services(request).pool
+    who = call.viewer
+    pool = call.pool
     rows = await space_queries.list_spaces_visible(pool, who.user_id, who.is_admin)
     moderators = await space_queries.list_moderators(pool, [r.id for r in rows])
     items = [
@@ -50,72 +50,67 @@ async def list_spaces(request: Request, _: None) -> SpaceList:
 
 
 @api.get("/spaces/{slug}", auth=ANYONE, raises=(errors.SpaceNotFound,))
-async def get_space(request: Request, _: None) -> Space:
+async def get_space(call: Call, _: None) -> Space:
     """A space: background, moderators, settings"""
-    pool = services(request).pool
-    who = await viewer(request)
-    row, role = await roles.visible_space(pool, who, path_slug(request))
-    view = await space_view(pool, row, role)
-    return view.model_copy(update={"my_restriction": await my_restriction(pool, who, row)})
+    row, role = await call.visible_space()
+    view = await space_view(call.pool, row, role)
+    return view.model_copy(update={"my_restriction": await my_restriction(call.pool, call.viewer, row)})
 
 
-async def _written(request: Request, row: SpaceRow, event_seq: int | None) -> SpaceWrite:
-    pool = services(request).pool
-    role = await roles.role_in(pool, await viewer(request), row)
-    return SpaceWrite(**(await space_view(pool, row, role)).model_dump(), event_seq=event_seq)
+async def space_written(call: Call, row: SpaceRow, event: Event | None) -> SpaceWrite:
+    """A write's answer about a space: the space as the caller now sees it, with the write's seq."""
+    view = await space_view(call.pool, row, await roles.role_in(call.pool, call.viewer, row))
+    return written(SpaceWrite, view, event)
 
 
 @api.post("/spaces", status=201, raises=(errors.SlugTaken, errors.Forbidden))
-async def create_space(request: Request, body: SpaceCreate) -> SpaceWrite:
+async def create_space(call: Call, body: SpaceCreate) -> SpaceWrite:
     """Create a space (admins)"""
-    row, event = await space_actions.create_space(services(request), await viewer(request), body)
-    return await _written(request, row, event.seq)
+    row, event = await space_actions.create_space(call.services, call.viewer, body)
+    return await space_written(call, row, event)
 
 
 @api.patch("/spaces/{slug}", auth=SPACE_MODERATOR, raises=(errors.SpaceNotFound, errors.Forbidden))
-async def patch_space(request: Request, body: SpacePatch) -> SpaceWrite:
+async def patch_space(call: Call, body: SpacePatch) -> SpaceWrite:
     """Change a space (its moderators, admins)"""
-    row, event = await space_actions.update_space(
-        services(request), await viewer(request), path_slug(request), body
-    )
-    return await _written(request, row, event.seq if event else None)
+    row, event = await space_actions.update_space(call.services, call.viewer, call.slug, body)
+    return await space_written(call, row, event)
 
 
-async def _change_membership(request: Request, user_id: int, *, moderators: bool, add: bool) -> MemberChange:
-    slug = path_slug(request)
+async def _change_membership(call: Call, user_id: int, *, moderators: bool, add: bool) -> MemberChange:
     user, event = await space_actions.change_membership(
-        services(request), await viewer(request), slug, user_id, moderators=moderators, add=add
+        call.services, call.viewer, call.slug, user_id, moderators=moderators, add=add
     )
     return MemberChange(
-        space=slug, user=common_schemas.user_summary(user), event_seq=event.seq if event else None
+        space=call.slug, user=common_schemas.user_summary(user), event_seq=event.seq if event else None
     )
 
 
 @api.post("/spaces/{slug}/moderators", status=201, raises=(errors.UserNotFound,))
-async def add_moderator(request: Request, body: MemberAdd) -> MemberChange:
+async def add_moderator(call: Call, body: MemberAdd) -> MemberChange:
     """Name a moderator (admins)"""
-    return await _change_membership(request, body.user_id, moderators=True, add=True)
+    return await _change_membership(call, body.user_id, moderators=True, add=True)
 
 
 @api.delete("/spaces/{slug}/moderators/{user_id:int}", raises=(errors.UserNotFound,))
-async def remove_moderator(request: Request, _: None) -> MemberChange:
+async def remove_moderator(call: Call, _: None) -> MemberChange:
     """Remove a moderator (admins)"""
     return await _change_membership(
-        request, path_id(request, "user_id", errors.UserNotFound), moderators=True, add=False
+        call, call.path_id(errors.UserNotFound, "user_id"), moderators=True, add=False
     )
 
 
 @api.post("/spaces/{slug}/participants", status=201, auth=SPACE_MODERATOR, raises=(errors.UserNotFound,))
-async def invite_participant(request: Request, body: MemberAdd) -> MemberChange:
+async def invite_participant(call: Call, body: MemberAdd) -> MemberChange:
     """Invite a participant to an invitation-only space (moderators)"""
-    return await _change_membership(request, body.user_id, moderators=False, add=True)
+    return await _change_membership(call, body.user_id, moderators=False, add=True)
 
 
 @api.delete("/spaces/{slug}/participants/{user_id:int}", auth=SPACE_MODERATOR, raises=(errors.UserNotFound,))
-async def remove_participant(request: Request, _: None) -> MemberChange:
+async def remove_participant(call: Call, _: None) -> MemberChange:
     """Withdraw a participant's invitation (moderators)"""
     return await _change_membership(
-        request, path_id(request, "user_id", errors.UserNotFound), moderators=False, add=False
+        call, call.path_id(errors.UserNotFound, "user_id"), moderators=False, add=False
     )
 
 

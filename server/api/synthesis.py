@@ -4,15 +4,14 @@ everyone who may read the space reads the published note and what it cited."""
 import asyncio
 import difflib
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from server import errors
-from server.access import roles
 from server.access.admission import ANYONE, MODERATOR
 from server.actions import synthesis as synthesis_actions
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import admission, parse_query, services, viewer
+from server.api.routing import written
 from server.exports.docx_note import DOCX_MEDIA_TYPE, note_docx
 from server.exports.note_document import build_document, render_markdown
 from server.insight.quoting import attribution, read_pseudonyms
@@ -57,36 +56,36 @@ api = ApiModule(tag="synthesis", auth=MODERATOR)
 
 
 @api.get("/spaces/{slug}/note", raises=NOTE_ERRORS)
-async def get_note(request: Request, _: None) -> Note:
+async def get_note(call: Call, _: None) -> Note:
     """The background note's latest version, sentence by sentence"""
-    space = admission(request).moderated_space
-    saved = await synthesis_actions.read_saved_note(services(request).pool, space.id)
+    space = call.moderated_space
+    saved = await synthesis_actions.read_saved_note(call.pool, space.id)
     return read_note(space.slug, saved.note, saved.version, saved.citations, saved.sources)
 
 
 @api.put("/spaces/{slug}/note", raises=(*STEWARD_ERRORS, errors.NoteConflict, *CITATION_ERRORS))
-async def save_note(request: Request, body: NoteSave) -> NoteWrite:
+async def save_note(call: Call, body: NoteSave) -> NoteWrite:
     """Save a new version of the background note (from `base_version`)"""
     note, event = await synthesis_actions.save_note(
-        services(request), await viewer(request), admission(request).moderated_space.slug, body
+        call.services, call.viewer, call.moderated_space.slug, body
     )
-    return NoteWrite(**note.model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note, event)
 
 
 @api.post("/spaces/{slug}/note/publish", raises=NOTE_ERRORS)
-async def publish_note(request: Request, body: NotePublish) -> NoteWrite:
+async def publish_note(call: Call, body: NotePublish) -> NoteWrite:
     """Publish a version of the note for everyone to read"""
     note, event = await synthesis_actions.publish_note(
-        services(request), await viewer(request), admission(request).moderated_space.slug, body
+        call.services, call.viewer, call.moderated_space.slug, body
     )
-    return NoteWrite(**note.model_dump(), event_seq=event.seq)
+    return written(NoteWrite, note, event)
 
 
 @api.get("/spaces/{slug}/note/versions", raises=STEWARD_ERRORS)
-async def list_versions(request: Request, _: None) -> NoteVersionList:
+async def list_versions(call: Call, _: None) -> NoteVersionList:
     """Every saved version of the note, newest first"""
-    space = admission(request).moderated_space
-    rows = await synthesis_queries.list_versions(services(request).pool, space.id)
+    space = call.moderated_space
+    rows = await synthesis_queries.list_versions(call.pool, space.id)
     return NoteVersionList(
         items=[
             NoteVersionSummary(
@@ -102,11 +101,11 @@ async def list_versions(request: Request, _: None) -> NoteVersionList:
 
 
 @api.get("/spaces/{slug}/note/diff", query=NoteDiffQuery, raises=(*NOTE_ERRORS, errors.InvalidQuery))
-async def diff_versions(request: Request, _: None) -> NoteDiff:
+async def diff_versions(call: Call, _: None) -> NoteDiff:
     """A unified diff between two versions of the note"""
-    space = admission(request).moderated_space
-    query = parse_query(request, NoteDiffQuery)
-    pool = services(request).pool
+    space = call.moderated_space
+    query = call.query(NoteDiffQuery)
+    pool = call.pool
     note = await synthesis_queries.get_note(pool, space.id)
     if note is None:
         raise errors.BackgroundNoteNotFound()
@@ -126,10 +125,10 @@ async def diff_versions(request: Request, _: None) -> NoteDiff:
 
 
 @api.get("/spaces/{slug}/note/coverage", raises=NOTE_ERRORS)
-async def get_coverage(request: Request, _: None) -> Coverage:
+async def get_coverage(call: Call, _: None) -> Coverage:
     """What the latest version cites of the consultation"""
-    space = admission(request).moderated_space
-    svc = services(request)
+    space = call.moderated_space
+    svc = call.services
     saved = await synthesis_actions.read_saved_note(svc.pool, space.id)
     published = await synthesis_queries.list_published_sources(svc.pool, space.id)
     pseudonyms = await read_pseudonyms(svc.pool, space.id)
@@ -146,24 +145,24 @@ async def get_coverage(request: Request, _: None) -> Coverage:
 
 
 @api.get("/spaces/{slug}/note/draft", query=NoteDraftQuery, raises=(*STEWARD_ERRORS, errors.InvalidQuery))
-async def get_draft(request: Request, _: None) -> NoteDraft:
+async def get_draft(call: Call, _: None) -> NoteDraft:
     """A generated first draft, per question, every sentence cited, in the note's language"""
-    space = admission(request).moderated_space
-    asked = parse_query(request, NoteDraftQuery).lang
+    space = call.moderated_space
+    asked = call.query(NoteDraftQuery).lang
     first = space.languages[0] if space.languages else "en"
     lang: str = asked or (first if first in DRAFT_LANGUAGES else "en")
-    pool = services(request).pool
+    pool = call.pool
     questions = [q for q in await question_queries.list_questions(pool, space.id) if q.kind == "discussion"]
     published = await synthesis_queries.list_published_sources(pool, space.id)
     return NoteDraft(lang=lang, markdown=draft_note(questions, published, lang))
 
 
 @api.get("/spaces/{slug}/note/export", query=NoteExportQuery, raises=(*NOTE_ERRORS, errors.InvalidQuery))
-async def export_note(request: Request, _: None) -> Response:
+async def export_note(call: Call, _: None) -> Response:
     """The latest version as Markdown or Word, quotes footnoted"""
-    space = admission(request).moderated_space
-    query = parse_query(request, NoteExportQuery)
-    pool = services(request).pool
+    space = call.moderated_space
+    query = call.query(NoteExportQuery)
+    pool = call.pool
     saved = await synthesis_actions.read_saved_note(pool, space.id)
     pseudonyms = await read_pseudonyms(pool, space.id)
     version = saved.version
@@ -183,10 +182,10 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 
 @api.get("/spaces/{slug}/note/published", auth=ANYONE, raises=(errors.SpaceNotFound, errors.NoteNotPublished))
-async def get_published(request: Request, _: None) -> PublishedNote:
+async def get_published(call: Call, _: None) -> PublishedNote:
     """The published background note, with its sources"""
-    pool = services(request).pool
-    space, _role = await roles.visible_space(pool, await viewer(request), request.path_params["slug"])
+    pool = call.pool
+    space, _role = await call.visible_space()
     note = await synthesis_queries.get_note(pool, space.id)
     if note is None or note.published_version is None or note.published_at is None:
         raise errors.NoteNotPublished()
@@ -221,11 +220,11 @@ async def get_published(request: Request, _: None) -> PublishedNote:
 
 
 @api.get("/spaces/{slug}/note/cited", auth=ANYONE, raises=(errors.SpaceNotFound,))
-async def get_cited(request: Request, _: None) -> CitedContributions:
+async def get_cited(call: Call, _: None) -> CitedContributions:
     """Comments the published note cites, and which are the caller's"""
-    pool = services(request).pool
-    who = await viewer(request)
-    space, _role = await roles.visible_space(pool, who, request.path_params["slug"])
+    pool = call.pool
+    who = call.viewer
+    space, _role = await call.visible_space()
     note = await synthesis_queries.get_note(pool, space.id)
     if note is None or note.published_version is None:
         return CitedContributions(version=None, comment_ids=[], mine=[])

@@ -15,8 +15,8 @@ from starlette.responses import Response, StreamingResponse
 
 from server import errors
 from server.access.identity import screen_token_from, screen_viewer
+from server.api.call import Call
 from server.api.declaring import ApiModule
-from server.api.routing import parse_query, path_slug, services, viewer
 from server.live import messages
 from server.live.catchup import Resync
 from server.live.connections import LiveConnection, space_for
@@ -64,25 +64,26 @@ def _since(request: Request, query: EventStreamQuery) -> int | None:
     ),
     stream=True,
 )
-async def event_stream(request: Request, _: None) -> Response:
+async def event_stream(call: Call, _: None) -> Response:
     """The space's live stream as Server-Sent Events (resumes from Last-Event-ID)"""
-    query = parse_query(request, EventStreamQuery)
-    since = _since(request, query)
-    svc = services(request)
+    query = call.query(EventStreamQuery)
+    since = _since(call.request, query)
+    svc = call.services
     hub = svc.hub
     assert hub is not None
-    who = await viewer(request)
-    screen_token = screen_token_from(query.screen_token, request.headers.get("authorization"))
+    who = call.viewer
+    screen_token = screen_token_from(query.screen_token, call.request.headers.get("authorization"))
     if screen_token is not None:
         screen = await screen_viewer(svc.pool, screen_token)
         if screen is None:
             raise errors.InvalidScreenToken()
         who = screen
-    space, audience = await space_for(svc, who, path_slug(request))
-    if request.method == "HEAD":
+    space, audience = await space_for(svc, who, call.slug)
+    if call.request.method == "HEAD":
         # No body will be read: holding a subscription open would also hold
         # the HTTP connection, and the server's shutdown, until the client left.
         return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
+    request = call.request
     address = request.client.host if request.client else None
     hub.admission.admit(address)
     connection = LiveConnection(who, Outbox(svc.settings.live_outbox_limit_bytes), transport="sse")
