@@ -1,4 +1,5 @@
-"""The space a write is aimed at, from the resource its path names: one short read before the write."""
+"""The space a write is aimed at, from the resource its path names: one short read, remembered
+by server/running/writes.py."""
 
 from server.queries import Executor
 

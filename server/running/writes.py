@@ -14,6 +14,7 @@ written.
 import asyncio
 import contextlib
 import re
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -72,25 +73,53 @@ class SpaceWriters:
                 del self._spaces[space_id]
 
 
-async def space_of_write(scope: Scope, path: str) -> int | None:
-    """The space the write's path names; None when it names none, or none that exists."""
-    match = SPACE_PATH.match(path)
-    if match is None:
-        return None
-    kind, key = match.groups()
-    if kind != "spaces" and not key.isdigit():
-        return None
-    pool = scope["app"].state.services.pool
-    try:
-        async with pool.acquire() as db:
-            if kind == "spaces":
-                return await write_targets.space_id_by_slug(db, key)
-            if kind == "questions":
-                return await write_targets.space_id_of_question(db, int(key))
-            return await write_targets.space_id_of_comment(db, int(key))
-    except (DatabaseUnavailable, asyncpg.PostgresError, OSError):
-        # The write itself meets the same trouble and answers it; no space bound to take.
-        return None
+# Paths whose space is remembered: a question's or a comment's space never changes, so
+# a flood of posts to one question costs one lookup, not one per post.
+REMEMBERED_TARGETS = 10_000
+
+
+class SpaceOfWrite:
+    """The space a write's path names, looked up once and remembered (least recently used first out).
+
+    A slug given to another space later would bound the wrong space's writers until forgotten:
+    harmless, the bound only decides who waits; the write itself reads its space afresh.
+    """
+
+    def __init__(self) -> None:
+        self._known: OrderedDict[tuple[str, str], int] = OrderedDict()
+
+    async def __call__(self, scope: Scope, path: str) -> int | None:
+        """None when the path names no space, or none that exists (nothing is remembered then)."""
+        match = SPACE_PATH.match(path)
+        if match is None:
+            return None
+        kind, key = match.groups()
+        if kind != "spaces" and not key.isdigit():
+            return None
+        target = (kind, key)
+        space_id = self._known.get(target)
+        if space_id is not None:
+            self._known.move_to_end(target)
+            return space_id
+        space_id = await self._look_up(scope["app"].state.services.pool, kind, key)
+        if space_id is not None:
+            self._known[target] = space_id
+            if len(self._known) > REMEMBERED_TARGETS:
+                self._known.popitem(last=False)
+        return space_id
+
+    @staticmethod
+    async def _look_up(pool: Any, kind: str, key: str) -> int | None:
+        try:
+            async with pool.acquire() as db:
+                if kind == "spaces":
+                    return await write_targets.space_id_by_slug(db, key)
+                if kind == "questions":
+                    return await write_targets.space_id_of_question(db, int(key))
+                return await write_targets.space_id_of_comment(db, int(key))
+        except (DatabaseUnavailable, asyncpg.PostgresError, OSError):
+            # The write itself meets the same trouble and answers it; no space bound to take.
+            return None
 
 
 async def refuse(message: str, scope: Scope, receive: Receive, send: Send) -> None:
@@ -106,6 +135,7 @@ class WriteLimit:
         self.app = app
         self.slots = asyncio.Semaphore(writer_slots(settings))
         self.spaces = SpaceWriters(space_writer_slots(settings))
+        self.space_of_write = SpaceOfWrite()
         self.wait_secs = settings.db_acquire_timeout_secs
         self.metrics = metrics
 
@@ -119,7 +149,7 @@ class WriteLimit:
         ):
             await self.app(scope, receive, send)
             return
-        space_id = await space_of_write(scope, path)
+        space_id = await self.space_of_write(scope, path)
         async with contextlib.AsyncExitStack() as held:
             # The space's slot first: its extra writers wait without taking one of everyone's.
             if space_id is not None and not await self._take(held, self.spaces.writing(space_id), "space"):
